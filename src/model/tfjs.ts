@@ -94,7 +94,7 @@ let fileLoaderRegistered = false;
 export function registerFileLoader(): void {
   if (fileLoaderRegistered) return;
   fileLoaderRegistered = true;
-  tf.io.registerLoadRouter((url: string | string[]) => {
+  const router = (url: string | string[]): TF.io.IOHandler | null => {
     if (typeof url !== 'string' || !url.startsWith('file://')) return null;
     const path = fileURLToPath(url);
     return {
@@ -117,5 +117,7 @@ export function registerFileLoader(): void {
         });
       },
     };
-  });
+  };
+  // tfjs types the router as never returning null, but its registry skips routers that do.
+  tf.io.registerLoadRouter(router as Parameters<typeof tf.io.registerLoadRouter>[0]);
 }
