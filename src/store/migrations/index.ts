@@ -1,0 +1,13 @@
+/**
+ * Ordered schema migrations. `version` is what `PRAGMA user_version` holds after the migration ran;
+ * versions must run 1..n with no gaps. Never edit a shipped migration: append a new one.
+ */
+import { m001Initial } from './001-initial.ts';
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const migrations: readonly Migration[] = [m001Initial];

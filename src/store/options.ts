@@ -1,0 +1,46 @@
+/** Config slice for the local SQLite store; the lead composes it into the global config. */
+import { z } from 'zod';
+
+function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The machine's zone: a kiosk reports in the local time its staff read on the wall clock. */
+function systemTimeZone(): string {
+  return Intl.DateTimeFormat().resolvedOptions().timeZone;
+}
+
+export const storeOptionsSchema = z.object({
+  dataDir: z.string().min(1).default('./data').describe('Folder holding the database (created if missing).'),
+  dbFile: z.string().min(1).default('kiosk.db').describe('Database file name inside dataDir, or ":memory:" for a throwaway store.'),
+  cooldownMs: z
+    .number()
+    .int()
+    .nonnegative()
+    .default(300_000)
+    .describe('A person recognised again within this many ms of a logged punch is not logged twice.'),
+  kioskId: z.string().min(1).default('kiosk-1').describe('Identifies this kiosk in punches, sightings and manual entries.'),
+  busyTimeoutMs: z
+    .number()
+    .int()
+    .nonnegative()
+    .default(5_000)
+    .describe('How long a write waits for another connection (e.g. an admin CLI) to release the lock.'),
+  listDefaultLimit: z.number().int().positive().default(100).describe('Rows returned by a list query when no limit is given.'),
+  listMaxLimit: z.number().int().positive().default(1_000).describe('Upper bound on rows a single list query may return.'),
+  collationLocale: z.string().min(1).default('vi').describe('Locale used to sort people by name (Intl.Collator).'),
+  reportTimeZone: z
+    .string()
+    .refine(isTimeZone, { message: 'not an IANA time zone (e.g. "Asia/Ho_Chi_Minh")' })
+    .default(systemTimeZone)
+    .describe('IANA time zone whose midnights split the daily attendance report.'),
+});
+
+export type StoreOptions = z.infer<typeof storeOptionsSchema>;
+
+export const defaultStoreOptions: StoreOptions = storeOptionsSchema.parse({});
