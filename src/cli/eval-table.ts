@@ -1,0 +1,54 @@
+/** Plain-text tables for `kiosk eval` (stdout, readable in a terminal and in a CI log). */
+import type { EvalJson } from './eval.ts';
+
+const pct = (v: number | undefined): string => (v === undefined ? '   -  ' : `${(v * 100).toFixed(1).padStart(5)}%`);
+
+function table(header: string[], rows: string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]): string => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ');
+  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+}
+
+export function formatEval(j: EvalJson): string {
+  const out: string[] = [];
+  out.push(`data set ${j.dataset}: ${j.images} photos of ${j.people.length} people, faces found in ${j.detected}`);
+  if (j.undetected.length) out.push(`no face detected: ${j.undetected.join(', ')}`);
+  if (j.errors.length) out.push(`unreadable: ${j.errors.map((e) => `${e.file} (${e.error})`).join(', ')}`);
+  out.push(`duplicates: ${j.duplicates.byteIdenticalPairs} byte-identical pairs, ${j.duplicates.nearIdenticalGroups.length} groups of byte- or near-identical photos${j.dedup ? `; --dedup removed ${j.duplicates.removed.length}` : ' (use --dedup to keep one of each)'}`);
+  out.push(`protocol: stratified ${Math.round((1 - j.testSize) * 100)}/${Math.round(j.testSize * 100)} split, seeds ${j.seeds.join(',')}, rank-1 nearest neighbour by cosine (aggregate ${j.matcher.aggregate}), fused weight ${j.matcher.fusedWeight}`);
+  out.push('');
+  out.push(table(
+    ['model', 'descriptor', 'rank-1 mean', 'min', 'per seed', 'near-copy test faces', 'tutorial'],
+    j.rows.map((r) => [
+      r.model, r.descriptor, pct(r.accuracy.mean), pct(r.accuracy.min), r.accuracy.perSeed.map((v) => (v * 100).toFixed(1)).join(' '),
+      `${r.nearCopyTestFaces.toFixed(1)} of ${r.testFaces.toFixed(0)}`, pct(j.reference[r.model]),
+    ]),
+  ));
+  if (j.rows.some((r) => r.openSet)) {
+    out.push('');
+    out.push(`open set (leave one person out, per photo, threshold ${j.matcher.threshold}):`);
+    out.push(table(
+      ['model', 'descriptor', 'TAR', 'FAR', 'TAR@FAR1%', 'thr@FAR1%', 'TAR@FAR0.1%', 'thr@FAR0.1%', 'genuine mean', 'impostor mean'],
+      j.rows.filter((r) => r.openSet).map((r) => {
+        const o = r.openSet;
+        return [r.model, r.descriptor, pct(o?.tar), pct(o?.far), pct(o?.atFar['0.01']?.tar), (o?.atFar['0.01']?.threshold ?? 0).toFixed(3),
+          pct(o?.atFar['0.001']?.tar), (o?.atFar['0.001']?.threshold ?? 0).toFixed(3), (o?.genuineMean ?? 0).toFixed(3), (o?.impostorMean ?? 0).toFixed(3)];
+      }),
+    ));
+  }
+  if (j.fusionSweep) {
+    out.push('');
+    out.push('fusion weight trade-off (w·cos faceres + (1−w)·cos dlib128):');
+    out.push(table(['w', 'rank-1 mean', 'min', 'TAR@FAR1%', 'thr@FAR1%', 'TAR@FAR0.1%'],
+      j.fusionSweep.map((s) => [s.weight.toFixed(2), pct(s.accuracy), pct(s.minAccuracy), pct(s.tarAtFar1), s.thresholdAtFar1.toFixed(3), pct(s.tarAtFar01)])));
+  }
+  for (const r of j.rows) {
+    out.push('');
+    out.push(`confusion (${r.model}/${r.descriptor}, all seeds; rows = truth, columns = predicted):`);
+    out.push(table(['', ...j.people], r.confusion.map((row, i) => [j.people[i] ?? '', ...row.map(String)])));
+    if (r.misses.length) {
+      out.push(`misses: ${r.misses.map((m) => `seed ${m.seed} ${m.file} → ${m.predicted} (${m.similarity.toFixed(3)} via ${m.matchedFile})`).join('; ')}`);
+    }
+  }
+  return out.join('\n');
+}

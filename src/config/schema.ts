@@ -1,0 +1,17 @@
+/**
+ * The one configuration schema: each stage owns its slice (`src/<stage>/options.ts`) and reads
+ * only that slice; this file composes them. Every key has a default and a description, so
+ * `config/default.json` may stay empty and README's table is generated from here.
+ */
+import { z } from 'zod';
+import { modelOptionsSchema } from '../model/options.ts';
+import { storeOptionsSchema } from '../store/options.ts';
+
+export const configSchema = z.object({
+  dataDir: z.string().min(1).default('./data').describe('Folder for the database, models and caches (created if missing); the CLI\'s --data-dir overrides it'),
+  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('pino log level (logs go to stderr)'),
+  model: modelOptionsSchema.prefault({}),
+  store: storeOptionsSchema.omit({ dataDir: true }).prefault({}),
+}).strict();
+
+export type Config = z.infer<typeof configSchema>;
