@@ -14,7 +14,6 @@ export interface GlobalFlags {
   dataDir?: string;
   config?: string;
   backend?: string;
-  descriptor?: string;
   logLevel?: string;
 }
 
@@ -34,7 +33,6 @@ export class CliContext {
     if (flags.logLevel) cli.logLevel = flags.logLevel;
     const model: CliOverrides = {};
     if (flags.backend) model.backend = flags.backend;
-    if (flags.descriptor) model.descriptor = { kind: flags.descriptor };
     if (Object.keys(model).length) cli.model = model;
     this.loaded = loadConfig({ configFile: flags.config, cli });
     this.config = this.loaded.config;

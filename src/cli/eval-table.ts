@@ -1,6 +1,9 @@
 /** Plain-text tables for `kiosk eval` (stdout, readable in a terminal and in a CI log). */
 import type { EvalJson } from './eval.ts';
 
+/** Misses listed per row in the terminal; the JSON and the HTML report hold all of them. */
+const MAX_MISSES_SHOWN = 8;
+
 const pct = (v: number | undefined): string => (v === undefined ? '   -  ' : `${(v * 100).toFixed(1).padStart(5)}%`);
 
 function table(header: string[], rows: string[][]): string {
@@ -47,7 +50,9 @@ export function formatEval(j: EvalJson): string {
     out.push(`confusion (${r.model}/${r.descriptor}, all seeds; rows = truth, columns = predicted):`);
     out.push(table(['', ...j.people], r.confusion.map((row, i) => [j.people[i] ?? '', ...row.map(String)])));
     if (r.misses.length) {
-      out.push(`misses: ${r.misses.map((m) => `seed ${m.seed} ${m.file} → ${m.predicted} (${m.similarity.toFixed(3)} via ${m.matchedFile})`).join('; ')}`);
+      const shown = r.misses.slice(0, MAX_MISSES_SHOWN).map((m) => `seed ${m.seed} ${m.file} → ${m.predicted} (${m.similarity.toFixed(3)} via ${m.matchedFile})`);
+      const more = r.misses.length > MAX_MISSES_SHOWN ? `; … ${r.misses.length - MAX_MISSES_SHOWN} more in --json / --report` : '';
+      out.push(`misses (${r.misses.length}): ${shown.join('; ')}${more}`);
     }
   }
   return out.join('\n');

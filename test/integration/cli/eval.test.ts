@@ -1,0 +1,69 @@
+/**
+ * The tutorial's protocol on its own data set, through the real CLI: every descriptor row, the
+ * open-set figures, and the acceptance bars of the recognition core.
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { datasetOrSkip } from '../../helpers/dataset.ts';
+import { runCli } from '../../helpers/cli.ts';
+import type { EvalJson } from '../../../src/cli/eval.ts';
+
+const ds = datasetOrSkip();
+
+describe('kiosk eval on facenet5', { skip: ds.skip }, () => {
+  let work = '';
+  let result: EvalJson;
+  let stdout = '';
+
+  before(async () => {
+    work = await mkdtemp(join(tmpdir(), 'kiosk-eval-'));
+    const r = await runCli(['--data-dir', join(work, 'data'), 'eval', '--dataset', ds.dir ?? '', '--seeds', '5', '--descriptor', 'faceres,dlib128,fused', '--open-set', '--json', join(work, 'eval.json')], { timeoutMs: 900_000 });
+    assert.equal(r.code, 0, r.stderr);
+    stdout = r.stdout;
+    result = JSON.parse(await readFile(join(work, 'eval.json'), 'utf8')) as EvalJson;
+  });
+  after(async () => {
+    await rm(work, { recursive: true, force: true });
+  });
+
+  test('JSON has the documented shape: one row per descriptor, fractions 0–1, per-seed figures', () => {
+    assert.equal(result.images, 150);
+    assert.deepEqual(result.people, ['baejun', 'chipu', 'khanh', 'sontung', 'thaotam']);
+    assert.ok(Array.isArray(result.undetected));
+    assert.equal(result.detected + result.undetected.length + result.errors.length, 150);
+    assert.deepEqual(result.rows.map((r) => r.descriptor), ['faceres', 'dlib128', 'fused']);
+    for (const r of result.rows) {
+      assert.equal(r.model, 'pretrained');
+      assert.equal(r.metric, 'cosine');
+      assert.equal(r.accuracy.perSeed.length, 5);
+      for (const a of r.accuracy.perSeed) assert.ok(a >= 0 && a <= 1);
+      assert.ok(Math.abs(r.accuracy.mean - r.accuracy.perSeed.reduce((s, v) => s + v, 0) / 5) < 1e-9);
+      assert.equal(r.accuracy.min, Math.min(...r.accuracy.perSeed));
+      const o = r.openSet;
+      assert.ok(o, 'open-set figures present');
+      for (const k of ['0.01', '0.001']) assert.ok(o.atFar[k] && o.atFar[k].tar >= 0 && o.atFar[k].tar <= 1);
+      assert.ok(o.far >= 0 && o.far <= 1 && o.tar >= 0 && o.tar <= 1);
+      // Confusion over 5 seeds holds every test face once per seed.
+      assert.equal(r.confusion.flat().reduce((s, v) => s + v, 0), Math.round(r.testFaces * 5));
+    }
+  });
+
+  test('the default (fused) descriptor beats the tutorial by a wide margin: rank-1 ≥ 0.98, TAR ≥ 0.65 at FAR 1%', () => {
+    const fused = result.rows.find((r) => r.descriptor === 'fused');
+    assert.ok(fused);
+    assert.ok(fused.accuracy.mean >= 0.98, `mean rank-1 ${fused.accuracy.mean}`);
+    assert.ok((fused.openSet?.atFar['0.01']?.tar ?? 0) >= 0.65, `TAR@FAR1% ${fused.openSet?.atFar['0.01']?.tar}`);
+    assert.ok(fused.accuracy.mean > result.reference['triplet-augment'] + 0.2);
+  });
+
+  test('duplicates are reported and counted against the split', () => {
+    assert.ok(result.duplicates.byteIdenticalPairs >= 6, 'the set holds 6 byte-identical pairs');
+    assert.ok(result.duplicates.nearIdenticalGroups.length >= 6);
+    assert.ok(result.rows[0]!.nearCopyTestFaces > 0);
+    assert.match(stdout, /near-copy test faces/);
+    assert.match(stdout, /62\.1%/);
+  });
+});

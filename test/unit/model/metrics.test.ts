@@ -1,0 +1,55 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { confusionMatrix, farAt, openSetReport, rank1Accuracy, summarize, tarAt, thresholdForFar, type ProbeResult } from '../../../src/model/eval/metrics.ts';
+
+const p = (truth: number, predicted: number, score: number, trueScore = score): ProbeResult => ({ truth, predicted, score, trueScore });
+
+describe('closed-set metrics', () => {
+  test('rank-1 accuracy and confusion matrix', () => {
+    const r = [p(0, 0, 0.9), p(0, 1, 0.7, 0.6), p(1, 1, 0.8), p(2, 2, 0.95)];
+    assert.equal(rank1Accuracy(r), 0.75);
+    assert.deepEqual(confusionMatrix(r, 3), [[1, 1, 0], [0, 1, 0], [0, 0, 1]]);
+    assert.equal(rank1Accuracy([]), 0);
+  });
+
+  test('summary of per-seed figures', () => {
+    assert.deepEqual(summarize([1, 0.9, 0.95]), { mean: (1 + 0.9 + 0.95) / 3, min: 0.9, max: 1 });
+    assert.deepEqual(summarize([]), { mean: 0, min: 0, max: 0 });
+  });
+});
+
+describe('open-set metrics', () => {
+  const impostor = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95];
+  const genuine = [p(0, 0, 0.97), p(1, 1, 0.85), p(2, 2, 0.65), p(3, 1, 0.99, 0.5)];
+
+  test('TAR counts only correct identities at or above the threshold; FAR counts any impostor at or above it', () => {
+    const s = { genuine, impostor };
+    assert.equal(tarAt(s, 0.8), 2 / 4);
+    assert.equal(farAt(s, 0.8), 3 / 10);
+    assert.equal(tarAt(s, 0), 3 / 4, 'a wrong identity is never a true accept, whatever its score');
+  });
+
+  test('threshold for a FAR keeps at most that share of impostors above it', () => {
+    for (const far of [0, 0.1, 0.2, 0.5]) {
+      const t = thresholdForFar(impostor, far);
+      assert.ok(farAt({ genuine: [], impostor }, t) <= far, `far ${far}`);
+    }
+    // FAR 10% of 10 impostors allows one: the threshold sits just above the second-highest.
+    const t = thresholdForFar(impostor, 0.1);
+    assert.ok(t > 0.9 && t <= 0.95);
+    // Fewer impostors than 1/FAR: nothing may pass, the threshold is above the highest.
+    assert.ok(thresholdForFar(impostor, 0.01) > 0.95);
+  });
+
+  test('report at the configured threshold and at FAR 1% / 0.1%', () => {
+    const r = openSetReport({ genuine, impostor }, 0.75);
+    assert.equal(r.tar, 0.5);
+    assert.equal(r.far, 0.3);
+    assert.equal(r.genuineCount, 4);
+    assert.equal(r.impostorCount, 10);
+    assert.ok(Math.abs(r.genuineMean - (0.97 + 0.85 + 0.65 + 0.5) / 4) < 1e-9, 'genuine mean uses the true person\'s similarity');
+    assert.ok(Math.abs(r.impostorMean - impostor.reduce((a, b) => a + b) / 10) < 1e-9);
+    assert.ok(r.atFar['0.01'] && r.atFar['0.001']);
+    assert.equal(r.atFar['0.01']!.tar, 1 / 4, 'only the 0.97 genuine clears a threshold above every impostor');
+  });
+});
