@@ -1,0 +1,111 @@
+/**
+ * What the server needs from the running kiosk, as plain interfaces. `src/cli/serve.ts` wires the
+ * real capture → model → vote → store pipeline into these; tests pass fakes. The server never
+ * imports capture or model internals.
+ */
+import type { EventEmitter } from 'node:events';
+
+export type DecisionResult = 'person' | 'unknown' | 'spoof';
+
+/** One decision of the time-window vote (the same object `kiosk run --json` prints). */
+export interface DecisionEvent {
+  type: 'decision';
+  track: number;
+  result: DecisionResult;
+  personId: number | null;
+  name: string | null;
+  similarity: number;
+  votes: Record<string, number>;
+  frames: number;
+  firstSeen: number;
+  decidedAt: number;
+  /** True when a punch was written; false inside the cooldown (already checked in) or for unknown/spoof. */
+  logged: boolean;
+  /** When logged is false because of the cooldown: the earlier punch's time (ms epoch). */
+  previousPunchTs: number | null;
+}
+
+export interface PreviewFace {
+  trackId: number;
+  box: { x: number; y: number; width: number; height: number };
+  state: 'collecting' | 'decided';
+  /** Name once decided as a person; 'unknown' / 'spoof' once decided so; null while collecting. */
+  label: string | null;
+}
+
+/** A camera frame for the screen, already JPEG-encoded and rate-limited by the pipeline. */
+export interface PreviewFrame {
+  ts: number;
+  width: number;
+  height: number;
+  jpeg: Buffer;
+  faces: PreviewFace[];
+}
+
+export type CameraState = 'starting' | 'running' | 'reconnecting' | 'lost' | 'ended';
+
+export interface CameraStatus {
+  state: CameraState;
+  reason: string;
+  since: number;
+  source: string;
+}
+
+/** Live gates shown to the person being enrolled; each true when passed on the latest frame. */
+export interface EnrollmentGates {
+  oneFace: boolean;
+  bigEnough: boolean;
+  frontal: boolean;
+  sharp: boolean;
+  live: boolean;
+}
+
+export type EnrollmentHint = 'no-face' | 'several-faces' | 'come-closer' | 'look-straight' | 'turn-left' | 'turn-right' | 'hold-still' | 'not-live' | 'done';
+
+export interface EnrollmentProgress {
+  sessionId: string;
+  gates: EnrollmentGates;
+  hint: EnrollmentHint;
+  captured: number;
+  needed: number;
+}
+
+export interface EnrollmentCaptured {
+  sessionId: string;
+  captured: number;
+  /** Set when the captured face already matches an enrolled person: the UI must ask for confirmation. */
+  duplicateOf: { personId: number; name: string; similarity: number } | null;
+}
+
+export interface EnrollmentPort {
+  /** Start capturing from the live camera for a new person (or `personId` to re-enroll). */
+  begin(req: { name: string; employeeCode: string | null; personId?: number }): Promise<{ sessionId: string; needed: number }>;
+  /** Save the captured samples; the person can check in right away and the model retrains in the background. */
+  confirm(sessionId: string, actor: string): Promise<{ personId: number; samples: number }>;
+  cancel(sessionId: string): Promise<void>;
+  /** Delete a person's face data (and the person, if they have no punches). */
+  remove(personId: number, actor: string): Promise<void>;
+}
+
+export interface KioskEvents {
+  decision: [DecisionEvent];
+  preview: [PreviewFrame];
+  camera: [CameraStatus];
+  'enrollment:progress': [EnrollmentProgress];
+  'enrollment:captured': [EnrollmentCaptured];
+  'enrollment:failed': [{ sessionId: string; reason: string }];
+}
+
+export interface KioskStatus {
+  camera: CameraStatus;
+  backend: string;
+  descriptor: string;
+  fps: number;
+  enrolledPeople: number;
+}
+
+export interface KioskPort {
+  events: EventEmitter<KioskEvents>;
+  status(): KioskStatus;
+  enrollment: EnrollmentPort;
+}
