@@ -1,0 +1,199 @@
+/**
+ * Per-track vote collection and the decide-once state machine of the kiosk loop:
+ *
+ *   frame(seq, ts, boxes)  → track ids per box + track.start / track.decided / track.end
+ *   needsDescriptor(id)    → should the worker still embed this track's faces?
+ *   addVote(vote)          → match results arrive later, possibly after newer frames
+ *   tick(now)              → decisions and expiry without new frames
+ *
+ * The clock is whatever ts/now the caller passes (never Date.now), so a recorded stream replays
+ * exactly. Every call returns its events in order; `track.end` of a track always comes after its
+ * `track.decided`, and the track's state is freed at its end. Votes for decided or ended tracks are
+ * ignored and counted.
+ */
+import type { Box } from '../model/types.ts';
+import { decideBallot, isUsableVote } from './ballot.ts';
+import type { VoteOptions } from './options.ts';
+import { Tracker } from './tracker.ts';
+import type { DecisionTrigger, TrackEndReason, Vote, VoteEvent, VoterStats } from './types.ts';
+
+export interface FrameResult {
+  /** Track id per input box, same order; null when the box was not tracked. */
+  assignments: Array<number | null>;
+  events: VoteEvent[];
+}
+
+interface TrackState {
+  trackId: number;
+  firstSeen: number;
+  lastSeen: number;
+  /** Usable votes only (finite similarity). */
+  votes: Vote[];
+  /** Frames that sent a vote, usable or not: duplicates are refused and the cap counts these. */
+  votedFrames: Set<number>;
+  /** Usable votes taken, kept after `votes` is freed by the decision. */
+  accepted: number;
+  decided: boolean;
+  lateVotes: number;
+}
+
+export class Voter {
+  private readonly tracker: Tracker;
+  private readonly states = new Map<number, TrackState>();
+  private clock = Number.NEGATIVE_INFINITY;
+  private readonly counters: VoterStats = {
+    lateVotes: 0,
+    invalidVotes: 0,
+    duplicateVotes: 0,
+    cappedVotes: 0,
+    untrackedDetections: 0,
+  };
+
+  constructor(private readonly options: VoteOptions) {
+    this.tracker = new Tracker({ ...options.tracker, maxTracks: options.voter.maxTracks });
+  }
+
+  /** Latest time seen through frame() or tick(). */
+  get now(): number {
+    return this.clock;
+  }
+
+  get stats(): Readonly<VoterStats> {
+    return { ...this.counters };
+  }
+
+  /** Tracks alive (decided or still collecting). */
+  get activeTracks(): number {
+    return this.states.size;
+  }
+
+  /** True while the track is alive, undecided and below maxVotes. */
+  needsDescriptor(trackId: number): boolean {
+    const s = this.states.get(trackId);
+    return s !== undefined && !s.decided && s.votedFrames.size < this.options.voter.maxVotes;
+  }
+
+  frame(frameSeq: number, ts: number, boxes: readonly Box[]): FrameResult {
+    this.advance(ts);
+    const update = this.tracker.update(frameSeq, ts, boxes);
+    const events: VoteEvent[] = [];
+    for (const id of update.ended) this.endTrack(id, 'missed', events);
+    for (const [det, id] of update.assignments.entries()) {
+      const box = boxes[det];
+      if (id === null || !box) {
+        this.counters.untrackedDetections++;
+        continue;
+      }
+      if (update.started.includes(id)) {
+        this.states.set(id, { trackId: id, firstSeen: ts, lastSeen: ts, votes: [], votedFrames: new Set(), accepted: 0, decided: false, lateVotes: 0 });
+        events.push({ type: 'track.start', trackId: id, frameSeq, ts, box: { ...box } });
+      } else {
+        const s = this.states.get(id);
+        if (s) s.lastSeen = ts;
+      }
+    }
+    this.decideDue(events);
+    return { assignments: update.assignments, events };
+  }
+
+  addVote(vote: Vote): VoteEvent[] {
+    const s = this.states.get(vote.trackId);
+    if (!s || s.decided) {
+      this.counters.lateVotes++;
+      if (s) s.lateVotes++;
+      return [];
+    }
+    if (s.votedFrames.has(vote.frameSeq)) {
+      this.counters.duplicateVotes++;
+      return [];
+    }
+    if (s.votedFrames.size >= this.options.voter.maxVotes) {
+      this.counters.cappedVotes++;
+      return [];
+    }
+    s.votedFrames.add(vote.frameSeq);
+    if (!isUsableVote(vote)) {
+      this.counters.invalidVotes++;
+      return [];
+    }
+    s.votes.push({ ...vote });
+    s.accepted++;
+    const events: VoteEvent[] = [];
+    if (this.windowElapsed(s) && this.hasEnoughVotes(s)) this.decide(s, 'window', events);
+    return events;
+  }
+
+  /** Lets time pass without a frame: ends tracks missed too long, decides tracks whose window elapsed. */
+  tick(now: number): VoteEvent[] {
+    this.advance(now);
+    const events: VoteEvent[] = [];
+    for (const id of this.tracker.expire(this.clock)) this.endTrack(id, 'missed', events);
+    this.decideDue(events);
+    return events;
+  }
+
+  /** Ends every track (shutdown): tracks with minFrames votes are decided first. */
+  flush(): VoteEvent[] {
+    const events: VoteEvent[] = [];
+    for (const id of this.tracker.clear()) this.endTrack(id, 'flushed', events);
+    return events;
+  }
+
+  /** The clock never goes backwards: an out-of-order timestamp must not undo a window. */
+  private advance(now: number): void {
+    if (Number.isFinite(now) && now > this.clock) this.clock = now;
+  }
+
+  private windowElapsed(s: TrackState): boolean {
+    return this.clock - s.firstSeen >= this.options.voter.windowMs;
+  }
+
+  private hasEnoughVotes(s: TrackState): boolean {
+    return s.votes.length >= this.options.voter.minFrames;
+  }
+
+  private decideDue(events: VoteEvent[]): void {
+    for (const s of this.states.values()) {
+      if (!s.decided && this.windowElapsed(s) && this.hasEnoughVotes(s)) this.decide(s, 'window', events);
+    }
+  }
+
+  private decide(s: TrackState, trigger: DecisionTrigger, events: VoteEvent[]): void {
+    const d = decideBallot(s.votes, this.options.ballot);
+    s.decided = true;
+    events.push({
+      type: 'track.decided',
+      trackId: s.trackId,
+      result: d.result,
+      reason: d.reason,
+      personId: d.personId,
+      name: d.name,
+      similarity: d.similarity,
+      votes: d.evidence.tallies,
+      framesUsed: d.evidence.framesUsed,
+      firstSeen: s.firstSeen,
+      decidedAt: this.clock,
+      trigger,
+      evidence: d.evidence,
+    });
+    // Votes are no longer needed once decided; late ones are only counted.
+    s.votes = [];
+  }
+
+  private endTrack(trackId: number, reason: TrackEndReason, events: VoteEvent[]): void {
+    const s = this.states.get(trackId);
+    if (!s) return;
+    if (!s.decided && this.hasEnoughVotes(s)) this.decide(s, this.windowElapsed(s) ? 'window' : 'track-ended', events);
+    events.push({
+      type: 'track.end',
+      trackId,
+      firstSeen: s.firstSeen,
+      lastSeen: s.lastSeen,
+      reason,
+      decided: s.decided,
+      votes: s.accepted,
+      lateVotes: s.lateVotes,
+    });
+    this.states.delete(trackId);
+  }
+}

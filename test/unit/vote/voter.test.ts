@@ -1,0 +1,348 @@
+import { test, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Box } from '../../../src/model/types.ts';
+import { voteOptionsSchema, type VoteOptions } from '../../../src/vote/options.ts';
+import type { TrackDecidedEvent, TrackEndEvent, Vote, VoteEvent } from '../../../src/vote/types.ts';
+import { Voter } from '../../../src/vote/voter.ts';
+
+const FRAME_MS = 100;
+
+function options(over: { voter?: Partial<VoteOptions['voter']>; tracker?: Partial<VoteOptions['tracker']>; ballot?: Partial<VoteOptions['ballot']> } = {}): VoteOptions {
+  return voteOptionsSchema.parse({ voter: over.voter ?? {}, tracker: over.tracker ?? {}, ballot: over.ballot ?? {} });
+}
+
+const FACE: Box = { x: 100, y: 100, width: 120, height: 120 };
+const OTHER: Box = { x: 500, y: 100, width: 120, height: 120 };
+
+function vote(trackId: number, frameSeq: number, personId: number | null = 1, similarity = 0.8): Vote {
+  return {
+    trackId,
+    frameSeq,
+    ts: frameSeq * FRAME_MS,
+    personId,
+    name: personId === null ? null : `p${personId}`,
+    similarity,
+    margin: 0.2,
+    quality: 0.9,
+    antispoof: 0.9,
+    liveness: 0.9,
+  };
+}
+
+const decided = (events: VoteEvent[]): TrackDecidedEvent[] => events.filter((e): e is TrackDecidedEvent => e.type === 'track.decided');
+const ends = (events: VoteEvent[]): TrackEndEvent[] => events.filter((e): e is TrackEndEvent => e.type === 'track.end');
+
+/** Shows FACE for frames [0, frames) at 100 ms per frame and votes `votesFor(seq)` right after each frame. */
+function run(voter: Voter, frames: number, votesFor: (seq: number) => Vote | null, from = 0): VoteEvent[] {
+  const events: VoteEvent[] = [];
+  for (let seq = from; seq < from + frames; seq++) {
+    events.push(...voter.frame(seq, seq * FRAME_MS, [FACE]).events);
+    const v = votesFor(seq);
+    if (v) events.push(...voter.addVote(v));
+  }
+  return events;
+}
+
+describe('Voter', () => {
+  test('a new face starts a track and needs descriptors', () => {
+    const voter = new Voter(options());
+    const r = voter.frame(0, 0, [FACE]);
+    assert.deepEqual(r.assignments, [1]);
+    assert.deepEqual(r.events, [{ type: 'track.start', trackId: 1, frameSeq: 0, ts: 0, box: FACE }]);
+    assert.equal(voter.needsDescriptor(1), true);
+    assert.equal(voter.needsDescriptor(2), false);
+  });
+
+  test('decides only once the window elapsed, at exactly windowMs', () => {
+    const voter = new Voter(options({ voter: { windowMs: 1500, minFrames: 4 }, tracker: { maxMissedMs: 2000 } }));
+    const events = run(voter, 6, (seq) => vote(1, seq));
+    assert.equal(decided(events).length, 0, 'enough votes but window not elapsed');
+    assert.deepEqual(voter.tick(1499), []);
+    const at = voter.tick(1500);
+    assert.equal(at.length, 1);
+    const d = decided(at)[0];
+    assert.ok(d, 'decided at 1500');
+    assert.equal(d.result, 'person');
+    assert.equal(d.personId, 1);
+    assert.equal(d.name, 'p1');
+    assert.equal(d.firstSeen, 0);
+    assert.equal(d.decidedAt, 1500);
+    assert.equal(d.trigger, 'window');
+    assert.equal(d.framesUsed, 6);
+    assert.equal(voter.needsDescriptor(1), false);
+  });
+
+  test('window elapsed with too few votes waits, then decides on the vote that reaches minFrames', () => {
+    const voter = new Voter(options({ voter: { minFrames: 4 } }));
+    const events = run(voter, 20, (seq) => (seq % 6 === 0 ? vote(1, seq) : null)); // votes at 0, 6, 12, 18
+    const d = decided(events);
+    assert.equal(d.length, 1);
+    assert.equal(d[0]?.decidedAt, 1800);
+    assert.equal(d[0]?.framesUsed, 4);
+  });
+
+  test('one decision per track, however many frames, votes and ticks follow', () => {
+    const voter = new Voter(options({ voter: { maxVotes: 40 } }));
+    const events = run(voter, 40, (seq) => vote(1, seq));
+    for (let now = 4000; now < 6000; now += 250) events.push(...voter.tick(now));
+    assert.equal(decided(events).length, 1);
+    assert.equal(ends(events).length, 1);
+  });
+
+  test('track.end always follows the track\'s decision', () => {
+    const voter = new Voter(options());
+    const events = run(voter, 20, (seq) => vote(1, seq));
+    events.push(...voter.tick(20 * FRAME_MS + 1000));
+    const types = events.filter((e) => e.trackId === 1).map((e) => e.type);
+    assert.deepEqual(types, ['track.start', 'track.decided', 'track.end']);
+  });
+
+  const early: Array<[string, number, boolean]> = [
+    ['leaves early with minFrames decides on what it has', 4, true],
+    ['leaves early without minFrames is dropped silently', 3, false],
+  ];
+  for (const [name, frames, expectDecision] of early) {
+    test(name, () => {
+      const voter = new Voter(options({ voter: { minFrames: 4, windowMs: 1500 }, tracker: { maxMissedMs: 500 } }));
+      const events = run(voter, frames, (seq) => vote(1, seq));
+      assert.equal(decided(events).length, 0);
+      // Last seen at (frames-1)*100; gone for > 500 ms ends it, before the 1500 ms window.
+      const out = voter.tick((frames - 1) * FRAME_MS + 501);
+      const d = decided(out);
+      const e = ends(out);
+      assert.equal(d.length, expectDecision ? 1 : 0);
+      assert.equal(e.length, 1);
+      assert.equal(e[0]?.decided, expectDecision);
+      assert.equal(e[0]?.votes, frames);
+      if (expectDecision) {
+        assert.equal(d[0]?.trigger, 'track-ended');
+        assert.equal(d[0]?.result, 'person');
+        assert.deepEqual(out.map((x) => x.type), ['track.decided', 'track.end']);
+      }
+      assert.equal(voter.activeTracks, 0, 'state is freed at the end');
+    });
+  }
+
+  test('a track ending through a new frame (not a tick) also decides first', () => {
+    const voter = new Voter(options({ tracker: { maxMissedMs: 500 } }));
+    run(voter, 5, (seq) => vote(1, seq));
+    const r = voter.frame(20, 2000, [OTHER]);
+    assert.deepEqual(r.events.map((e) => [e.type, e.trackId]), [
+      ['track.decided', 1],
+      ['track.end', 1],
+      ['track.start', 2],
+    ]);
+  });
+
+  test('late votes for decided or ended tracks are ignored and counted', () => {
+    const voter = new Voter(options({ tracker: { maxMissedMs: 500 }, voter: { maxVotes: 20 } }));
+    run(voter, 15, (seq) => vote(1, seq));
+    assert.equal(decided(voter.tick(1500)).length, 1);
+    // Results still in flight in the worker arrive after the decision, some for another person.
+    assert.deepEqual(voter.addVote(vote(1, 14, 2)), []);
+    assert.deepEqual(voter.addVote(vote(1, 15, 2)), []);
+    const out = voter.tick(3000);
+    const end = ends(out)[0];
+    assert.ok(end, 'track ended');
+    assert.equal(end.lateVotes, 2);
+    assert.equal(decided(out).length, 0);
+    assert.deepEqual(voter.addVote(vote(1, 16, 2)), [], 'after the end');
+    assert.deepEqual(voter.addVote(vote(99, 1)), [], 'never existed');
+    assert.equal(voter.stats.lateVotes, 4);
+  });
+
+  test('NaN/Inf votes are dropped and do not count toward minFrames', () => {
+    const voter = new Voter(options({ voter: { minFrames: 4 } }));
+    const sims = [0.8, Number.NaN, Number.POSITIVE_INFINITY, 0.8, 0.8, Number.NaN, 0.8];
+    run(voter, sims.length, (seq) => vote(1, seq, 1, sims[seq] ?? 0.8));
+    const d = decided(voter.tick(1500))[0];
+    assert.ok(d, 'decided');
+    assert.equal(d.framesUsed, 4);
+    assert.equal(voter.stats.invalidVotes, 3);
+  });
+
+  test('duplicate and capped votes are refused; needsDescriptor turns false at maxVotes', () => {
+    const voter = new Voter(options({ voter: { maxVotes: 5, minFrames: 4 } }));
+    run(voter, 5, () => null);
+    for (let seq = 0; seq < 4; seq++) voter.addVote(vote(1, seq));
+    voter.addVote(vote(1, 3));
+    assert.equal(voter.stats.duplicateVotes, 1);
+    assert.equal(voter.needsDescriptor(1), true);
+    voter.addVote(vote(1, 4));
+    assert.equal(voter.needsDescriptor(1), false);
+    voter.addVote(vote(1, 5));
+    assert.equal(voter.stats.cappedVotes, 1);
+    assert.equal(decided(voter.tick(1500))[0]?.framesUsed, 5);
+  });
+
+  test('maxTracks bounds simultaneous tracks', () => {
+    const voter = new Voter(options({ voter: { maxTracks: 2 } }));
+    const boxes = [0, 1, 2, 3].map((i): Box => ({ x: i * 300, y: 0, width: 100, height: 100 }));
+    const r = voter.frame(0, 0, boxes);
+    assert.deepEqual(r.assignments, [1, 2, null, null]);
+    assert.equal(voter.activeTracks, 2);
+    assert.equal(voter.stats.untrackedDetections, 2);
+    assert.equal(r.events.length, 2);
+  });
+
+  test('flush decides tracks with minFrames, drops the rest, and ends all', () => {
+    const voter = new Voter(options({ voter: { minFrames: 3 } }));
+    for (let seq = 0; seq < 3; seq++) {
+      voter.frame(seq, seq * FRAME_MS, [FACE, OTHER]);
+      voter.addVote(vote(1, seq));
+      if (seq === 0) voter.addVote(vote(2, seq, null, 0.2));
+    }
+    const out = voter.flush();
+    assert.deepEqual(out.map((e) => [e.type, e.trackId]), [
+      ['track.decided', 1],
+      ['track.end', 1],
+      ['track.end', 2],
+    ]);
+    assert.equal(ends(out)[0]?.reason, 'flushed');
+    assert.equal(voter.activeTracks, 0);
+  });
+
+  test('the clock never runs backwards', () => {
+    const voter = new Voter(options({ tracker: { maxMissedMs: 2000 } }));
+    run(voter, 5, (seq) => vote(1, seq));
+    assert.equal(decided(voter.tick(1400)).length, 0);
+    assert.deepEqual(voter.tick(100), []);
+    assert.equal(voter.now, 1400);
+    assert.equal(decided(voter.tick(1500)).length, 1);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Replay of a recorded stream (10 fps, 4 s) with a fake clock and a worker that answers 2 frames late.
+// One lane per face; one character per frame:
+//   A = alice matched (0.82)   B = bob matched (0.78)   ? = unknown (best 0.31)
+//   S = photo of bob (matches 0.75, antispoof 0.1, liveness 0.2)   . = not in frame
+const LANES: Array<{ name: string; box: (seq: number) => Box; frames: string }> = [
+  { name: 'alice', box: (s) => ({ x: 50 + 5 * s, y: 50, width: 120, height: 120 }), frames: 'AAAA?AAAAAAAAAAAAAAAA...................' },
+  { name: 'stranger', box: (s) => ({ x: 400 - 3 * s, y: 60, width: 100, height: 100 }), frames: '....????A???????????????................' },
+  { name: 'photo', box: () => ({ x: 250, y: 300, width: 90, height: 90 }), frames: '..........SSSSSSSSSSSSSSSSSSSSSS........' },
+  { name: 'passer-by', box: (s) => ({ x: 20 + 8 * s, y: 300, width: 80, height: 80 }), frames: '..............................BBB.......' },
+];
+const PEOPLE: Record<string, { personId: number; name: string; similarity: number }> = {
+  A: { personId: 1, name: 'alice', similarity: 0.82 },
+  B: { personId: 2, name: 'bob', similarity: 0.78 },
+  S: { personId: 2, name: 'bob', similarity: 0.75 },
+};
+const WORKER_DELAY_FRAMES = 2;
+
+interface Recorded {
+  seq: number;
+  ts: number;
+  faces: Array<{ lane: string; code: string; box: Box }>;
+}
+
+function recording(): Recorded[] {
+  const length = Math.max(...LANES.map((l) => l.frames.length));
+  return Array.from({ length }, (_, seq) => ({
+    seq,
+    ts: seq * FRAME_MS,
+    faces: LANES.flatMap((l) => {
+      const code = l.frames[seq] ?? '.';
+      return code === '.' ? [] : [{ lane: l.name, code, box: l.box(seq) }];
+    }),
+  }));
+}
+
+function matchVote(trackId: number, seq: number, code: string): Vote {
+  const person = PEOPLE[code];
+  const spoof = code === 'S';
+  return {
+    trackId,
+    frameSeq: seq,
+    ts: seq * FRAME_MS,
+    personId: person?.personId ?? null,
+    name: person?.name ?? null,
+    similarity: person?.similarity ?? 0.31,
+    margin: person ? 0.25 : 0.05,
+    quality: 0.8,
+    antispoof: spoof ? 0.1 : 0.92,
+    liveness: spoof ? 0.2 : 0.88,
+  };
+}
+
+function replay(): { events: VoteEvent[]; laneOf: Map<number, string>; voter: Voter } {
+  // maxVotes above the frames in a window, so tracks still collect when decided and late results occur.
+  const voter = new Voter(options({ ballot: { minMeanSimilarity: 0.6 }, voter: { maxVotes: 20 } }));
+  const events: VoteEvent[] = [];
+  const laneOf = new Map<number, string>();
+  const inFlight: Array<{ due: number; vote: Vote }> = [];
+  const deliver = (seq: number): void => {
+    while (inFlight.length > 0 && (inFlight[0]?.due ?? Infinity) <= seq) {
+      const job = inFlight.shift();
+      if (job) events.push(...voter.addVote(job.vote));
+    }
+  };
+  const frames = recording();
+  for (const f of frames) {
+    const r = voter.frame(f.seq, f.ts, f.faces.map((x) => x.box));
+    events.push(...r.events);
+    f.faces.forEach((face, i) => {
+      const id = r.assignments[i];
+      if (id === null || id === undefined) return;
+      const known = laneOf.get(id);
+      assert.ok(known === undefined || known === face.lane, `track ${id} switched lanes`);
+      laneOf.set(id, face.lane);
+      if (voter.needsDescriptor(id)) inFlight.push({ due: f.seq + WORKER_DELAY_FRAMES, vote: matchVote(id, f.seq, face.code) });
+    });
+    deliver(f.seq); // results of older frames land after this frame was tracked
+  }
+  let seq = frames.length;
+  for (let now = seq * FRAME_MS; now <= 6000; now += FRAME_MS, seq++) {
+    deliver(seq);
+    events.push(...voter.tick(now));
+  }
+  return { events, laneOf, voter };
+}
+
+describe('Voter replaying a recorded stream', () => {
+  const { events, laneOf, voter } = replay();
+  const byLane = (lane: string): VoteEvent[] => events.filter((e) => laneOf.get(e.trackId) === lane);
+
+  test('one track per face', () => {
+    assert.deepEqual([...laneOf.values()].sort(), ['alice', 'passer-by', 'photo', 'stranger']);
+  });
+
+  test('each face gets the expected outcome', () => {
+    const outcome = (lane: string): Array<[string, number | null]> => decided(byLane(lane)).map((d) => [d.result, d.personId]);
+    assert.deepEqual(outcome('alice'), [['person', 1]]);
+    assert.deepEqual(outcome('stranger'), [['unknown', null]]);
+    assert.deepEqual(outcome('photo'), [['spoof', null]]);
+    assert.deepEqual(outcome('passer-by'), [], 'three frames are below minFrames');
+  });
+
+  test('decisions happen when the window elapses, on the fake clock', () => {
+    for (const lane of ['alice', 'stranger', 'photo']) {
+      const d = decided(byLane(lane))[0];
+      assert.ok(d, `${lane} decided`);
+      assert.equal(d.decidedAt - d.firstSeen, 1500, lane);
+      assert.equal(d.trigger, 'window');
+    }
+  });
+
+  test('every track: start first, at most one decision, end last', () => {
+    for (const id of laneOf.keys()) {
+      const types = events.filter((e) => e.trackId === id).map((e) => e.type);
+      assert.equal(types[0], 'track.start');
+      assert.equal(types.at(-1), 'track.end');
+      assert.equal(types.filter((t) => t === 'track.end').length, 1);
+      assert.ok(types.filter((t) => t === 'track.decided').length <= 1, `track ${id} decided more than once`);
+    }
+    assert.equal(voter.activeTracks, 0);
+  });
+
+  test('worker results arriving after a decision were ignored and counted', () => {
+    const perTrack = ends(events).reduce((sum, e) => sum + e.lateVotes, 0);
+    assert.ok(perTrack > 0, 'the fixture must produce late results');
+    assert.equal(voter.stats.lateVotes, perTrack);
+  });
+
+  test('the event stream is plain JSON and replays identically', () => {
+    assert.deepEqual(JSON.parse(JSON.stringify(events)), events);
+    assert.deepEqual(replay().events, events);
+  });
+});
