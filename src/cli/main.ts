@@ -14,6 +14,7 @@ import { formatIdentify, identifyImages } from './identify.ts';
 import { annotateImage } from './annotate.ts';
 import { runEval } from './eval.ts';
 import { formatEval } from './eval-table.ts';
+import { runHeadless } from './run.ts';
 import type { DescriptorKind } from '../model/types.ts';
 
 /** Where the tutorial's data set lies beside a checkout; KIOSK_DATASET overrides. */
@@ -118,6 +119,14 @@ export function buildProgram(): Command {
       });
       console.log(formatEval(outcome.json));
       if (opts.json) await writeFile(opts.json, JSON.stringify(outcome.json, null, 2));
+    });
+
+  program.command('run')
+    .description('run the kiosk loop headless: capture, detect, track, vote, log; one line per decision')
+    .option('--source <spec>', 'auto, /dev/videoN, a video file, an image folder, rtsp://…, http(s)://…, gst:<pipeline> or gst:csi (default: config pipeline.source)')
+    .option('--json', 'print one JSON object per decision and a summary line')
+    .action(async (opts: { source?: string; json?: boolean }, cmd: Command) => {
+      await runHeadless(ctxOf(cmd), { source: opts.source, json: opts.json ?? false });
     });
 
   return program;

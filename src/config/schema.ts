@@ -6,12 +6,22 @@
 import { z } from 'zod';
 import { modelOptionsSchema } from '../model/options.ts';
 import { storeOptionsSchema } from '../store/options.ts';
+import { captureOptionsSchema } from '../capture/options.ts';
+import { voteOptionsSchema } from '../vote/options.ts';
+import { tripletOptionsSchema } from '../model/triplet/options.ts';
+import { pipelineOptionsSchema } from '../cli/pipeline/options.ts';
+import { opsOptionsSchema } from '../ops/options.ts';
 
 export const configSchema = z.object({
   dataDir: z.string().min(1).default('./data').describe('Folder for the database, models and caches (created if missing); the CLI\'s --data-dir overrides it'),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('pino log level (logs go to stderr)'),
   model: modelOptionsSchema.prefault({}),
+  capture: captureOptionsSchema.prefault({}),
+  vote: voteOptionsSchema.prefault({}),
+  pipeline: pipelineOptionsSchema.prefault({}),
+  triplet: tripletOptionsSchema.prefault({}),
   store: storeOptionsSchema.omit({ dataDir: true }).prefault({}),
+  ops: opsOptionsSchema.prefault({}),
 }).strict();
 
 export type Config = z.infer<typeof configSchema>;

@@ -9,6 +9,7 @@ import { silentLogger, type Logger } from '../log.ts';
 import { initBackend, tf, type BackendReport } from './tfjs.ts';
 import { HumanDetector, humanVersion } from './human-detector.ts';
 import { FaceresModel } from './descriptors/faceres.ts';
+import { FaceCheckModel } from './face-checks.ts';
 import { Dlib128Model } from './descriptors/dlib128.ts';
 import { concatRaw, DLIB_DIM, FACERES_DIM, FUSED_DIM } from './descriptors/fuse.ts';
 import type { DescriptorModel } from './descriptors/types.ts';
@@ -56,45 +57,114 @@ async function cropToRgb(crop: TF.Tensor3D): Promise<RgbImage> {
   return { width, height, pixels: Buffer.from(Uint8Array.from(data)) };
 }
 
-export class FaceEngine {
-  readonly info: EngineInfo;
+/** What embedding a crop yields: the descriptor and the anti-spoofing checks. */
+export interface Embedding {
+  descriptor: Float32Array;
+  antispoof: number | null;
+  liveness: number | null;
+}
+
+/**
+ * Descriptor networks and face checks on aligned crops: no detector, so it can live in a worker
+ * thread with its own backend while the main thread detects.
+ */
+export class FaceEmbedder {
+  readonly descriptor: EngineInfo['descriptor'];
   readonly #opts: ModelOptions;
-  readonly #detector: HumanDetector;
   readonly #faceres: FaceresModel | null;
   readonly #dlib: Dlib128Model | null;
+  readonly #antispoof: FaceCheckModel | null;
+  readonly #liveness: FaceCheckModel | null;
+
+  private constructor(opts: ModelOptions, models: { faceres: FaceresModel | null; dlib: Dlib128Model | null; antispoof: FaceCheckModel | null; liveness: FaceCheckModel | null }) {
+    this.#opts = opts;
+    this.#faceres = models.faceres;
+    this.#dlib = models.dlib;
+    this.#antispoof = models.antispoof;
+    this.#liveness = models.liveness;
+    const kind = opts.descriptor.kind;
+    const version = kind === 'faceres' ? models.faceres?.version : kind === 'dlib128' ? models.dlib?.version : `${models.faceres?.version}+${models.dlib?.version}`;
+    this.descriptor = { kind, dim: DESCRIPTOR_DIMS[kind], version: version ?? kind };
+  }
+
+  /** Loads the networks the configured kind needs (`loadAll`: both, for evaluations). The backend must be initialised. */
+  static async create(opts: ModelOptions, loadAll = false): Promise<FaceEmbedder> {
+    const kind = opts.descriptor.kind;
+    return new FaceEmbedder(opts, {
+      faceres: loadAll || kind !== 'dlib128' ? await FaceresModel.load() : null,
+      dlib: loadAll || kind !== 'faceres' ? await Dlib128Model.load(opts.descriptor.dlibCropFraction) : null,
+      antispoof: opts.detector.antispoof ? await FaceCheckModel.load('antispoof') : null,
+      liveness: opts.detector.liveness ? await FaceCheckModel.load('liveness') : null,
+    });
+  }
+
+  #need(model: DescriptorModel | null, kind: string): DescriptorModel {
+    if (!model) throw new KioskError('MODEL_LOAD_FAILED', `descriptor model ${kind} is not loaded in this engine`, { hint: 'create the engine with loadAll for evaluations' });
+    return model;
+  }
+
+  /** Raw descriptors of a kind (fused = [faceres, dlib128] concatenated, both unit). */
+  async describeAs(kind: DescriptorKind, crops: readonly RgbImage[]): Promise<Float32Array[]> {
+    const flip = this.#opts.descriptor.flipAverage;
+    if (kind === 'faceres') return this.#need(this.#faceres, kind).embed(crops, flip);
+    if (kind === 'dlib128') return this.#need(this.#dlib, kind).embed(crops, flip);
+    const f = await this.#need(this.#faceres, 'faceres').embed(crops, flip);
+    const d = await this.#need(this.#dlib, 'dlib128').embed(crops, flip);
+    return f.map((fv, i) => concatRaw(fv, d[i] as Float32Array));
+  }
+
+  /** Descriptor of the configured kind plus antispoof and liveness scores, per crop. */
+  async embed(crops: readonly RgbImage[]): Promise<Embedding[]> {
+    const descriptors = await this.describeAs(this.#opts.descriptor.kind, crops);
+    const spoof = this.#antispoof ? await this.#antispoof.score(crops) : null;
+    const live = this.#liveness ? await this.#liveness.score(crops) : null;
+    return descriptors.map((descriptor, i) => ({ descriptor, antispoof: spoof?.[i] ?? null, liveness: live?.[i] ?? null }));
+  }
+}
+
+export class FaceEngine {
+  readonly info: EngineInfo;
+  readonly #embedder: FaceEmbedder | null;
+  readonly #opts: ModelOptions;
+  readonly #detector: HumanDetector;
   readonly #log: Logger;
 
-  private constructor(opts: ModelOptions, info: EngineInfo, detector: HumanDetector, faceres: FaceresModel | null, dlib: Dlib128Model | null, log: Logger) {
+  private constructor(opts: ModelOptions, info: EngineInfo, detector: HumanDetector, embedder: FaceEmbedder | null, log: Logger) {
     this.#opts = opts;
     this.info = info;
     this.#detector = detector;
-    this.#faceres = faceres;
-    this.#dlib = dlib;
+    this.#embedder = embedder;
     this.#log = log;
   }
 
+  get embedder(): FaceEmbedder {
+    if (!this.#embedder) throw new KioskError('MODEL_LOAD_FAILED', 'this engine was created for detection only', { hint: 'use FaceEngine.create for embedding' });
+    return this.#embedder;
+  }
+
+  /** Detection only (the real-time loop's detect worker): no descriptor networks loaded. */
+  static async createDetector(opts: ModelOptions, logger: Logger = silentLogger): Promise<FaceEngine> {
+    const log = logger.child({ stage: 'model' });
+    const backend = await initBackend(opts.backend);
+    const detector = await HumanDetector.create(backend.name, opts.detector);
+    const kind = opts.descriptor.kind;
+    return new FaceEngine(opts, { backend, human: humanVersion(), descriptor: { kind, dim: DESCRIPTOR_DIMS[kind], version: 'not loaded' } }, detector, null, log);
+  }
+
   /**
-   * Loads the backend, the detector and the descriptor models the configured kind needs
-   * (`loadAll` loads both networks, for evaluations that compare them).
+   * Loads the backend, the detector, and (unless `detectOnly`) the descriptor networks the
+   * configured kind needs; `loadAll` loads both networks, for evaluations that compare them.
    */
   static async create(opts: ModelOptions, logger: Logger = silentLogger, loadAll = false): Promise<FaceEngine> {
     const log = logger.child({ stage: 'model' });
     const backend = await initBackend(opts.backend);
     log.info({ backend: backend.name, provider: backend.provider, skipped: backend.tried }, `tfjs backend: ${backend.name} (${backend.provider})`);
-    const kind = opts.descriptor.kind;
     const detector = await HumanDetector.create(backend.name, opts.detector);
-    const faceres = loadAll || kind !== 'dlib128' ? await FaceresModel.load() : null;
-    const dlib = loadAll || kind !== 'faceres' ? await Dlib128Model.load(opts.descriptor.dlibCropFraction) : null;
-    const version = kind === 'faceres' ? faceres?.version : kind === 'dlib128' ? dlib?.version : `${faceres?.version}+${dlib?.version}`;
-    const info: EngineInfo = {
-      backend,
-      human: humanVersion(),
-      descriptor: { kind, dim: DESCRIPTOR_DIMS[kind], version: version ?? kind },
-    };
-    return new FaceEngine(opts, info, detector, faceres, dlib, log);
+    const embedder = await FaceEmbedder.create(opts, loadAll);
+    return new FaceEngine(opts, { backend, human: humanVersion(), descriptor: embedder.descriptor }, detector, embedder, log);
   }
 
-  /** Finds faces (box, landmarks, quality, antispoof, liveness) without embedding them. */
+  /** Finds faces (box, landmarks, quality) without embedding them; antispoof/liveness are null until embedded. */
   async detect(image: RgbImage, meta: { frameSeq: number; ts: number } = { frameSeq: 0, ts: 0 }): Promise<DetectedFace[]> {
     if (image.pixels.length !== image.width * image.height * 3) {
       throw new KioskError('IMAGE_UNREADABLE', `frame buffer holds ${image.pixels.length} bytes, expected ${image.width}×${image.height}×3`, { hint: 'frames must be packed RGB24' });
@@ -126,8 +196,8 @@ export class FaceEngine {
           landmarks: landmarksOf(result),
           descriptor: null,
           quality: estimateQuality(rgb, { width, height }, angles, this.#opts.quality),
-          antispoof: typeof result.real === 'number' ? result.real : null,
-          liveness: typeof result.live === 'number' ? result.live : null,
+          antispoof: null,
+          liveness: null,
         },
       });
     }
@@ -135,29 +205,18 @@ export class FaceEngine {
     return out;
   }
 
-  #need(model: DescriptorModel | null, kind: string): DescriptorModel {
-    if (!model) throw new KioskError('MODEL_LOAD_FAILED', `descriptor model ${kind} is not loaded in this engine`, { hint: 'create the engine with loadAll for evaluations' });
-    return model;
+  describe(crops: readonly RgbImage[]): Promise<Float32Array[]> {
+    return this.embedder.describeAs(this.#opts.descriptor.kind, crops);
   }
 
-  /** Raw descriptors of the configured kind (fused = [faceres, dlib128] concatenated, both unit). */
-  async describe(crops: readonly RgbImage[]): Promise<Float32Array[]> {
-    return this.describeAs(this.#opts.descriptor.kind, crops);
+  describeAs(kind: DescriptorKind, crops: readonly RgbImage[]): Promise<Float32Array[]> {
+    return this.embedder.describeAs(kind, crops);
   }
 
-  async describeAs(kind: DescriptorKind, crops: readonly RgbImage[]): Promise<Float32Array[]> {
-    const flip = this.#opts.descriptor.flipAverage;
-    if (kind === 'faceres') return this.#need(this.#faceres, kind).embed(crops, flip);
-    if (kind === 'dlib128') return this.#need(this.#dlib, kind).embed(crops, flip);
-    const f = await this.#need(this.#faceres, 'faceres').embed(crops, flip);
-    const d = await this.#need(this.#dlib, 'dlib128').embed(crops, flip);
-    return f.map((fv, i) => concatRaw(fv, d[i] as Float32Array));
-  }
-
-  /** Detect and embed every face: the whole per-image pipeline. */
+  /** Detect, embed and check every face: the whole per-image pipeline. */
   async analyze(image: RgbImage, meta?: { frameSeq: number; ts: number }): Promise<FaceObservation[]> {
     const faces = await this.detect(image, meta);
-    const descriptors = await this.describe(faces.map((f) => f.crop));
-    return faces.map((f, i) => ({ ...f.observation, descriptor: descriptors[i] ?? null }));
+    const emb = await this.embedder.embed(faces.map((f) => f.crop));
+    return faces.map((f, i) => ({ ...f.observation, descriptor: emb[i]?.descriptor ?? null, antispoof: emb[i]?.antispoof ?? null, liveness: emb[i]?.liveness ?? null }));
   }
 }

@@ -1,7 +1,7 @@
 /**
- * Human's face pipeline (BlazeFace → FaceMesh → antispoof/liveness), loaded offline from the
- * npm package. Descriptors are not computed here: `descriptors/*` embed the aligned crop this
- * returns, so detection alone can run every frame and embedding only where the vote needs it.
+ * Human's face pipeline (BlazeFace → FaceMesh), loaded offline from the
+ * npm package. Descriptors and antispoof/liveness are not computed here: they run on the aligned
+ * crop this returns, so detection alone can run every frame and embedding only where the vote needs it.
  */
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -70,8 +70,9 @@ export class HumanDetector {
         iris: { enabled: false },
         description: { enabled: false },
         emotion: { enabled: false },
-        antispoof: { enabled: opts.antispoof, skipFrames: 0, skipTime: 0 },
-        liveness: { enabled: opts.liveness, skipFrames: 0, skipTime: 0 },
+        // Run by FaceCheckModel on the crops, only for faces whose track still votes.
+        antispoof: { enabled: false },
+        liveness: { enabled: false },
       } as HumanConfig['face'],
       body: { enabled: false } as HumanConfig['body'],
       hand: { enabled: false } as HumanConfig['hand'],

@@ -6,8 +6,8 @@ export const detectorOptionsSchema = z.object({
   minConfidence: z.number().min(0).max(1).default(0.5).describe('BlazeFace score below which a detection is dropped'),
   iouThreshold: z.number().min(0).max(1).default(0.1).describe('Non-maximum suppression IoU between face boxes'),
   minFacePx: z.number().int().min(0).default(0).describe('Faces smaller than this (pixels, shorter side) are not reported by the detector; quality gates apply later'),
-  antispoof: z.boolean().default(true).describe('Run Human\'s antispoof model (photo/screen detection) on each face'),
-  liveness: z.boolean().default(true).describe('Run Human\'s liveness model on each face'),
+  antispoof: z.boolean().default(true).describe('Score each embedded face with Human\'s antispoof model (photo/screen detection)'),
+  liveness: z.boolean().default(true).describe('Score each embedded face with Human\'s liveness model'),
 }).strict();
 export type DetectorOptions = z.infer<typeof detectorOptionsSchema>;
 

@@ -1,0 +1,72 @@
+/**
+ * Wires capture → model → vote → store into a KioskLoop from the configuration. Shared by
+ * `kiosk run` (headless) and `kiosk serve` (with the screens).
+ */
+import { openFrameSource } from '../../capture/open-source.ts';
+import { ModelWorkerPool } from '../../model/worker/pool.ts';
+import { Matcher } from '../../model/matcher.ts';
+import { Voter } from '../../vote/voter.ts';
+import type { Config } from '../../config/schema.ts';
+import type { Logger } from '../../log.ts';
+import type { Store } from '../../store/store.ts';
+import { KioskLoop } from './kiosk-loop.ts';
+import { recordDecision } from './decisions.ts';
+
+/** The gallery's matcher for the engine's descriptor (an empty gallery matches nobody: everyone is unknown). */
+export function galleryMatcher(descriptor: { kind: string; dim: number; version: string }, store: Store, config: Config, log: Logger): Matcher {
+  const kind = config.model.descriptor.kind;
+  const { version } = descriptor;
+  const gallery = store.people.loadGallery(kind, version);
+  if (gallery.personIndex.length === 0) {
+    const other = store.people.countSamples();
+    log.warn(other > 0
+      ? `the gallery holds ${other} samples but none from ${kind} (${version}): re-enroll; everyone is unknown until then`
+      : 'nobody is enrolled yet: everyone is unknown until people are enrolled');
+  }
+  const dim = gallery.dim || descriptor.dim;
+  return new Matcher({ ...gallery, dim }, { ...config.model.matcher, fusedWeight: config.model.descriptor.fusedWeight });
+}
+
+export interface BuiltLoop {
+  loop: KioskLoop;
+  detectPool: ModelWorkerPool;
+  embedPool: ModelWorkerPool;
+  /** Reload the gallery (after enrollment or removal). */
+  reloadGallery(): void;
+  close(): Promise<void>;
+}
+
+export async function buildLoop(opts: { config: Config; store: Store; log: Logger; source?: string }): Promise<BuiltLoop> {
+  const { config, store, log } = opts;
+  const source = await openFrameSource(opts.source ?? config.pipeline.source, config.capture, { logger: log.child({ stage: 'capture' }) });
+  const [detectPool, embedPool] = await Promise.all([
+    ModelWorkerPool.create('detect', config.model, 1, 1, log),
+    ModelWorkerPool.create('embed', { ...config.model, descriptor: { ...config.model.descriptor, flipAverage: config.pipeline.flipAverage } }, config.pipeline.embedWorkers, config.pipeline.maxInFlightPerWorker, log),
+  ]);
+  const descriptor = embedPool.ready.descriptor;
+  if (!descriptor) throw new Error('embed worker reported no descriptor');
+  log.info({ backend: embedPool.ready.backend, descriptor: descriptor.kind, version: descriptor.version }, `models ready: ${descriptor.kind} on ${embedPool.ready.backend}`);
+  let matcher = galleryMatcher(descriptor, store, config, log);
+  const loop = new KioskLoop({
+    source,
+    detectPool,
+    embedPool,
+    matcher: () => matcher,
+    voter: new Voter(config.vote),
+    decide: (e) => recordDecision(store, config.store.kioskId, config.store.cooldownMs, e),
+    options: config.pipeline,
+    logger: log.child({ stage: 'loop' }),
+  });
+  return {
+    loop,
+    detectPool,
+    embedPool,
+    reloadGallery: () => {
+      matcher = galleryMatcher(descriptor, store, config, log);
+    },
+    close: async () => {
+      await loop.stop();
+      await Promise.all([detectPool.close(), embedPool.close()]);
+    },
+  };
+}

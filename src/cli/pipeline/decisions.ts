@@ -1,0 +1,38 @@
+/**
+ * Turns the voter's decisions into attendance: a person is punched (unless inside the cooldown),
+ * unknown and spoof become sightings. Returns the DecisionEvent the screen and `kiosk run` print.
+ */
+import type { Store } from '../../store/store.ts';
+import type { TrackDecidedEvent } from '../../vote/types.ts';
+import type { DecisionEvent } from '../../server/ports.ts';
+
+export function votesByName(e: TrackDecidedEvent): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const t of e.votes) out[t.name ?? `#${t.personId}`] = t.count;
+  if (e.evidence.unknownCount > 0) out.unknown = e.evidence.unknownCount;
+  return out;
+}
+
+export function recordDecision(store: Store, kioskId: string, cooldownMs: number, e: TrackDecidedEvent): DecisionEvent {
+  const base: DecisionEvent = {
+    type: 'decision',
+    track: e.trackId,
+    result: e.result,
+    personId: e.result === 'person' ? e.personId : null,
+    name: e.result === 'person' ? e.name : null,
+    similarity: e.similarity ?? e.evidence.winnerMeanSimilarity ?? 0,
+    votes: votesByName(e),
+    frames: e.framesUsed,
+    firstSeen: e.firstSeen,
+    decidedAt: e.decidedAt,
+    logged: false,
+    previousPunchTs: null,
+  };
+  const evidence = { reason: e.reason, trigger: e.trigger, ...e.evidence };
+  if (e.result === 'person' && e.personId !== null) {
+    const r = store.attendance.record({ personId: e.personId, ts: e.decidedAt, kioskId, similarity: base.similarity, evidence }, cooldownMs);
+    return r.logged ? { ...base, logged: true } : { ...base, previousPunchTs: r.lastPunchTs };
+  }
+  store.attendance.recordSighting(e.result === 'spoof' ? 'spoof' : 'unknown', e.decidedAt, kioskId, evidence);
+  return base;
+}

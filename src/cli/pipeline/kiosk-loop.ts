@@ -1,0 +1,241 @@
+/**
+ * The kiosk loop: frames → detect (worker) → track → embed (other workers, only for tracks still
+ * voting and usable faces) → match → vote → attendance. Detection never waits for a descriptor:
+ * embedding results come back as promises and feed the voter whenever they land. Both model
+ * stages run off this thread, so it keeps reading the camera (stale frames are dropped, not
+ * queued in the pipe) and serving the screens while the models work.
+ */
+import { EventEmitter } from 'node:events';
+import sharp from 'sharp';
+import type { Frame, FrameSource, StateChange } from '../../capture/types.ts';
+import type { DetectedFace } from '../../model/engine.ts';
+import type { ModelWorkerPool } from '../../model/worker/pool.ts';
+import { detectInWorker, embedInWorker } from '../../model/worker/clients.ts';
+import type { Matcher } from '../../model/matcher.ts';
+import { errorMessage } from '../../errors.ts';
+import type { Logger } from '../../log.ts';
+import type { Voter } from '../../vote/voter.ts';
+import { toVote } from '../../vote/to-vote.ts';
+import type { VoteEvent } from '../../vote/types.ts';
+import type { CameraStatus, DecisionEvent, PreviewFace, PreviewFrame } from '../../server/ports.ts';
+import type { PipelineOptions } from './options.ts';
+
+export interface LoopEvents {
+  decision: [DecisionEvent];
+  preview: [PreviewFrame];
+  camera: [CameraStatus];
+  /** Every processed frame with its detections (enrollment sessions listen here). */
+  faces: [Frame, DetectedFace[]];
+  vote: [VoteEvent];
+}
+
+export interface LoopDeps {
+  source: FrameSource;
+  /** One detection worker: the main thread stays free to read the camera and serve screens. */
+  detectPool: ModelWorkerPool;
+  embedPool: ModelWorkerPool;
+  /** The current matcher; enrollment may replace it between frames. */
+  matcher: () => Matcher | null;
+  voter: Voter;
+  /** Persists a decision and returns what to announce. */
+  decide: (e: Extract<VoteEvent, { type: 'track.decided' }>) => DecisionEvent;
+  options: PipelineOptions;
+  logger: Logger;
+  clock?: () => number;
+}
+
+export interface LoopSummary {
+  type: 'summary';
+  source: string;
+  /** Capture time of the first frame processed (ms epoch), or null if none came. */
+  firstFrameTs: number | null;
+  framesRead: number;
+  framesProcessed: number;
+  framesDropped: number;
+  detectErrors: number;
+  embeds: { submitted: number; completed: number; skippedBusy: number; failed: number };
+  decisions: { person: number; unknown: number; spoof: number; logged: number };
+  seconds: number;
+  fps: number;
+  reconnects: number;
+  endReason: string;
+}
+
+export class KioskLoop extends EventEmitter<LoopEvents> {
+  readonly #d: LoopDeps;
+  readonly #clock: () => number;
+  readonly #labels = new Map<number, string>();
+  #processed = 0;
+  #firstFrameTs: number | null = null;
+  #detectErrors = 0;
+  #skippedBusy = 0;
+  #embedFailed = 0;
+  readonly #decisions = { person: 0, unknown: 0, spoof: 0, logged: 0 };
+  #lastPreviewAt = 0;
+  #previewBusy = false;
+  #stopped = false;
+  /** Time the loop last finished a frame: the watchdog's heartbeat. */
+  lastProgressAt = 0;
+  camera: CameraStatus;
+
+  constructor(deps: LoopDeps) {
+    super();
+    this.#d = deps;
+    this.#clock = deps.clock ?? Date.now;
+    this.camera = { state: 'starting', reason: 'starting', since: this.#clock(), source: deps.source.label };
+    deps.source.on('state', (c: StateChange) => {
+      this.camera = { state: c.state, reason: c.reason, since: c.ts, source: deps.source.label };
+      this.emit('camera', this.camera);
+      const level = c.state === 'lost' || c.state === 'reconnecting' ? 'warn' : 'info';
+      deps.logger[level]({ state: c.state, code: c.code, reason: c.reason }, `camera ${c.state}: ${c.reason}`);
+    });
+  }
+
+  get fps(): number {
+    return this.#fps;
+  }
+
+  #fps = 0;
+
+  async run(): Promise<LoopSummary> {
+    const started = this.#clock();
+    const ticker = setInterval(() => this.#handle(this.#d.voter.tick(this.#clock())), this.#d.options.tickMs);
+    let windowStart = started;
+    let windowFrames = 0;
+    try {
+      for await (const frame of this.#d.source) {
+        if (this.#stopped) break;
+        this.#firstFrameTs ??= frame.ts;
+        await this.#processFrame(frame);
+        this.#processed++;
+        windowFrames++;
+        this.lastProgressAt = this.#clock();
+        if (this.lastProgressAt - windowStart >= 1000) {
+          this.#fps = (windowFrames * 1000) / (this.lastProgressAt - windowStart);
+          windowStart = this.lastProgressAt;
+          windowFrames = 0;
+        }
+      }
+    } finally {
+      clearInterval(ticker);
+    }
+    // A finite source ended: let in-flight votes land, then decide what is left.
+    await this.#d.embedPool.drain();
+    this.#handle(this.#d.voter.tick(this.#clock()));
+    this.#handle(this.#d.voter.flush());
+    const seconds = (this.#clock() - started) / 1000;
+    const c = this.#d.source.counters;
+    const ps = this.#d.embedPool.stats;
+    return {
+      type: 'summary',
+      source: this.#d.source.label,
+      firstFrameTs: this.#firstFrameTs,
+      framesRead: c.framesRead,
+      framesProcessed: this.#processed,
+      framesDropped: c.framesDropped,
+      detectErrors: this.#detectErrors,
+      embeds: { submitted: ps.submitted, completed: ps.completed, skippedBusy: this.#skippedBusy, failed: this.#embedFailed },
+      decisions: { ...this.#decisions },
+      seconds: Math.round(seconds * 100) / 100,
+      fps: seconds > 0 ? Math.round((this.#processed / seconds) * 100) / 100 : 0,
+      reconnects: c.reconnects,
+      endReason: this.#d.source.lastChange?.reason ?? (this.#stopped ? 'stopped' : 'ended'),
+    };
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    await this.#d.source.stop();
+  }
+
+  async #processFrame(frame: Frame): Promise<void> {
+    let faces: DetectedFace[];
+    try {
+      const job = detectInWorker(this.#d.detectPool, frame, { frameSeq: frame.seq, ts: frame.ts });
+      if (!job) throw new Error('detection worker unavailable');
+      faces = await job;
+    } catch (err) {
+      // A bad frame is skipped, never fatal to the loop.
+      this.#detectErrors++;
+      this.#d.logger.warn({ err: errorMessage(err), seq: frame.seq }, 'detection failed on a frame');
+      return;
+    }
+    const { assignments, events } = this.#d.voter.frame(frame.seq, frame.ts, faces.map((f) => f.observation.box));
+    this.#handle(events);
+    faces.forEach((face, i) => {
+      const trackId = assignments[i];
+      if (trackId === null || trackId === undefined || !this.#d.voter.needsDescriptor(trackId)) return;
+      const q = face.observation.quality;
+      if (q.sizePx < this.#d.options.minEmbedFacePx || q.score < this.#d.options.minEmbedQuality) return;
+      this.#embed(trackId, face);
+    });
+    this.#handle(this.#d.voter.tick(frame.ts));
+    if (this.listenerCount('faces') > 0) this.emit('faces', frame, faces);
+    this.#maybePreview(frame, faces, assignments);
+  }
+
+  #embed(trackId: number, face: DetectedFace): void {
+    const job = embedInWorker(this.#d.embedPool, [face.crop]);
+    if (!job) {
+      this.#skippedBusy++;
+      return;
+    }
+    job.then(([emb]) => {
+      const matcher = this.#d.matcher();
+      if (!emb || !matcher) return;
+      const obs = { ...face.observation, antispoof: emb.antispoof, liveness: emb.liveness };
+      this.#handle(this.#d.voter.addVote(toVote(trackId, obs, matcher.match(emb.descriptor))));
+    }).catch((err: unknown) => {
+      this.#embedFailed++;
+      this.#d.logger.warn({ err: errorMessage(err), trackId }, 'embedding failed');
+    });
+  }
+
+  #handle(events: readonly VoteEvent[]): void {
+    for (const e of events) {
+      if (this.listenerCount('vote') > 0) this.emit('vote', e);
+      if (e.type === 'track.decided') {
+        let decision: DecisionEvent;
+        try {
+          decision = this.#d.decide(e);
+        } catch (err) {
+          // The store refused (disk full, locked): say so loudly, keep the loop alive.
+          this.#d.logger.error({ err: errorMessage(err), trackId: e.trackId }, 'could not record decision');
+          continue;
+        }
+        this.#decisions[decision.result]++;
+        if (decision.logged) this.#decisions.logged++;
+        this.#labels.set(e.trackId, decision.result === 'person' ? (decision.name ?? 'person') : decision.result);
+        this.emit('decision', decision);
+      } else if (e.type === 'track.end') {
+        this.#labels.delete(e.trackId);
+      }
+    }
+  }
+
+  #maybePreview(frame: Frame, faces: DetectedFace[], assignments: readonly (number | null)[]): void {
+    const o = this.#d.options;
+    if (o.previewFps <= 0 || this.listenerCount('preview') === 0 || this.#previewBusy) return;
+    const now = this.#clock();
+    if (now - this.#lastPreviewAt < 1000 / o.previewFps) return;
+    this.#lastPreviewAt = now;
+    this.#previewBusy = true;
+    const scale = o.previewWidth / frame.width;
+    const height = Math.round(frame.height * scale);
+    const boxes: PreviewFace[] = [];
+    faces.forEach((f, i) => {
+      const trackId = assignments[i];
+      if (trackId === null || trackId === undefined) return;
+      const b = f.observation.box;
+      const label = this.#labels.get(trackId) ?? null;
+      boxes.push({ trackId, box: { x: b.x * scale, y: b.y * scale, width: b.width * scale, height: b.height * scale }, state: label === null ? 'collecting' : 'decided', label });
+    });
+    sharp(frame.pixels, { raw: { width: frame.width, height: frame.height, channels: 3 } })
+      .resize(o.previewWidth, height).jpeg({ quality: o.previewQuality }).toBuffer()
+      .then((jpeg) => this.emit('preview', { ts: frame.ts, width: o.previewWidth, height, jpeg, faces: boxes }))
+      .catch((err: unknown) => this.#d.logger.warn({ err: errorMessage(err) }, 'preview encoding failed'))
+      .finally(() => {
+        this.#previewBusy = false;
+      });
+  }
+}
