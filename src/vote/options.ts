@@ -99,8 +99,8 @@ export const voterOptionsSchema = z
       .number()
       .int()
       .min(1)
-      .default(4)
-      .describe('Usable votes a track needs before it may be decided; a track ending with fewer is dropped.'),
+      .default(3)
+      .describe('Usable votes a track needs before it may be decided; a track ending with fewer is dropped (3 fits a 2-s walk-up at ~2.5 flip-averaged embeddings/s on 2 cores).'),
     maxVotes: z
       .number()
       .int()
@@ -113,6 +113,13 @@ export const voterOptionsSchema = z
       .min(1)
       .default(16)
       .describe('Tracks alive at once; detections beyond this are not tracked (bounds memory).'),
+    pendingGraceMs: z
+      .number()
+      .int()
+      .min(0)
+      .max(10_000)
+      .default(3000)
+      .describe('A track that leaves while votes for it are still being computed waits up to this long (ms) for them before it is ended and decided.'),
   })
   .strict()
   .refine((o) => o.maxVotes >= o.minFrames, {

@@ -3,7 +3,9 @@
  *
  *   frame(seq, ts, boxes)  → track ids per box + track.start / track.decided / track.end
  *   needsDescriptor(id)    → should the worker still embed this track's faces?
+ *   expectVote(id, seq)    → an embedding for that frame was sent to a worker
  *   addVote(vote)          → match results arrive later, possibly after newer frames
+ *   cancelVote(id, seq)    → the embedding failed: stop waiting for it
  *   tick(now)              → decisions and expiry without new frames
  *
  * The clock is whatever ts/now the caller passes (never Date.now), so a recorded stream replays
@@ -35,6 +37,11 @@ interface TrackState {
   accepted: number;
   decided: boolean;
   lateVotes: number;
+  /** Frames whose embedding is still being computed. */
+  pending: Set<number>;
+  /** Set when the tracker lost the track while votes were pending: end once they land (or the grace runs out). */
+  endingSince: number | null;
+  endReason: TrackEndReason | null;
 }
 
 export class Voter {
@@ -70,7 +77,23 @@ export class Voter {
   /** True while the track is alive, undecided and below maxVotes. */
   needsDescriptor(trackId: number): boolean {
     const s = this.states.get(trackId);
-    return s !== undefined && !s.decided && s.votedFrames.size < this.options.voter.maxVotes;
+    return s !== undefined && !s.decided && s.endingSince === null && s.votedFrames.size + s.pending.size < this.options.voter.maxVotes;
+  }
+
+  /** Registers an embedding in flight, so the track is not ended before its vote can land. */
+  expectVote(trackId: number, frameSeq: number): void {
+    const s = this.states.get(trackId);
+    if (s && !s.decided) s.pending.add(frameSeq);
+  }
+
+  /** The embedding for that frame failed: stop waiting for it. */
+  cancelVote(trackId: number, frameSeq: number): VoteEvent[] {
+    const s = this.states.get(trackId);
+    if (!s) return [];
+    s.pending.delete(frameSeq);
+    const events: VoteEvent[] = [];
+    this.finishEnding(s, events);
+    return events;
   }
 
   frame(frameSeq: number, ts: number, boxes: readonly Box[]): FrameResult {
@@ -85,7 +108,7 @@ export class Voter {
         continue;
       }
       if (update.started.includes(id)) {
-        this.states.set(id, { trackId: id, firstSeen: ts, lastSeen: ts, votes: [], votedFrames: new Set(), accepted: 0, decided: false, lateVotes: 0 });
+        this.states.set(id, { trackId: id, firstSeen: ts, lastSeen: ts, votes: [], votedFrames: new Set(), accepted: 0, decided: false, lateVotes: 0, pending: new Set(), endingSince: null, endReason: null });
         events.push({ type: 'track.start', trackId: id, frameSeq, ts, box: { ...box } });
       } else {
         const s = this.states.get(id);
@@ -98,6 +121,7 @@ export class Voter {
 
   addVote(vote: Vote): VoteEvent[] {
     const s = this.states.get(vote.trackId);
+    s?.pending.delete(vote.frameSeq);
     if (!s || s.decided) {
       this.counters.lateVotes++;
       if (s) s.lateVotes++;
@@ -112,14 +136,16 @@ export class Voter {
       return [];
     }
     s.votedFrames.add(vote.frameSeq);
+    const events: VoteEvent[] = [];
     if (!isUsableVote(vote)) {
       this.counters.invalidVotes++;
-      return [];
+      this.finishEnding(s, events);
+      return events;
     }
     s.votes.push({ ...vote });
     s.accepted++;
-    const events: VoteEvent[] = [];
     if (this.windowElapsed(s) && this.hasEnoughVotes(s)) this.decide(s, 'window', events);
+    this.finishEnding(s, events);
     return events;
   }
 
@@ -129,6 +155,12 @@ export class Voter {
     const events: VoteEvent[] = [];
     for (const id of this.tracker.expire(this.clock)) this.endTrack(id, 'missed', events);
     this.decideDue(events);
+    for (const s of [...this.states.values()]) {
+      if (s.endingSince !== null && this.clock - s.endingSince >= this.options.voter.pendingGraceMs) {
+        s.pending.clear();
+        this.finishEnding(s, events);
+      }
+    }
     return events;
   }
 
@@ -136,6 +168,10 @@ export class Voter {
   flush(): VoteEvent[] {
     const events: VoteEvent[] = [];
     for (const id of this.tracker.clear()) this.endTrack(id, 'flushed', events);
+    for (const s of [...this.states.values()]) {
+      s.pending.clear();
+      this.finishEnding(s, events);
+    }
     return events;
   }
 
@@ -154,8 +190,15 @@ export class Voter {
 
   private decideDue(events: VoteEvent[]): void {
     for (const s of this.states.values()) {
-      if (!s.decided && this.windowElapsed(s) && this.hasEnoughVotes(s)) this.decide(s, 'window', events);
+      if (!s.decided && s.endingSince === null && this.windowElapsed(s) && this.hasEnoughVotes(s)) this.decide(s, 'window', events);
     }
+  }
+
+  /** A track waiting for its last votes ends once none is pending. */
+  private finishEnding(s: TrackState, events: VoteEvent[]): void {
+    if (s.endingSince === null || s.pending.size > 0) return;
+    s.endingSince = null;
+    this.endTrack(s.trackId, s.endReason ?? 'missed', events);
   }
 
   private decide(s: TrackState, trigger: DecisionTrigger, events: VoteEvent[]): void {
@@ -183,6 +226,12 @@ export class Voter {
   private endTrack(trackId: number, reason: TrackEndReason, events: VoteEvent[]): void {
     const s = this.states.get(trackId);
     if (!s) return;
+    if (!s.decided && s.pending.size > 0) {
+      // Lost from view with votes still being computed: wait for them (bounded by pendingGraceMs).
+      s.endingSince ??= this.clock;
+      s.endReason = reason;
+      return;
+    }
     if (!s.decided && this.hasEnoughVotes(s)) this.decide(s, this.windowElapsed(s) ? 'window' : 'track-ended', events);
     events.push({
       type: 'track.end',

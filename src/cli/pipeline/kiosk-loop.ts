@@ -180,20 +180,29 @@ export class KioskLoop extends EventEmitter<LoopEvents> {
       this.#skippedBusy++;
       return;
     }
+    const frameSeq = face.observation.frameSeq;
+    this.#d.voter.expectVote(trackId, frameSeq);
     job.then(([emb]) => {
       const matcher = this.#d.matcher();
-      if (!emb || !matcher) return;
+      if (!emb || !matcher) {
+        this.#handle(this.#d.voter.cancelVote(trackId, frameSeq));
+        return;
+      }
       const obs = { ...face.observation, antispoof: emb.antispoof, liveness: emb.liveness };
-      this.#handle(this.#d.voter.addVote(toVote(trackId, obs, matcher.match(emb.descriptor))));
+      const vote = toVote(trackId, obs, matcher.match(emb.descriptor));
+      this.#d.logger.debug({ vote }, 'vote');
+      this.#handle(this.#d.voter.addVote(vote));
     }).catch((err: unknown) => {
       this.#embedFailed++;
       this.#d.logger.warn({ err: errorMessage(err), trackId }, 'embedding failed');
+      this.#handle(this.#d.voter.cancelVote(trackId, frameSeq));
     });
   }
 
   #handle(events: readonly VoteEvent[]): void {
     for (const e of events) {
       if (this.listenerCount('vote') > 0) this.emit('vote', e);
+      this.#d.logger.debug({ event: e.type, trackId: e.trackId }, e.type);
       if (e.type === 'track.decided') {
         let decision: DecisionEvent;
         try {

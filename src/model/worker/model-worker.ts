@@ -21,9 +21,13 @@ function send(msg: WorkerResponse, transfer: ArrayBuffer[] = []): void {
 
 const toRgb = (p: PlainImage): RgbImage => ({ width: p.width, height: p.height, pixels: Buffer.from(p.pixels.buffer, p.pixels.byteOffset, p.pixels.byteLength) });
 
+const blank = (width: number, height: number): RgbImage => ({ width, height, pixels: Buffer.alloc(width * height * 3, 128) });
+
 async function start(): Promise<(req: WorkerRequest) => Promise<void>> {
   if (init.role === 'detect') {
     const engine = await FaceEngine.createDetector(init.options);
+    // The first inference compiles kernels: pay it now, not on the first person at the door.
+    await engine.detect(blank(320, 240));
     send({ type: 'ready', backend: engine.info.backend.name, provider: engine.info.backend.provider, descriptor: null });
     return async (req) => {
       if (req.type !== 'detect') throw new Error(`detect worker got ${req.type}`);
@@ -34,6 +38,7 @@ async function start(): Promise<(req: WorkerRequest) => Promise<void>> {
   }
   const backend = await initBackend(init.options.backend);
   const embedder = await FaceEmbedder.create(init.options);
+  await embedder.embed([blank(112, 112)]);
   send({ type: 'ready', backend: backend.name, provider: backend.provider, descriptor: embedder.descriptor });
   return async (req) => {
     if (req.type !== 'embed') throw new Error(`embed worker got ${req.type}`);

@@ -7,7 +7,7 @@ describe('voteOptionsSchema', () => {
   test('empty input gives the documented defaults', () => {
     const o = voteOptionsSchema.parse({});
     assert.equal(o.voter.windowMs, 1500);
-    assert.equal(o.voter.minFrames, 4);
+    assert.equal(o.voter.minFrames, 3);
     assert.equal(o.ballot.minShare, 0.6);
     assert.ok(o.voter.maxVotes >= o.voter.minFrames, 'defaults are consistent');
   });
@@ -30,7 +30,7 @@ describe('voteOptionsSchema', () => {
   test('a partial slice keeps the other defaults', () => {
     const o = voteOptionsSchema.parse({ voter: { windowMs: 2000 }, ballot: { minMeanSimilarity: 0.62 } });
     assert.equal(o.voter.windowMs, 2000);
-    assert.equal(o.voter.minFrames, 4);
+    assert.equal(o.voter.minFrames, 3);
     assert.equal(o.ballot.minMeanSimilarity, 0.62);
     assert.equal(o.ballot.minShare, 0.6);
     assert.equal(o.tracker.minIou, trackerOptionsSchema.parse({}).minIou);

@@ -267,7 +267,7 @@ function matchVote(trackId: number, seq: number, code: string): Vote {
 
 function replay(): { events: VoteEvent[]; laneOf: Map<number, string>; voter: Voter } {
   // maxVotes above the frames in a window, so tracks still collect when decided and late results occur.
-  const voter = new Voter(options({ ballot: { minMeanSimilarity: 0.6 }, voter: { maxVotes: 20 } }));
+  const voter = new Voter(options({ ballot: { minMeanSimilarity: 0.6 }, voter: { maxVotes: 20, minFrames: 4 } }));
   const events: VoteEvent[] = [];
   const laneOf = new Map<number, string>();
   const inFlight: Array<{ due: number; vote: Vote }> = [];
@@ -344,5 +344,53 @@ describe('Voter replaying a recorded stream', () => {
   test('the event stream is plain JSON and replays identically', () => {
     assert.deepEqual(JSON.parse(JSON.stringify(events)), events);
     assert.deepEqual(replay().events, events);
+  });
+});
+
+describe('Voter: votes still being computed when the face leaves', () => {
+  /** Shows FACE for frames [0, frames) and registers an embedding per frame without its result. */
+  function showExpecting(voter: Voter, frames: number): void {
+    for (let seq = 0; seq < frames; seq++) {
+      voter.frame(seq, seq * FRAME_MS, [FACE]);
+      voter.expectVote(1, seq);
+    }
+  }
+
+  test('a track lost with pending votes waits for them, then decides on them', () => {
+    const voter = new Voter(options({ voter: { minFrames: 4, windowMs: 1500, pendingGraceMs: 3000 }, tracker: { maxMissedMs: 300 } }));
+    showExpecting(voter, 5);
+    // The face is gone: the tracker drops it, but four embeddings are still in flight.
+    const lost = voter.tick(1000);
+    assert.deepEqual(ends(lost), [], 'not ended while votes are pending');
+    assert.equal(voter.needsDescriptor(1), false, 'an ending track asks for no more descriptors');
+    let events: VoteEvent[] = [];
+    for (let seq = 0; seq < 4; seq++) events.push(...voter.addVote(vote(1, seq)));
+    assert.deepEqual(ends(events), [], 'one vote still pending');
+    events = voter.cancelVote(1, 4);
+    assert.equal(decided(events).length, 1, 'decided once nothing is pending');
+    assert.equal(decided(events)[0]!.trigger, 'track-ended');
+    assert.equal(decided(events)[0]!.personId, 1);
+    assert.equal(ends(events).length, 1);
+    assert.ok(events.findIndex((e) => e.type === 'track.decided') < events.findIndex((e) => e.type === 'track.end'), 'track.end comes after the decision');
+    assert.equal(voter.activeTracks, 0, 'state freed');
+  });
+
+  test('pending votes that never land are given up after pendingGraceMs', () => {
+    const voter = new Voter(options({ voter: { minFrames: 2, pendingGraceMs: 1000 }, tracker: { maxMissedMs: 300 } }));
+    showExpecting(voter, 3);
+    voter.addVote(vote(1, 0));
+    voter.addVote(vote(1, 1));
+    assert.deepEqual(ends(voter.tick(800)), []);
+    assert.deepEqual(ends(voter.tick(1500)), [], 'still inside the grace');
+    const events = voter.tick(1900);
+    assert.equal(ends(events).length, 1, 'ended after the grace');
+    assert.equal(decided(events).length, 1, 'decided on the two votes it had');
+  });
+
+  test('without pending votes a lost track ends at once, as before', () => {
+    const voter = new Voter(options({ voter: { minFrames: 2 }, tracker: { maxMissedMs: 300 } }));
+    run(voter, 3, (seq) => vote(1, seq));
+    const events = voter.tick(800);
+    assert.equal(ends(events).length, 1);
   });
 });
