@@ -29,12 +29,13 @@ export async function benchRecognition(datasetDir: string, runs: number): Promis
   const crops = faces.map((f) => f.crop);
   const rows: (string | number)[][] = [];
   const add = (stage: string, t: number[]): void => void rows.push([stage, median(t), percentile(t, 95), t.length]);
-  add('detect (BlazeFace + mesh + antispoof + liveness)', await timeRuns(runs, () => engine.detect(frame)));
+  add('detect (BlazeFace + mesh, aligned crop)', await timeRuns(runs, () => engine.detect(frame)));
   const noFlip = await FaceEngine.create(modelOptionsSchema.parse({ backend: 'wasm', descriptor: { flipAverage: false } }), undefined, true);
   for (const kind of ['faceres', 'dlib128', 'fused'] as const) {
     add(`detect + ${kind} (flip-averaged)`, await timeRuns(runs, async () => engine.describeAs(kind, (await engine.detect(frame)).map((f) => f.crop))));
     add(`  ${kind} descriptor alone, no flip`, await timeRuns(runs, () => noFlip.describeAs(kind, crops)));
   }
+  add('embed as the live loop does (fused + flip + antispoof + liveness)', await timeRuns(runs, () => engine.embedder.embed(crops).then(() => undefined)));
   printTable(`recognition on wasm (${engine.info.backend.name}), 640×480 frame, one face, ms`, ['stage', 'median', 'p95', 'runs'], rows);
 
   const kind = opts.descriptor.kind;

@@ -5,6 +5,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { benchRecognition } from './recognition.ts';
+import { benchPipeline } from './pipeline.ts';
 
 const dataset = resolve(process.env.KIOSK_DATASET ?? resolve(import.meta.dirname, '..', '..', 'shared', 'datasets', 'facenet5'));
 if (!existsSync(dataset)) {
@@ -14,6 +15,7 @@ if (!existsSync(dataset)) {
 const runs = Number(process.env.BENCH_RUNS ?? 15);
 const benches: Record<string, () => Promise<void>> = {
   recognition: () => benchRecognition(dataset, runs),
+  pipeline: () => benchPipeline(dataset),
 };
 const chosen = process.argv.slice(2).length ? process.argv.slice(2) : Object.keys(benches);
 for (const name of chosen) {

@@ -1,0 +1,76 @@
+/**
+ * Whole-loop speed through `kiosk run`: frames per second detected and tracked on a 640×480 video
+ * with one face and with three faces (read as fast as the loop takes them), and decision latency
+ * (a person's first frame → decision) on a real-time walk-up video.
+ */
+import { spawn } from 'node:child_process';
+import { copyFile, mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import sharp from 'sharp';
+import { buildWalkupVideo, type WalkupPhoto } from '../test/helpers/walkup.ts';
+import type { DecisionEvent } from '../src/server/ports.ts';
+import type { LoopSummary } from '../src/cli/pipeline/kiosk-loop.ts';
+import { median, percentile, printTable } from './stats.ts';
+
+const BIN = resolve(import.meta.dirname, '..', 'bin', 'kiosk.js');
+
+function kiosk(args: string[], env: NodeJS.ProcessEnv = {}): Promise<string> {
+  return new Promise((res, rej) => {
+    const c = spawn(process.execPath, [BIN, '--log-level', 'warn', ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    c.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    c.on('error', rej);
+    c.on('close', (code) => (code === 0 ? res(out) : rej(new Error(`kiosk ${args[0]} exited ${code}`))));
+  });
+}
+
+function parse(out: string): { decisions: DecisionEvent[]; summary: LoopSummary } {
+  const rows = out.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as DecisionEvent | LoopSummary);
+  const summary = rows.find((r): r is LoopSummary => r.type === 'summary');
+  if (!summary) throw new Error('no summary line');
+  return { decisions: rows.filter((r): r is DecisionEvent => r.type === 'decision'), summary };
+}
+
+/** Three photos side by side in one 640×480 frame source image (three faces at once). */
+async function trio(dir: string, paths: string[]): Promise<string> {
+  const tiles = await Promise.all(paths.map((p) => sharp(p).rotate().resize(213, 480, { fit: 'cover', position: 'north' }).toBuffer()));
+  const out = join(dir, 'trio.png');
+  await sharp({ create: { width: 640, height: 480, channels: 3, background: '#606060' } })
+    .composite(tiles.map((input, i) => ({ input, left: i * 213, top: 0 }))).png().toFile(out);
+  return out;
+}
+
+export async function benchPipeline(datasetDir: string): Promise<void> {
+  const work = await mkdtemp(join(tmpdir(), 'kiosk-bench-'));
+  try {
+    const dataDir = join(work, 'data');
+    const people = ['baejun', 'chipu', 'khanh', 'sontung'];
+    for (const p of people) {
+      await mkdir(join(work, 'enroll', p), { recursive: true });
+      for (const f of (await readdir(join(datasetDir, p))).sort().slice(0, 10)) await copyFile(join(datasetDir, p, f), join(work, 'enroll', p, f));
+    }
+    await kiosk(['--data-dir', dataDir, 'enroll', join(work, 'enroll')]);
+    const one: WalkupPhoto[] = [{ person: 'khanh', path: join(datasetDir, 'khanh', '015.jpg'), enrolled: true }];
+    const three: WalkupPhoto[] = [{ person: 'trio', path: await trio(work, ['baejun/020.jpg', 'khanh/015.jpg', 'chipu/017.jpg'].map((f) => join(datasetDir, f))), enrolled: true }];
+    await buildWalkupVideo(join(work, 'one.mp4'), one, { showS: 12, gapS: 0, zoom: 1.1 });
+    await buildWalkupVideo(join(work, 'three.mp4'), three, { showS: 12, gapS: 0, zoom: 1.1 });
+    const asFast = { KIOSK_CAPTURE__REALTIME: 'false', KIOSK_CAPTURE__BACKPRESSURE: 'pause' };
+    const rows: (string | number)[][] = [];
+    for (const [name, file] of [['one face', 'one.mp4'], ['three faces', 'three.mp4']] as const) {
+      const { summary } = parse(await kiosk(['--data-dir', dataDir, 'run', '--source', join(work, file), '--json'], asFast));
+      rows.push([name, summary.framesProcessed, summary.seconds, summary.fps, summary.embeds.completed]);
+    }
+    printTable('whole loop on 640×480 video, every frame processed (detect + track; embeddings only while voting)', ['video', 'frames', 'seconds', 'fps', 'embeddings'], rows);
+
+    const walk: WalkupPhoto[] = [];
+    for (const p of people) for (const f of (await readdir(join(datasetDir, p))).sort().slice(20, 25)) walk.push({ person: p, path: join(datasetDir, p, f), enrolled: true });
+    await buildWalkupVideo(join(work, 'walk.mp4'), walk);
+    const { decisions, summary } = parse(await kiosk(['--data-dir', dataDir, 'run', '--source', join(work, 'walk.mp4'), '--json'], { KIOSK_STORE__COOLDOWN_MS: '0' }));
+    const lat = decisions.map((d) => (d.decidedAt - d.firstSeen) / 1000);
+    printTable('decision latency on a real-time walk-up video (first frame of a track → decision), s', ['decisions', 'median', 'p95', 'max', 'loop fps'],
+      [[lat.length, median(lat), percentile(lat, 95), Math.max(...lat), summary.fps]]);
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+}
