@@ -16,6 +16,7 @@ import { runEval } from './eval.ts';
 import { formatEval } from './eval-table.ts';
 import { runHeadless } from './run.ts';
 import type { DescriptorKind } from '../model/types.ts';
+import { registerOpsCommands } from '../ops/commands.ts';
 
 /** Where the tutorial's data set lies beside a checkout; KIOSK_DATASET overrides. */
 export function defaultDataset(): string | undefined {
@@ -128,6 +129,8 @@ export function buildProgram(): Command {
     .action(async (opts: { source?: string; json?: boolean }, cmd: Command) => {
       await runHeadless(ctxOf(cmd), { source: opts.source, json: opts.json ?? false });
     });
+
+  registerOpsCommands(program, ctxOf);
 
   return program;
 }

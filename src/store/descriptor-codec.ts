@@ -36,10 +36,13 @@ export function encodeDescriptor(descriptor: unknown, expectedDim: number | null
   return Buffer.from(descriptor.buffer.slice(descriptor.byteOffset, descriptor.byteOffset + descriptor.byteLength));
 }
 
-/** Checks a stored blob's length against its declared and the gallery's dimension (no allocation when valid). */
-export function checkStoredLength(blob: Uint8Array, dim: number, expectedDim: number, sampleId: number, personId: number): void {
-  if (dim === expectedDim && blob.byteLength === expectedDim * BYTES) return;
-  throw invalid(`stored descriptor of sample ${sampleId} of person ${personId} has ${blob.byteLength} bytes (dim ${dim}), expected ${expectedDim * BYTES}`, {
+/**
+ * Checks a stored blob's length against its declared and the gallery's dimension (no allocation when
+ * valid). `overhead` is what encryption adds (store/crypto.ts SEALED_OVERHEAD), 0 for plain blobs.
+ */
+export function checkStoredLength(blob: Uint8Array, dim: number, expectedDim: number, sampleId: number, personId: number, overhead = 0): void {
+  if (dim === expectedDim && blob.byteLength === expectedDim * BYTES + overhead) return;
+  throw invalid(`stored descriptor of sample ${sampleId} of person ${personId} has ${blob.byteLength} bytes (dim ${dim}), expected ${expectedDim * BYTES + overhead}`, {
     sampleId,
     personId,
     bytes: blob.byteLength,

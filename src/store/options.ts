@@ -39,6 +39,15 @@ export const storeOptionsSchema = z.object({
     .refine(isTimeZone, { message: 'not an IANA time zone (e.g. "Asia/Ho_Chi_Minh")' })
     .default(systemTimeZone)
     .describe('IANA time zone whose midnights split the daily attendance report.'),
+  encryptDescriptors: z
+    .boolean()
+    .default(true)
+    .describe('Encrypt face descriptors at rest (AES-256-GCM) with the key in keyFile, so the database alone reveals no biometric data.'),
+  keyFile: z
+    .string()
+    .min(1)
+    .default('descriptor.key')
+    .describe('Descriptor key file (relative to dataDir unless absolute), created with mode 0600 on first run; back it up apart from the database.'),
 });
 
 export type StoreOptions = z.infer<typeof storeOptionsSchema>;

@@ -3,6 +3,7 @@ import { KioskError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import { AuditRepo } from './audit-repo.ts';
 import type { Db } from './db.ts';
+import { blobFormat, decryptFailed, DescriptorAad, SEALED_OVERHEAD, type DescriptorCipher } from './crypto.ts';
 import { checkStoredFinite, checkStoredLength, encodeDescriptor } from './descriptor-codec.ts';
 import { resolveDeps, type RepoDeps } from './repo-deps.ts';
 import { target } from './rows.ts';
@@ -38,6 +39,39 @@ interface GroupRow {
 /** Raw gallery row, in SELECT order: sample id, person id, dim, descriptor bytes. */
 type SampleTuple = [number, number, number, Buffer];
 
+interface SampleRow {
+  id: number;
+  person_id: number;
+  descriptor: Buffer;
+  descriptor_kind: DescriptorKind;
+  model_version: string;
+  dim: number;
+  quality: number;
+  source_key: string;
+  created_at: number;
+}
+
+/** What is held about one enrolled photo (subject access export); the descriptor only when asked for. */
+export interface SampleRecord {
+  id: number;
+  kind: DescriptorKind;
+  modelVersion: string;
+  dim: number;
+  quality: number;
+  sourceKey: string;
+  createdAt: number;
+  encrypted: boolean;
+  descriptor?: number[];
+}
+
+export interface PeopleRepoDeps extends RepoDeps {
+  /**
+   * Seals descriptors on write and opens them in loadGallery. Without one, descriptors are stored in
+   * clear (tests, `encryptDescriptors: false`); openStore passes one by default.
+   */
+  cipher?: DescriptorCipher | null;
+}
+
 const PERSON_COLS = 'id, name, employee_code, created_at, active';
 const GALLERY_FROM = `FROM face_samples s JOIN people p ON p.id = s.person_id
   WHERE p.active = 1 AND s.descriptor_kind = @kind AND (@modelVersion IS NULL OR s.model_version = @modelVersion)`;
@@ -48,12 +82,14 @@ export class PeopleRepo {
   private readonly collator: Intl.Collator;
   private readonly audit: AuditRepo;
   private readonly stmt;
+  private cipher: DescriptorCipher | null;
 
   constructor(
     private readonly db: Db,
-    deps: RepoDeps = {},
+    deps: PeopleRepoDeps = {},
   ) {
     const { logger, clock, options } = resolveDeps(deps, 'store.people');
+    this.cipher = deps.cipher ?? null;
     this.logger = logger;
     this.clock = clock;
     this.collator = new Intl.Collator(options.collationLocale);
@@ -109,7 +145,25 @@ export class PeopleRepo {
           `SELECT s.id, s.person_id, s.dim, s.descriptor ${GALLERY_FROM} ORDER BY s.person_id, s.id`,
         )
         .raw(true),
+      samplesOf: db.prepare<[number], SampleRow>(
+        `SELECT id, person_id, descriptor, descriptor_kind, model_version, dim, quality, source_key, created_at
+         FROM face_samples WHERE person_id = ? ORDER BY id`,
+      ),
+      allSamples: db.prepare<[], SampleRow>(
+        'SELECT id, person_id, descriptor, descriptor_kind, model_version, dim, quality, source_key, created_at FROM face_samples ORDER BY id',
+      ),
+      plainSamples: db.prepare<[], SampleRow>(
+        `SELECT id, person_id, descriptor, descriptor_kind, model_version, dim, quality, source_key, created_at
+         FROM face_samples WHERE length(descriptor) = dim * 4 ORDER BY id`,
+      ),
+      setDescriptor: db.prepare<[Buffer, number]>('UPDATE face_samples SET descriptor = ? WHERE id = ?'),
+      keyId: db.prepare<[], { value: string }>("SELECT value FROM kiosk_meta WHERE key = 'descriptor_key_id'"),
     };
+  }
+
+  /** Whether descriptors are sealed on write (a cipher was given). */
+  get encrypted(): boolean {
+    return this.cipher !== null;
   }
 
   /**
@@ -196,6 +250,7 @@ export class PeopleRepo {
           context: { personId },
         });
       }
+      this.checkKeyCurrent();
       const dims = new Map<string, number>();
       const now = this.clock();
       const result: AddSamplesResult = { added: 0, skipped: 0, replaced: 0 };
@@ -204,7 +259,7 @@ export class PeopleRepo {
         checkSampleMeta(s, label);
         const key = `${s.kind}\u0000${s.modelVersion}`;
         const expected = dims.get(key) ?? this.stmt.storedDim.get(s.kind, s.modelVersion)?.dim ?? null;
-        const blob = encodeDescriptor(s.descriptor, expected, label);
+        const blob = this.toStored(encodeDescriptor(s.descriptor, expected, label), personId, s.kind, s.descriptor.length);
         dims.set(key, s.descriptor.length);
         const existing = this.stmt.existingSample.get(personId, s.sourceKey, s.kind);
         if (existing === undefined) {
@@ -250,12 +305,23 @@ export class PeopleRepo {
       const descriptors = new Float32Array(total * dim);
       const bytes = new Uint8Array(descriptors.buffer);
       const rowBytes = dim * Float32Array.BYTES_PER_ELEMENT;
+      const cipher = this.cipher;
+      const aad = cipher === null ? null : new DescriptorAad(kind);
       let row = 0;
       let p = 0;
       for (const [sampleId, personId, sampleDim, blob] of this.stmt.gallerySamples.iterate(params)) {
         if (row >= total) throw new KioskError('STORE_FAILED', 'gallery changed while loading', { context: { kind } });
-        checkStoredLength(blob, sampleDim, dim, sampleId, personId);
-        bytes.set(blob, row * rowBytes);
+        if (cipher === null || aad === null) {
+          if (blobFormat(blob, sampleDim) === 'sealed') throw sealedWithoutKey(sampleId, personId);
+          checkStoredLength(blob, sampleDim, dim, sampleId, personId);
+          bytes.set(blob, row * rowBytes);
+        } else {
+          if (blobFormat(blob, sampleDim) === 'plain') throw plainUnderKey(sampleId, personId);
+          checkStoredLength(blob, sampleDim, dim, sampleId, personId, SEALED_OVERHEAD);
+          if (!cipher.openInto(blob, aad.set(personId, sampleDim), bytes, row * rowBytes)) {
+            throw decryptFailed(`sample ${sampleId} of person ${personId}`, cipher.keyId);
+          }
+        }
         checkStoredFinite(descriptors, row, dim, sampleId, personId);
         while (p < people.length && people[p]!.id !== personId) p++;
         if (p === people.length) throw new KioskError('STORE_FAILED', 'gallery changed while loading', { context: { kind, personId } });
@@ -267,6 +333,104 @@ export class PeopleRepo {
     })();
     this.logger.debug({ kind, modelVersion, people: gallery.people.length, samples: gallery.personIndex.length, dim: gallery.dim }, 'gallery loaded');
     return gallery;
+  }
+
+  /**
+   * Everything stored about a person's samples, oldest first. Descriptors are decrypted only when
+   * `includeDescriptors` is set (an explicit subject-access request), never by default.
+   */
+  sampleRecords(personId: number, opts: { includeDescriptors?: boolean } = {}): SampleRecord[] {
+    return this.stmt.samplesOf.all(personId).map((r) => {
+      const format = blobFormat(r.descriptor, r.dim);
+      const rec: SampleRecord = {
+        id: r.id,
+        kind: r.descriptor_kind,
+        modelVersion: r.model_version,
+        dim: r.dim,
+        quality: r.quality,
+        sourceKey: r.source_key,
+        createdAt: r.created_at,
+        encrypted: format === 'sealed',
+      };
+      if (opts.includeDescriptors === true) rec.descriptor = Array.from(this.decode(r));
+      return rec;
+    });
+  }
+
+  /**
+   * Seals every descriptor still stored in clear (rows written before encryption was on). Returns how
+   * many were sealed; openStore runs it at every open, so it is a no-op after the first.
+   */
+  sealPlaintextSamples(): number {
+    const cipher = this.cipher;
+    if (cipher === null) return 0;
+    const sealed = this.db.transaction((): number => {
+      let n = 0;
+      for (const r of this.stmt.plainSamples.all()) {
+        this.stmt.setDescriptor.run(cipher.seal(r.descriptor, new DescriptorAad(r.descriptor_kind).set(r.person_id, r.dim)), r.id);
+        r.descriptor.fill(0);
+        n++;
+      }
+      return n;
+    }).immediate();
+    if (sealed > 0) this.logger.info({ samples: sealed }, 'sealed descriptors stored in clear');
+    return sealed;
+  }
+
+  /**
+   * Re-encrypts every descriptor under `next` in one transaction (key rotation) and switches this repo
+   * to it. The caller records the new key id in the same transaction (`inTransaction`) and installs the key file.
+   */
+  rekey(next: DescriptorCipher, inTransaction: () => void = () => undefined): number {
+    const n = this.db.transaction((): number => {
+      let count = 0;
+      for (const r of this.stmt.allSamples.all()) {
+        const plain = this.decode(r);
+        const bytes = new Uint8Array(plain.buffer, plain.byteOffset, plain.byteLength);
+        this.stmt.setDescriptor.run(next.seal(bytes, new DescriptorAad(r.descriptor_kind).set(r.person_id, r.dim)), r.id);
+        plain.fill(0);
+        count++;
+      }
+      inTransaction();
+      return count;
+    }).immediate();
+    this.cipher = next;
+    return n;
+  }
+
+  /** Refuses to seal with a key the database no longer uses (rotated by another process). */
+  private checkKeyCurrent(): void {
+    if (this.cipher === null) return;
+    const recorded = this.stmt.keyId.get()?.value;
+    if (recorded !== undefined && recorded !== this.cipher.keyId) {
+      throw new KioskError('STORE_FAILED', `the descriptor key changed (database uses ${recorded}, this process has ${this.cipher.keyId})`, {
+        hint: 'restart the kiosk so it loads the current key file',
+        context: { recorded, held: this.cipher.keyId },
+      });
+    }
+  }
+
+  /** One stored descriptor as floats, decrypting if sealed. */
+  private decode(r: SampleRow): Float32Array {
+    const label = `sample ${r.id} of person ${r.person_id}`;
+    switch (blobFormat(r.descriptor, r.dim)) {
+      case 'plain':
+        return new Float32Array(r.descriptor.buffer.slice(r.descriptor.byteOffset, r.descriptor.byteOffset + r.descriptor.byteLength));
+      case 'sealed':
+        if (this.cipher === null) throw sealedWithoutKey(r.id, r.person_id);
+        return this.cipher.open(r.descriptor, new DescriptorAad(r.descriptor_kind).set(r.person_id, r.dim), label);
+      case 'invalid':
+        checkStoredLength(r.descriptor, r.dim, r.dim, r.id, r.person_id);
+        throw new KioskError('DESCRIPTOR_INVALID', `stored descriptor of ${label} is unreadable`, { context: { sampleId: r.id } });
+    }
+  }
+
+  /** The bytes to store: sealed when a cipher is set (the clear copy is wiped), else as given. */
+  private toStored(plain: Buffer, personId: number, kind: DescriptorKind, dim: number): Buffer {
+    if (this.cipher === null) return plain;
+    const sealed = this.cipher.seal(plain, new DescriptorAad(kind).set(personId, dim));
+    plain.fill(0);
+    return sealed;
   }
 
   private findOnlyByName(name: string): PersonRow | null {
@@ -292,6 +456,20 @@ export class PeopleRepo {
     if (p === null) throw new KioskError('STORE_FAILED', `person ${id} vanished during write`, { context: { id } });
     return p;
   }
+}
+
+function sealedWithoutKey(sampleId: number, personId: number): KioskError {
+  return new KioskError('STORE_FAILED', `descriptor of sample ${sampleId} of person ${personId} is encrypted and no descriptor key was given`, {
+    hint: 'open the store through openStore with the data directory\'s key file (store.keyFile); the database alone cannot be read',
+    context: { sampleId, personId },
+  });
+}
+
+function plainUnderKey(sampleId: number, personId: number): KioskError {
+  return new KioskError('DESCRIPTOR_INVALID', `descriptor of sample ${sampleId} of person ${personId} is stored unencrypted while encryption is on`, {
+    hint: 'another process wrote it with store.encryptDescriptors off; restart the kiosk (openStore seals such rows) or re-enroll the person',
+    context: { sampleId, personId },
+  });
 }
 
 function toPerson(r: PersonRow): Person {

@@ -3,6 +3,8 @@
  * versions must run 1..n with no gaps. Never edit a shipped migration: append a new one.
  */
 import { m001Initial } from './001-initial.ts';
+import { m002Admin } from './002-admin.ts';
+import { m003Privacy } from './003-privacy.ts';
 
 export interface Migration {
   version: number;
@@ -10,4 +12,4 @@ export interface Migration {
   sql: string;
 }
 
-export const migrations: readonly Migration[] = [m001Initial];
+export const migrations: readonly Migration[] = [m001Initial, m002Admin, m003Privacy];

@@ -1,0 +1,241 @@
+/**
+ * `kiosk doctor`: each check says ok / warn / fail, what it found, and what to do about it. Checks
+ * take their inputs explicitly (paths, listings, probes) so tests can feed them a broken machine.
+ */
+import { execFile } from 'node:child_process';
+import { accessSync, constants, existsSync, readdirSync, readFileSync, statfsSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { errorMessage, isKioskError } from '../errors.ts';
+import type { Config } from '../config/schema.ts';
+import { openDatabase, databasePath, schemaVersion } from '../store/db.ts';
+import { listBackups, resolveIn } from './backup.ts';
+import { keyStatus, type KeyStatus } from './keys.ts';
+import { findExecutable } from './sd-notify.ts';
+
+export type CheckStatus = 'ok' | 'warn' | 'fail';
+
+export interface CheckResult {
+  name: string;
+  status: CheckStatus;
+  detail: string;
+  /** What to do, for warn and fail. */
+  fix?: string;
+}
+
+const MIB = 1024 * 1024;
+
+const ok = (name: string, detail: string): CheckResult => ({ name, status: 'ok', detail });
+const warn = (name: string, detail: string, fix: string): CheckResult => ({ name, status: 'warn', detail, fix });
+const fail = (name: string, detail: string, fix: string): CheckResult => ({ name, status: 'fail', detail, fix });
+
+export function checkBackendReport(report: { name: string; provider: string; tried: { choice: string; error: string }[] } | Error): CheckResult {
+  if (report instanceof Error) {
+    return fail('backend', `no tfjs backend starts: ${report.message}`, isKioskError(report) && report.hint ? report.hint : 'reinstall with `npm ci`');
+  }
+  const tried = report.tried.length ? ` (not available: ${report.tried.map((t) => t.choice).join(', ')})` : '';
+  if (report.name === 'cpu') return warn('backend', `pure-JS cpu backend${tried}`, 'recognition will be very slow: install @tensorflow/tfjs-node (or let the wasm backend load)');
+  return ok('backend', `${report.name} via ${report.provider}${tried}`);
+}
+
+/** Every weight file a tfjs model.json or weights manifest refers to, beside it. */
+function missingWeights(jsonPath: string): string[] {
+  const parsed = JSON.parse(readFileSync(jsonPath, 'utf8')) as { weightsManifest?: { paths: string[] }[] } | { paths: string[] }[];
+  const groups = Array.isArray(parsed) ? parsed : (parsed.weightsManifest ?? []);
+  return groups.flatMap((g) => g.paths).filter((p) => !existsSync(join(dirname(jsonPath), p)));
+}
+
+/** Model files present and complete: `required` are model.json / manifest paths. */
+export function checkModelFiles(name: string, required: readonly string[]): CheckResult {
+  const problems: string[] = [];
+  for (const file of required) {
+    if (!existsSync(file)) {
+      problems.push(`${file} missing`);
+      continue;
+    }
+    try {
+      for (const w of missingWeights(file)) problems.push(`${join(dirname(file), w)} missing`);
+    } catch (err) {
+      problems.push(`${file} unreadable: ${errorMessage(err)}`);
+    }
+  }
+  if (problems.length) return fail(name, problems.slice(0, 5).join('; '), 'reinstall the packages with `npm ci` (models ship inside them)');
+  return ok(name, `${required.length} model${required.length === 1 ? '' : 's'} in ${dirname(required[0] ?? '.')}`);
+}
+
+export function checkCamera(source: string, devices: readonly string[], canOpen: (dev: string) => boolean, gstLaunch: string | null): CheckResult {
+  if (/^gst:/i.test(source)) {
+    return gstLaunch ? ok('camera', `GStreamer source (${source}) via ${gstLaunch}`) : fail('camera', `source ${source} needs gst-launch-1.0, which is not installed`, 'install gstreamer1.0-tools (JetPack ships it) or set capture.gstLaunchPath');
+  }
+  const isDevice = source === 'auto' || source.startsWith('/dev/');
+  if (!isDevice) return ok('camera', `source is not a camera device (${source})`);
+  if (source.startsWith('/dev/') && !devices.includes(source)) {
+    return fail('camera', `${source} does not exist (found: ${devices.join(', ') || 'none'})`, 'plug the camera in, or set pipeline.source to one of the devices found');
+  }
+  if (devices.length === 0) return warn('camera', 'no /dev/video* device', 'plug in a USB camera (check `dmesg`), or use gst:csi for a Jetson CSI camera');
+  const blocked = devices.filter((d) => !canOpen(d));
+  if (blocked.length === devices.length) {
+    return fail('camera', `cannot open ${blocked.join(', ')} (permission)`, 'add the kiosk user to the video group: usermod -aG video <user> (the service unit sets SupplementaryGroups=video)');
+  }
+  return ok('camera', `${devices.length} device${devices.length === 1 ? '' : 's'}: ${devices.join(', ')}${blocked.length ? ` (no access: ${blocked.join(', ')})` : ''}`);
+}
+
+export function checkDiskSpace(path: string, freeBytes: number, minFreeMb: number, warnFreeMb: number): CheckResult {
+  const mb = Math.floor(freeBytes / MIB);
+  const detail = `${mb} MiB free in ${path}`;
+  if (mb < minFreeMb) return fail('disk', detail, `free space: below ${minFreeMb} MiB the database and backups may fail to write (lower ops.backup.keep, prune snapshots)`);
+  if (mb < warnFreeMb) return warn('disk', detail, `getting low (warning below ${warnFreeMb} MiB): check ${path}/backups and snapshots`);
+  return ok('disk', detail);
+}
+
+export function checkKey(status: KeyStatus, encrypt: boolean): CheckResult {
+  if (!encrypt) {
+    return status.sealedSamples > 0
+      ? fail('descriptor key', `encryption is off but ${status.sealedSamples} descriptors are encrypted`, 'set store.encryptDescriptors back to true')
+      : warn('descriptor key', 'encryption at rest is off: the database file alone reveals face descriptors', 'set store.encryptDescriptors to true (the next start encrypts them)');
+  }
+  if (!status.exists) {
+    return status.sealedSamples > 0
+      ? fail('descriptor key', `${status.path} is missing; ${status.sealedSamples} descriptors are encrypted with key ${status.databaseKeyId ?? '?'}`, 'restore the key file from your backup of it, or re-enroll everyone')
+      : warn('descriptor key', `${status.path} does not exist yet`, 'it is created on the first start; then back it up somewhere other than the database backups');
+  }
+  if (status.problem) return fail('descriptor key', status.problem, `chmod 600 ${status.path}; chown it to the kiosk user`);
+  if (status.databaseKeyId !== null && status.keyId !== status.databaseKeyId && status.sealedSamples > 0) {
+    return fail('descriptor key', `${status.path} is key ${status.keyId}, the database was sealed with ${status.databaseKeyId}`, 'put the matching key file back');
+  }
+  if (status.plainSamples > 0) return warn('descriptor key', `${status.plainSamples} descriptors are still stored in clear`, 'start the kiosk once: it encrypts them on open');
+  return ok('descriptor key', `${status.path} (mode ${status.mode}, id ${status.keyId}), ${status.sealedSamples} descriptors encrypted`);
+}
+
+export function checkBackups(dir: string, enabled: boolean, intervalMs: number, now: number, mtimeOf: (path: string) => number): CheckResult {
+  if (!enabled) return warn('backups', 'scheduled backups are off', 'set ops.backup.enabled to true, or run `kiosk backup` from cron');
+  const all = listBackups(dir);
+  const last = all[all.length - 1];
+  if (!last) return warn('backups', `no backup in ${dir} yet`, 'the running kiosk makes one every interval; run `kiosk backup` now to have one');
+  const age = now - mtimeOf(last.path);
+  if (age > 2 * intervalMs) return warn('backups', `newest backup ${last.name} is ${Math.round(age / 3_600_000)} h old`, 'is the kiosk service running? check `journalctl -u attendance-kiosk`');
+  return ok('backups', `${all.length} in ${dir}, newest ${last.name}`);
+}
+
+export function runVersion(bin: string, timeoutMs: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile(bin, ['-version'], { timeout: timeoutMs }, (err, stdout) => (err ? reject(err) : resolve(stdout.split('\n')[0] ?? '')));
+  });
+}
+
+export async function checkFfmpeg(source: string, resolvePath: () => string, version: (bin: string) => Promise<string>): Promise<CheckResult> {
+  const needed = !/^gst:/i.test(source);
+  try {
+    const bin = resolvePath();
+    const line = await version(bin);
+    return ok('ffmpeg', `${line} (${bin})`);
+  } catch (err) {
+    const detail = `ffmpeg not usable: ${errorMessage(err)}`;
+    const fix = 'run `npm ci` (bundles ffmpeg) or install ffmpeg and set capture.ffmpegPath';
+    return needed ? fail('ffmpeg', detail, fix) : warn('ffmpeg', detail, fix);
+  }
+}
+
+/** The data directory's database: opens (and migrates), takes the write lock, reports the key state. */
+export function checkDatabase(path: string): { result: CheckResult; db: ReturnType<typeof openDatabase> | null } {
+  let db: ReturnType<typeof openDatabase>;
+  try {
+    db = openDatabase(path);
+  } catch (err) {
+    return { result: fail('database', errorMessage(err), isKioskError(err) && err.hint ? err.hint : 'check the data directory permissions'), db: null };
+  }
+  try {
+    db.prepare('BEGIN IMMEDIATE').run();
+    db.prepare('ROLLBACK').run();
+    const people = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM people').get()?.n ?? 0;
+    return { result: ok('database', `${path} writable (schema ${schemaVersion(db)}, ${people} people)`), db };
+  } catch (err) {
+    db.close();
+    return { result: fail('database', `${path} not writable: ${errorMessage(err)}`, 'the kiosk user must own the data directory (chown -R kiosk: <dataDir>); is the disk full or read-only?'), db: null };
+  }
+}
+
+export interface DoctorProbes {
+  initBackend(): Promise<{ name: string; provider: string; tried: { choice: string; error: string }[] }>;
+  modelFiles(): { human: string[]; faceApi: string[] };
+  videoDevices(): string[];
+  canOpen(dev: string): boolean;
+  freeBytes(path: string): number;
+  resolveFfmpeg(): string;
+  ffmpegVersion(bin: string): Promise<string>;
+  now(): number;
+}
+
+/** The real machine. */
+export function systemProbes(config: Config, resolveFfmpeg: () => string, init: () => Promise<{ name: string; provider: string; tried: { choice: string; error: string }[] }>, models: () => { human: string[]; faceApi: string[] }): DoctorProbes {
+  return {
+    initBackend: init,
+    modelFiles: models,
+    videoDevices: () => (existsSync('/dev') ? readdirSync('/dev').filter((n) => /^video\d+$/.test(n)).sort((a, b) => Number(a.slice(5)) - Number(b.slice(5))).map((n) => `/dev/${n}`) : []),
+    canOpen: (dev) => {
+      try {
+        accessSync(dev, constants.R_OK | constants.W_OK);
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    freeBytes: (path) => {
+      const s = statfsSync(path);
+      return s.bavail * s.bsize;
+    },
+    resolveFfmpeg,
+    ffmpegVersion: (bin) => runVersion(bin, config.ops.doctor.commandTimeoutMs),
+    now: Date.now,
+  };
+}
+
+export async function runDoctor(config: Config, dataDir: string, probes: DoctorProbes): Promise<CheckResult[]> {
+  const results: CheckResult[] = [];
+  let backend: Awaited<ReturnType<DoctorProbes['initBackend']>> | Error;
+  try {
+    backend = await probes.initBackend();
+  } catch (err) {
+    backend = err instanceof Error ? err : new Error(String(err));
+  }
+  results.push(checkBackendReport(backend));
+  const models = probes.modelFiles();
+  results.push(checkModelFiles('models (Human)', models.human));
+  results.push(checkModelFiles('models (face-api)', models.faceApi));
+  const source = config.pipeline.source;
+  results.push(checkCamera(source, probes.videoDevices(), probes.canOpen, /^gst:/i.test(source) ? findExecutable(config.capture.gstLaunchPath) : null));
+
+  const dbPath = databasePath({ dataDir, dbFile: config.store.dbFile });
+  const { result, db } = checkDatabase(dbPath);
+  results.push(result);
+  const storeOpts = { dataDir, keyFile: config.store.keyFile };
+  try {
+    results.push(checkKey(keyStatus(storeOpts, db), config.store.encryptDescriptors));
+  } finally {
+    db?.close();
+  }
+  let diskPath = dataDir;
+  while (!existsSync(diskPath) && dirname(diskPath) !== diskPath) diskPath = dirname(diskPath);
+  try {
+    results.push(checkDiskSpace(diskPath, probes.freeBytes(diskPath), config.ops.doctor.minFreeMb, config.ops.doctor.warnFreeMb));
+  } catch (err) {
+    results.push(warn('disk', `cannot read free space of ${diskPath}: ${errorMessage(err)}`, 'check the data directory'));
+  }
+  results.push(checkBackups(resolveIn(dataDir, config.ops.backup.dir), config.ops.backup.enabled, config.ops.backup.intervalMs, probes.now(), (p) => statSync(p).mtimeMs));
+  results.push(await checkFfmpeg(source, probes.resolveFfmpeg, probes.ffmpegVersion));
+  return results;
+}
+
+const MARK: Record<CheckStatus, string> = { ok: 'ok  ', warn: 'WARN', fail: 'FAIL' };
+
+export function formatDoctor(results: readonly CheckResult[]): string {
+  const width = Math.max(...results.map((r) => r.name.length));
+  const lines = results.map((r) => `[${MARK[r.status]}] ${r.name.padEnd(width)}  ${r.detail}${r.fix ? `\n       ${' '.repeat(width)}  → ${r.fix}` : ''}`);
+  const fails = results.filter((r) => r.status === 'fail').length;
+  const warns = results.filter((r) => r.status === 'warn').length;
+  lines.push('', fails ? `${fails} problem${fails === 1 ? '' : 's'} to fix${warns ? `, ${warns} warning${warns === 1 ? '' : 's'}` : ''}` : warns ? `no failures, ${warns} warning${warns === 1 ? '' : 's'}` : 'all checks passed');
+  return lines.join('\n');
+}
+
+export function doctorExitCode(results: readonly CheckResult[]): number {
+  return results.some((r) => r.status === 'fail') ? 1 : 0;
+}

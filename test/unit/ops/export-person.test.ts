@@ -1,0 +1,63 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { openStore } from '../../../src/store/store.ts';
+import { exportPerson, findPerson, formatExport } from '../../../src/ops/export-person.ts';
+import { isKioskError } from '../../../src/errors.ts';
+import { descriptor, tempDir } from '../store/helpers.ts';
+
+const NOW = Date.UTC(2024, 3, 1, 9, 0, 0);
+
+function setup(t: { after(fn: () => void): void }) {
+  const tmp = tempDir();
+  t.after(tmp.cleanup);
+  const store = openStore({ dataDir: tmp.dir }, { clock: () => NOW });
+  t.after(() => store.close());
+  const tam = store.people.upsert({ name: 'Tâm', employeeCode: 'E7' }, 'admin').person;
+  const other = store.people.upsert({ name: 'Lan' }, 'admin').person;
+  const d = [descriptor(8, 1), descriptor(8, 2)];
+  store.people.addSamples(tam.id, d.map((v, i) => ({ descriptor: v, kind: 'faceres' as const, modelVersion: 'm1', quality: 0.7 + i / 10, sourceKey: `tam-${i}.jpg` })), 'admin');
+  store.people.addSamples(other.id, [{ descriptor: descriptor(8, 9), kind: 'faceres', modelVersion: 'm1', quality: 1, sourceKey: 'lan.jpg' }]);
+  const p1 = store.attendance.record({ personId: tam.id, ts: NOW - 7_200_000, kioskId: 'gate', similarity: 0.9, evidence: {} }, 0);
+  store.attendance.record({ personId: tam.id, ts: NOW - 3_600_000, kioskId: 'gate', similarity: 0.88, evidence: {} }, 0);
+  const lanPunch = store.attendance.record({ personId: other.id, ts: NOW - 3_600_000, kioskId: 'gate', similarity: 0.9, evidence: {} }, 0);
+  if (!p1.logged || !lanPunch.logged) throw new Error('setup');
+  store.attendance.void(p1.punchId, 'double', 'admin');
+  store.attendance.void(lanPunch.punchId, 'mistake', 'admin');
+  store.attendance.addManual(tam.id, NOW - 60_000, 'admin', 'forgot');
+  return { store, tam, other, d };
+}
+
+describe('export-person', () => {
+  test('holds the person, every punch, audit entries about them and their punches, and sample metadata without descriptors', (t) => {
+    const { store, tam } = setup(t);
+    const e = exportPerson(store, tam.id, { now: NOW });
+    assert.deepEqual(e.person, tam);
+    assert.equal(e.exportedAt, NOW);
+    assert.equal(e.punches.length, 3);
+    assert.deepEqual(e.punches.map((p) => p.ts), [NOW - 7_200_000, NOW - 3_600_000, NOW - 60_000]);
+    assert.ok(e.punches[0]?.voidedAt !== null);
+    assert.deepEqual(e.audit.map((a) => a.action).sort(), ['person.create', 'punch.manual', 'punch.void', 'samples.add']);
+    assert.ok(e.audit.every((a) => a.target === `person:${tam.id}` || a.details['personId'] === tam.id), 'only entries about this person');
+    assert.deepEqual(e.samples.map((s) => [s.sourceKey, s.dim, s.encrypted]), [['tam-0.jpg', 8, true], ['tam-1.jpg', 8, true]]);
+    for (const s of e.samples) assert.equal('descriptor' in s, false);
+    const json = JSON.stringify(e);
+    assert.ok(!json.includes('"descriptor"'), 'no descriptor field anywhere');
+    assert.match(formatExport(e), /Tâm \(id \d+, code E7\)[\s\S]*punches: 3[\s\S]*audit entries: 4/);
+  });
+
+  test('--include-descriptors adds the decrypted vectors', (t) => {
+    const { store, tam, d } = setup(t);
+    const e = exportPerson(store, tam.id, { now: NOW, includeDescriptors: true });
+    assert.deepEqual(e.samples.map((s) => s.descriptor), d.map((v) => Array.from(v)));
+  });
+
+  test('finds a person by id, employee code or exact name, and explains ambiguity and absence', (t) => {
+    const { store, tam } = setup(t);
+    assert.equal(findPerson(store, String(tam.id)).id, tam.id);
+    assert.equal(findPerson(store, 'E7').id, tam.id);
+    assert.equal(findPerson(store, 'Tâm'.normalize('NFD')).id, tam.id);
+    store.people.upsert({ name: 'Tâm', employeeCode: 'E8' });
+    assert.throws(() => findPerson(store, 'Tâm'), (err: unknown) => isKioskError(err) && err.code === 'USAGE' && /2 people are named/.test(err.message));
+    assert.throws(() => findPerson(store, 'Nobody'), (err: unknown) => isKioskError(err) && /no person "Nobody"/.test(err.message));
+  });
+});
