@@ -10,6 +10,7 @@ import { captureOptionsSchema } from '../capture/options.ts';
 import { voteOptionsSchema } from '../vote/options.ts';
 import { tripletOptionsSchema } from '../model/triplet/options.ts';
 import { pipelineOptionsSchema } from '../cli/pipeline/options.ts';
+import { enrollmentOptionsSchema } from '../cli/pipeline/enrollment-options.ts';
 import { opsOptionsSchema } from '../ops/options.ts';
 
 export const configSchema = z.object({
@@ -19,6 +20,7 @@ export const configSchema = z.object({
   capture: captureOptionsSchema.prefault({}),
   vote: voteOptionsSchema.prefault({}),
   pipeline: pipelineOptionsSchema.prefault({}),
+  enrollment: enrollmentOptionsSchema.prefault({}),
   triplet: tripletOptionsSchema.prefault({}),
   store: storeOptionsSchema.omit({ dataDir: true }).prefault({}),
   ops: opsOptionsSchema.prefault({}),
