@@ -15,6 +15,8 @@ import { annotateImage } from './annotate.ts';
 import { runEval } from './eval.ts';
 import { formatEval } from './eval-table.ts';
 import { runHeadless } from './run.ts';
+import { serve } from './serve.ts';
+import { demo } from './demo/demo.ts';
 import type { DescriptorKind } from '../model/types.ts';
 import { registerOpsCommands } from '../ops/commands.ts';
 
@@ -36,6 +38,12 @@ function parseFraction(v: string): number {
 function parsePositiveInt(v: string): number {
   const n = Number(v);
   if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('must be a positive integer');
+  return n;
+}
+
+function parsePort(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('must be a port number 0–65535');
   return n;
 }
 
@@ -128,6 +136,27 @@ export function buildProgram(): Command {
     .option('--json', 'print one JSON object per decision and a summary line')
     .action(async (opts: { source?: string; json?: boolean }, cmd: Command) => {
       await runHeadless(ctxOf(cmd), { source: opts.source, json: opts.json ?? false });
+    });
+
+  program.command('serve')
+    .description('run the kiosk: capture loop, kiosk screen, enrollment menu and admin pages (what npm start runs)')
+    .option('--source <spec>', 'camera or demo source (default: config pipeline.source, auto = first /dev/video*)')
+    .option('--port <n>', 'HTTP port (default: config server.port, 8080)', parsePort)
+    .option('--host <addr>', 'interface to listen on (default: config server.host)')
+    .action(async (opts: { source?: string; port?: number; host?: string }, cmd: Command) => {
+      await serve(ctxOf(cmd), opts);
+    });
+
+  program.command('demo')
+    .description('try the whole product without a camera: enroll a folder of people\'s photos and serve the kiosk on a walk-up video made from them')
+    .argument('[dir]', 'folder-per-person photos (default: KIOSK_DATASET or ../shared/datasets/facenet5)')
+    .option('--enroll <n>', 'photos per person to enroll', parsePositiveInt, 10)
+    .option('--show <n>', 'further photos per person shown in the video', parsePositiveInt, 2)
+    .option('--port <n>', 'HTTP port', parsePort)
+    .action(async (dir: string | undefined, opts: { enroll: number; show: number; port?: number }, cmd: Command) => {
+      const folder = dir ?? defaultDataset();
+      if (!folder) throw new KioskError('USAGE', 'no photo folder given and ../shared/datasets/facenet5 is not there', { hint: 'npm run demo -- <folder of people\'s photos>' });
+      await demo(ctxOf(cmd), folder, opts);
     });
 
   registerOpsCommands(program, ctxOf);

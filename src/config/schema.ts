@@ -12,6 +12,7 @@ import { tripletOptionsSchema } from '../model/triplet/options.ts';
 import { pipelineOptionsSchema } from '../cli/pipeline/options.ts';
 import { enrollmentOptionsSchema } from '../cli/pipeline/enrollment-options.ts';
 import { opsOptionsSchema } from '../ops/options.ts';
+import { serverOptionsSchema } from '../server/options.ts';
 
 export const configSchema = z.object({
   dataDir: z.string().min(1).default('./data').describe('Folder for the database, models and caches (created if missing); the CLI\'s --data-dir overrides it'),
@@ -23,6 +24,7 @@ export const configSchema = z.object({
   enrollment: enrollmentOptionsSchema.prefault({}),
   triplet: tripletOptionsSchema.prefault({}),
   store: storeOptionsSchema.omit({ dataDir: true }).prefault({}),
+  server: serverOptionsSchema.prefault({}),
   ops: opsOptionsSchema.prefault({}),
 }).strict();
 

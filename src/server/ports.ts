@@ -109,3 +109,12 @@ export interface KioskPort {
   status(): KioskStatus;
   enrollment: EnrollmentPort;
 }
+
+/**
+ * Optional: enrollment thumbnails for the admin people list. Only consulted when the server's
+ * `snapshotsEnabled` is on; the pipeline decides whether it keeps any (privacy: off by default).
+ */
+export interface SnapshotPort {
+  /** A small JPEG of the person's enrollment, or null when none was kept. */
+  thumbnail(personId: number): Promise<Buffer | null>;
+}

@@ -27,17 +27,36 @@ export function galleryMatcher(descriptor: { kind: string; dim: number; version:
   return new Matcher({ ...gallery, dim }, { ...config.model.matcher, fusedWeight: config.model.descriptor.fusedWeight });
 }
 
+/** The tunables an administrator may change while the kiosk runs (see src/server/settings.ts). */
+export interface LiveSettings {
+  matchThreshold: number;
+  minShare: number;
+  minMeanSimilarity: number;
+  antispoofMin: number;
+  livenessMin: number;
+  windowMs: number;
+  cooldownMs: number;
+}
+
 export interface BuiltLoop {
   loop: KioskLoop;
   detectPool: ModelWorkerPool;
   embedPool: ModelWorkerPool;
   /** Reload the gallery (after enrollment or removal). */
   reloadGallery(): void;
+  /** Apply recognition settings changed by an administrator, without a restart. */
+  applySettings(s: LiveSettings): void;
+  /** The matcher in use now (it changes on enrollment and settings). */
+  currentMatcher(): Matcher;
+  /** The embedding model's descriptor (kind, dimension, version). */
+  descriptor: { kind: string; dim: number; version: string };
   close(): Promise<void>;
 }
 
 export async function buildLoop(opts: { config: Config; store: Store; log: Logger; source?: string }): Promise<BuiltLoop> {
-  const { config, store, log } = opts;
+  const { store, log } = opts;
+  // Mutable copy: admin settings replace parts of it while the loop runs.
+  let config = opts.config;
   const source = await openFrameSource(opts.source ?? config.pipeline.source, config.capture, { logger: log.child({ stage: 'capture' }) });
   const [detectPool, embedPool] = await Promise.all([
     ModelWorkerPool.create('detect', config.model, 1, 1, log),
@@ -61,8 +80,25 @@ export async function buildLoop(opts: { config: Config; store: Store; log: Logge
     loop,
     detectPool,
     embedPool,
+    descriptor,
+    currentMatcher: () => matcher,
     reloadGallery: () => {
       matcher = galleryMatcher(descriptor, store, config, log);
+    },
+    applySettings: (st) => {
+      config = {
+        ...config,
+        model: { ...config.model, matcher: { ...config.model.matcher, threshold: st.matchThreshold } },
+        vote: {
+          ...config.vote,
+          ballot: { ...config.vote.ballot, minShare: st.minShare, minMeanSimilarity: st.minMeanSimilarity, antispoofMin: st.antispoofMin, livenessMin: st.livenessMin },
+          voter: { ...config.vote.voter, windowMs: st.windowMs },
+        },
+        store: { ...config.store, cooldownMs: st.cooldownMs },
+      };
+      matcher = galleryMatcher(descriptor, store, config, log);
+      loop.replaceVoter(new Voter(config.vote));
+      log.info({ settings: st }, 'recognition settings applied');
     },
     close: async () => {
       await loop.stop();

@@ -46,6 +46,8 @@ export interface EnrollmentDeps {
   emitProgress: (p: EnrollmentProgress) => void;
   emitCaptured: (c: EnrollmentCaptured) => void;
   emitFailed: (f: { sessionId: string; reason: string }) => void;
+  /** Erases a person's face data (descriptors, snapshots), audited. */
+  remove: (personId: number, actor: string) => { removed: boolean };
   logger: Logger;
   clock?: () => number;
 }
@@ -91,7 +93,7 @@ export class KioskEnrollment implements EnrollmentPort {
   }
 
   async remove(personId: number, actor: string): Promise<void> {
-    const r = this.#d.store.people.remove(personId, actor);
+    const r = this.#d.remove(personId, actor);
     if (!r.removed) throw new KioskError('USAGE', `person ${personId} does not exist`);
     this.#d.onGalleryChanged();
   }

@@ -24,6 +24,8 @@ export interface LoopEvents {
   decision: [DecisionEvent];
   preview: [PreviewFrame];
   camera: [CameraStatus];
+  /** Emitted every tickMs while the loop is healthy: frames are flowing, or the camera is being reconnected. */
+  heartbeat: [];
   /** Every processed frame with its detections (enrollment sessions listen here). */
   faces: [Frame, DetectedFace[]];
   vote: [VoteEvent];
@@ -99,7 +101,11 @@ export class KioskLoop extends EventEmitter<LoopEvents> {
 
   async run(): Promise<LoopSummary> {
     const started = this.#clock();
-    const ticker = setInterval(() => this.#handle(this.#d.voter.tick(this.#clock())), this.#d.options.tickMs);
+    const ticker = setInterval(() => {
+      const now = this.#clock();
+      this.#handle(this.#d.voter.tick(now));
+      if (this.healthy(now)) this.emit('heartbeat');
+    }, this.#d.options.tickMs);
     let windowStart = started;
     let windowFrames = 0;
     try {
@@ -141,6 +147,20 @@ export class KioskLoop extends EventEmitter<LoopEvents> {
       reconnects: c.reconnects,
       endReason: this.#d.source.lastChange?.reason ?? (this.#stopped ? 'stopped' : 'ended'),
     };
+  }
+
+  /**
+   * Alive = a frame was processed recently, or the camera is not delivering (lost, reconnecting,
+   * starting): then the capture stage's own watchdog is at work and the loop is merely waiting.
+   */
+  healthy(now: number): boolean {
+    if (this.camera.state !== 'running') return true;
+    return now - Math.max(this.lastProgressAt, this.camera.since) <= this.#d.options.stallAfterMs;
+  }
+
+  /** Swap the voter (new thresholds or window from the admin settings); tracks in progress start over. */
+  replaceVoter(voter: Voter): void {
+    this.#d.voter = voter;
   }
 
   async stop(): Promise<void> {

@@ -8,6 +8,7 @@ export const pipelineOptionsSchema = z.object({
   flipAverage: z.boolean().default(true).describe('Flip-average descriptors in the live loop as at enrollment (measured +0.01–0.02 genuine similarity on walk-up video; halves the votes per second)'),
   minEmbedFacePx: z.number().int().min(0).default(48).describe('Faces smaller than this (shorter side, px) are tracked but not embedded'),
   minEmbedQuality: z.number().min(0).max(1).default(0.05).describe('Faces below this quality score are tracked but not embedded'),
+  stallAfterMs: z.number().int().min(1000).default(10_000).describe('The loop counts as hung (no heartbeat to the systemd watchdog) when the camera runs but no frame was processed for this long'),
   tickMs: z.number().int().min(10).max(1000).default(100).describe('How often time-based decisions are checked when no frame arrives'),
   previewFps: z.number().min(0).max(30).default(5).describe('JPEG preview frames per second sent to screens (0 = off)'),
   previewWidth: z.number().int().min(160).max(1920).default(640).describe('Preview frames are scaled to this width'),

@@ -1,0 +1,56 @@
+/** Daily summary: first in, last out and hours per person per local day. */
+import type { DailyRowDto } from '../../../../src/server/protocol.ts';
+import { h, replace } from '../../dom.ts';
+import { LOCALE } from '../../i18n.ts';
+import { formatTime, localIsoDate } from '../../text.ts';
+import { api, describeError, query } from '../api.ts';
+import type { AdminCtx } from '../context.ts';
+import { field, personPicker, table } from '../widgets.ts';
+
+const WEEK_MS = 6 * 86_400_000;
+
+export function dailyView(ctx: AdminCtx): HTMLElement {
+  const { t } = ctx;
+  const from = h('input', { type: 'date', value: localIsoDate(Date.now() - WEEK_MS, ctx.timeZone), 'data-testid': 'daily-from' });
+  const to = h('input', { type: 'date', value: localIsoDate(Date.now(), ctx.timeZone), 'data-testid': 'daily-to' });
+  const pickerSlot = h('span');
+  const results = h('div', { class: 'results' });
+  let picker: { value(): number | null } = { value: () => null };
+  const hours = new Intl.NumberFormat(LOCALE[ctx.lang], { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+
+  async function load(): Promise<void> {
+    try {
+      const r = await api<{ items: DailyRowDto[] }>('GET', `/api/admin/daily${query({ from: from.value, to: to.value, personId: picker.value() ?? undefined })}`);
+      const rows = r.items.map((d) =>
+        h('tr', {},
+          h('td', { class: 'nowrap' }, d.day),
+          h('td', {}, d.personName),
+          h('td', { class: 'num' }, formatTime(d.firstIn, ctx.lang, ctx.timeZone)),
+          h('td', { class: 'num' }, formatTime(d.lastOut, ctx.lang, ctx.timeZone)),
+          h('td', { class: 'num' }, hours.format(d.hours)),
+          h('td', { class: 'num' }, d.punches),
+        ),
+      );
+      replace(results, table([t('daily.day'), t('log.name'), t('daily.firstIn'), t('daily.lastOut'), t('daily.hours'), t('daily.punches')], rows, t('daily.empty'), 'daily-table'));
+    } catch (err) {
+      ctx.error(describeError(err));
+    }
+  }
+
+  void ctx.people().then((people) => {
+    const p = personPicker(t, people, { allLabel: t('filter.everyone'), testId: 'daily-person' });
+    picker = p;
+    replace(pickerSlot, p.el);
+    return load();
+  });
+  ctx.onLogChanged(() => void load());
+  return h('section', { class: 'view' },
+    h('div', { class: 'filters' },
+      field(t('filter.from'), from),
+      field(t('filter.to'), to),
+      field(t('filter.person'), pickerSlot),
+      h('button', { type: 'button', class: 'btn primary', onclick: () => void load() }, t('filter.apply')),
+    ),
+    results,
+  );
+}

@@ -1,0 +1,153 @@
+/** Attendance log: date range + person filter, paging, void with reason, manual punch, CSV export. */
+import type { PunchDto, PunchPageDto } from '../../../../src/server/protocol.ts';
+import { h, replace } from '../../dom.ts';
+import { formatDateTime, localIsoDate, localIsoDateTime } from '../../text.ts';
+import { api, describeError, query } from '../api.ts';
+import type { AdminCtx } from '../context.ts';
+import { field, personPicker, table } from '../widgets.ts';
+
+const PAGE_SIZE = 25;
+
+export function logView(ctx: AdminCtx): HTMLElement {
+  const { t } = ctx;
+  const today = localIsoDate(Date.now(), ctx.timeZone);
+  const from = h('input', { type: 'date', value: today, 'data-testid': 'log-from' });
+  const to = h('input', { type: 'date', value: today, 'data-testid': 'log-to' });
+  const voided = h('input', { type: 'checkbox', checked: true, 'data-testid': 'log-voided' });
+  const pickerSlot = h('span');
+  const results = h('div', { class: 'results' });
+  const exportLink = h('a', { class: 'btn', 'data-testid': 'export-csv', download: '' }, t('log.export'));
+  const manualSlot = h('div');
+  let picker: { value(): number | null } = { value: () => null };
+  let page = 1;
+
+  const params = (): Record<string, string | number | boolean | undefined> => ({
+    from: from.value,
+    to: to.value,
+    personId: picker.value() ?? undefined,
+    includeVoided: voided.checked,
+  });
+
+  const updateExport = (): void => {
+    exportLink.href = `/api/admin/export.csv${query({ ...params(), lang: ctx.lang })}`;
+  };
+
+  async function load(): Promise<void> {
+    updateExport();
+    try {
+      const r = await api<PunchPageDto>('GET', `/api/admin/punches${query({ ...params(), page, pageSize: PAGE_SIZE })}`);
+      render(r);
+    } catch (err) {
+      ctx.error(describeError(err));
+    }
+  }
+
+  function statusCell(p: PunchDto): HTMLElement {
+    if (p.voidedAt !== null) return h('span', { class: 'tag voided' }, t('log.voided', { reason: p.voidReason ?? '' }));
+    if (p.manual) return h('span', { class: 'tag manual' }, t('log.manual', { reason: p.manualReason ?? '' }));
+    return h('span', { class: 'tag ok' }, t('log.ok'));
+  }
+
+  function voidForm(p: PunchDto, row: HTMLTableRowElement): void {
+    const reason = h('input', { type: 'text', placeholder: t('log.voidReason'), 'data-testid': 'void-reason', maxlength: 500 });
+    const go = async (): Promise<void> => {
+      try {
+        await api('POST', `/api/admin/punches/${p.id}/void`, { reason: reason.value });
+        await load();
+      } catch (err) {
+        ctx.error(describeError(err));
+      }
+    };
+    const formRow = h('tr', { class: 'void-row' },
+      h('td', { colspan: 6 },
+        h('span', { class: 'inline-form' }, reason,
+          h('button', { type: 'button', class: 'btn danger', 'data-testid': 'void-confirm', onclick: () => void go() }, t('log.confirmVoid')),
+          h('button', { type: 'button', class: 'btn ghost', onclick: () => formRow.remove() }, t('menu.cancel')),
+        ),
+      ),
+    );
+    row.after(formRow);
+    reason.focus();
+  }
+
+  function render(r: PunchPageDto): void {
+    const rows = r.items.map((p) => {
+      const row = h('tr', { 'data-punch-id': p.id, class: p.voidedAt !== null ? 'is-voided' : undefined },
+        h('td', { class: 'nowrap' }, formatDateTime(p.ts, ctx.lang, ctx.timeZone)),
+        h('td', {}, p.personName),
+        h('td', {}, p.kioskId),
+        h('td', { class: 'num' }, p.similarity === null ? '—' : p.similarity.toFixed(3)),
+        h('td', {}, statusCell(p)),
+        h('td', {}),
+      );
+      if (p.voidedAt === null) {
+        row.lastElementChild?.append(h('button', { type: 'button', class: 'btn small', 'data-testid': `void-${p.id}`, onclick: () => voidForm(p, row) }, t('log.void')));
+      }
+      return row;
+    });
+    const pages = Math.max(1, Math.ceil(r.total / r.pageSize));
+    replace(
+      results,
+      h('p', { class: 'muted', 'data-testid': 'log-total' }, t('log.total', { total: r.total })),
+      table([t('log.time'), t('log.name'), t('log.kiosk'), t('log.similarity'), t('log.status'), t('log.actions')], rows, t('log.empty'), 'log-table'),
+      h('div', { class: 'pager' },
+        h('button', { type: 'button', class: 'btn small', disabled: page <= 1, onclick: () => { page -= 1; void load(); } }, t('log.prev')),
+        h('span', { 'data-testid': 'log-page' }, t('log.page', { page: r.page, pages })),
+        h('button', { type: 'button', class: 'btn small', disabled: page >= pages, onclick: () => { page += 1; void load(); } }, t('log.next')),
+      ),
+    );
+  }
+
+  async function setup(): Promise<void> {
+    const people = await ctx.people();
+    const p = personPicker(t, people, { allLabel: t('filter.everyone'), testId: 'log-person' });
+    picker = p;
+    replace(pickerSlot, p.el);
+    const manualPerson = personPicker(t, people.filter((x) => x.active), { testId: 'manual-person' });
+    const at = h('input', { type: 'datetime-local', value: localIsoDateTime(Date.now(), ctx.timeZone), 'data-testid': 'manual-at' });
+    const reason = h('input', { type: 'text', maxlength: 500, 'data-testid': 'manual-reason' });
+    const add = async (): Promise<void> => {
+      const personId = manualPerson.value();
+      if (personId === null) return ctx.error(t('log.choosePerson'));
+      try {
+        await api('POST', '/api/admin/punches', { personId, at: at.value, reason: reason.value });
+        reason.value = '';
+        await load();
+      } catch (err) {
+        ctx.error(describeError(err));
+      }
+    };
+    replace(
+      manualSlot,
+      h('details', { class: 'manual' },
+        h('summary', {}, t('log.addManual')),
+        h('div', { class: 'filters' },
+          field(t('filter.person'), manualPerson.el),
+          field(t('log.manualAt'), at),
+          field(t('log.manualReason'), reason),
+          h('button', { type: 'button', class: 'btn primary', 'data-testid': 'manual-add', onclick: () => void add() }, t('log.add')),
+        ),
+      ),
+    );
+    await load();
+  }
+
+  const apply = (): void => {
+    page = 1;
+    void load();
+  };
+  ctx.onLogChanged(() => void load());
+  void setup();
+  return h('section', { class: 'view' },
+    h('div', { class: 'filters' },
+      field(t('filter.from'), from),
+      field(t('filter.to'), to),
+      field(t('filter.person'), pickerSlot),
+      h('label', { class: 'check' }, voided, t('filter.includeVoided')),
+      h('button', { type: 'button', class: 'btn primary', 'data-testid': 'log-apply', onclick: apply }, t('filter.apply')),
+      exportLink,
+    ),
+    manualSlot,
+    results,
+  );
+}

@@ -1,0 +1,56 @@
+/** People: accent-insensitive search (server side), Vietnamese order, thumbnails if enabled, removal. */
+import type { PersonDto } from '../../../../src/server/protocol.ts';
+import { h, replace } from '../../dom.ts';
+import { formatDate } from '../../text.ts';
+import { api, describeError, query } from '../api.ts';
+import type { AdminCtx } from '../context.ts';
+import { table } from '../widgets.ts';
+
+const SEARCH_DEBOUNCE_MS = 200;
+
+export function peopleView(ctx: AdminCtx): HTMLElement {
+  const { t } = ctx;
+  const search = h('input', { type: 'search', placeholder: t('people.search'), 'data-testid': 'people-search' });
+  const inactive = h('input', { type: 'checkbox' });
+  const results = h('div', { class: 'results' });
+  let timer: ReturnType<typeof setTimeout> | null = null;
+
+  async function remove(p: PersonDto): Promise<void> {
+    if (!window.confirm(t('people.removeConfirm', { name: p.name }))) return;
+    try {
+      await api('DELETE', `/api/admin/people/${p.id}`);
+      ctx.refreshPeople();
+      await load();
+    } catch (err) {
+      ctx.error(describeError(err));
+    }
+  }
+
+  async function load(): Promise<void> {
+    try {
+      const r = await api<{ items: PersonDto[]; snapshotsEnabled: boolean }>('GET', `/api/admin/people${query({ search: search.value, includeInactive: inactive.checked })}`);
+      const headers = [...(r.snapshotsEnabled ? [t('people.thumbnail')] : []), t('log.name'), t('people.code'), t('people.samples'), t('people.enrolled'), ''];
+      const rows = r.items.map((p) =>
+        h('tr', { 'data-person-id': p.id, class: p.active ? undefined : 'is-voided' },
+          r.snapshotsEnabled ? h('td', {}, p.thumbnailUrl === null ? '' : h('img', { src: p.thumbnailUrl, alt: '', class: 'thumb', loading: 'lazy' })) : null,
+          h('td', {}, p.name, p.active ? null : h('span', { class: 'tag voided' }, t('people.inactive'))),
+          h('td', {}, p.employeeCode ?? ''),
+          h('td', { class: 'num' }, p.sampleCount),
+          h('td', { class: 'nowrap' }, formatDate(p.createdAt, ctx.lang, ctx.timeZone)),
+          h('td', {}, p.active ? h('button', { type: 'button', class: 'btn small danger', onclick: () => void remove(p) }, t('people.remove')) : null),
+        ),
+      );
+      replace(results, table(headers, rows, t('people.empty'), 'people-table'));
+    } catch (err) {
+      ctx.error(describeError(err));
+    }
+  }
+
+  search.addEventListener('input', () => {
+    if (timer !== null) clearTimeout(timer);
+    timer = setTimeout(() => void load(), SEARCH_DEBOUNCE_MS);
+  });
+  inactive.addEventListener('change', () => void load());
+  void load();
+  return h('section', { class: 'view' }, h('div', { class: 'filters' }, search, h('label', { class: 'check' }, inactive, t('people.includeInactive'))), results);
+}

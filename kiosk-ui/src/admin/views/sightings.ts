@@ -1,0 +1,55 @@
+/** Unknown faces and spoof attempts, newest first. */
+import type { SightingDto } from '../../../../src/server/protocol.ts';
+import { h, replace } from '../../dom.ts';
+import { formatDateTime, localIsoDate } from '../../text.ts';
+import { api, describeError, query } from '../api.ts';
+import type { AdminCtx } from '../context.ts';
+import { field, table } from '../widgets.ts';
+
+const PAGE_SIZE = 50;
+
+export function sightingsView(ctx: AdminCtx): HTMLElement {
+  const { t } = ctx;
+  const today = localIsoDate(Date.now(), ctx.timeZone);
+  const from = h('input', { type: 'date', value: today });
+  const to = h('input', { type: 'date', value: today });
+  const kind = h('select', {}, h('option', { value: '' }, t('filter.allKinds')), h('option', { value: 'unknown' }, t('sightings.unknown')), h('option', { value: 'spoof' }, t('sightings.spoof')));
+  const results = h('div', { class: 'results' });
+  let page = 1;
+
+  async function load(): Promise<void> {
+    try {
+      const r = await api<{ items: SightingDto[]; hasMore: boolean }>('GET', `/api/admin/sightings${query({ from: from.value, to: to.value, kind: kind.value, page, pageSize: PAGE_SIZE })}`);
+      const rows = r.items.map((s) =>
+        h('tr', {},
+          h('td', { class: 'nowrap' }, formatDateTime(s.ts, ctx.lang, ctx.timeZone)),
+          h('td', {}, h('span', { class: `tag ${s.kind === 'spoof' ? 'voided' : 'manual'}` }, t(s.kind === 'spoof' ? 'sightings.spoof' : 'sightings.unknown'))),
+          h('td', { class: 'num' }, s.count),
+          h('td', {}, s.kioskId),
+        ),
+      );
+      replace(
+        results,
+        table([t('log.time'), t('sightings.kind'), t('sightings.count'), t('log.kiosk')], rows, t('sightings.empty'), 'sightings-table'),
+        h('div', { class: 'pager' },
+          h('button', { type: 'button', class: 'btn small', disabled: page <= 1, onclick: () => { page -= 1; void load(); } }, t('log.prev')),
+          h('span', {}, String(page)),
+          h('button', { type: 'button', class: 'btn small', disabled: !r.hasMore, onclick: () => { page += 1; void load(); } }, t('log.next')),
+        ),
+      );
+    } catch (err) {
+      ctx.error(describeError(err));
+    }
+  }
+
+  void load();
+  return h('section', { class: 'view' },
+    h('div', { class: 'filters' },
+      field(t('filter.from'), from),
+      field(t('filter.to'), to),
+      field(t('filter.kind'), kind),
+      h('button', { type: 'button', class: 'btn primary', onclick: () => { page = 1; void load(); } }, t('filter.apply')),
+    ),
+    results,
+  );
+}

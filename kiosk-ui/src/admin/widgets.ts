@@ -1,0 +1,44 @@
+/** Small building blocks shared by the admin views. */
+import type { PersonDto } from '../../../src/server/protocol.ts';
+import { h } from '../dom.ts';
+import type { Translate } from '../i18n.ts';
+import { matchesSearch } from '../text.ts';
+
+export function field(label: string, input: HTMLElement): HTMLLabelElement {
+  return h('label', { class: 'field' }, h('span', {}, label), input);
+}
+
+export function table(headers: string[], rows: HTMLTableRowElement[], empty: string, testId?: string): HTMLElement {
+  if (rows.length === 0) return h('p', { class: 'empty', 'data-testid': testId === undefined ? undefined : `${testId}-empty` }, empty);
+  return h('table', { class: 'grid', 'data-testid': testId }, h('thead', {}, h('tr', {}, ...headers.map((x) => h('th', {}, x)))), h('tbody', {}, ...rows));
+}
+
+/**
+ * A person picker: a text box that filters a select accent-insensitively ("tam" finds "Tâm").
+ * The select keeps the server's Vietnamese order.
+ */
+export function personPicker(t: Translate, people: PersonDto[], opts: { allLabel?: string; selected?: number | null; testId: string }): { el: HTMLElement; value(): number | null } {
+  const select = h('select', { 'data-testid': opts.testId });
+  const filter = h('input', { type: 'search', placeholder: t('filter.searchPerson'), 'data-testid': `${opts.testId}-filter`, class: 'picker-filter' });
+  const fill = (): void => {
+    const keep = select.value;
+    select.replaceChildren(h('option', { value: '' }, opts.allLabel ?? t('log.choosePerson')));
+    for (const p of people) {
+      if (!matchesSearch(p.name, p.employeeCode, filter.value) && String(p.id) !== keep) continue;
+      select.append(h('option', { value: String(p.id) }, p.employeeCode ? `${p.name} (${p.employeeCode})` : p.name));
+    }
+    select.value = keep;
+  };
+  filter.addEventListener('input', () => {
+    fill();
+    // Typing narrows the list; pick the first match so Enter/Show works without touching the select.
+    const first = select.options[1];
+    if (filter.value.trim() !== '' && first !== undefined && select.options.length === 2) select.value = first.value;
+  });
+  fill();
+  if (opts.selected !== undefined && opts.selected !== null) select.value = String(opts.selected);
+  return {
+    el: h('span', { class: 'picker' }, filter, select),
+    value: () => (select.value === '' ? null : Number(select.value)),
+  };
+}

@@ -1,0 +1,121 @@
+/**
+ * `kiosk serve` (what `npm start` runs): the capture loop, the kiosk screen, enrollment from the
+ * menu and the admin pages, with systemd readiness/watchdog, backups and retention. Ctrl-C or
+ * SIGTERM shuts everything down in order and closes the database last.
+ */
+import { EventEmitter } from 'node:events';
+import { parseSourceSpec } from '../capture/auto.ts';
+import { buildApp } from '../server/app.ts';
+import { listen } from '../server/listen.ts';
+import { ensureUiBuilt } from '../server/ui-build.ts';
+import type { KioskEvents, KioskPort } from '../server/ports.ts';
+import type { RuntimeSettings } from '../server/settings.ts';
+import { systemdIntegration } from '../ops/sd-notify.ts';
+import { startOpsSchedules } from '../ops/runtime.ts';
+import { erasePerson } from '../ops/retention.ts';
+import type { Config } from '../config/schema.ts';
+import type { CliContext } from './context.ts';
+import { buildLoop } from './pipeline/build.ts';
+import { KioskEnrollment } from './pipeline/enrollment.ts';
+
+/** Recognition settings as the admin pages see them, from the configuration. */
+export function baseSettings(c: Config): RuntimeSettings {
+  return {
+    matchThreshold: c.model.matcher.threshold,
+    minShare: c.vote.ballot.minShare,
+    minMeanSimilarity: c.vote.ballot.minMeanSimilarity,
+    antispoofMin: c.vote.ballot.antispoofMin,
+    livenessMin: c.vote.ballot.livenessMin,
+    windowMs: c.vote.voter.windowMs,
+    cooldownMs: c.store.cooldownMs,
+  };
+}
+
+export interface ServeOptions {
+  source?: string;
+  port?: number;
+  host?: string;
+  /** Called once the server listens (tests and the demo print the address). */
+  onListening?: (url: string) => void;
+}
+
+export async function serve(ctx: CliContext, opts: ServeOptions): Promise<void> {
+  const log = ctx.log;
+  let config = ctx.config;
+  const sourceSpec = opts.source ?? config.pipeline.source;
+  const spec = parseSourceSpec(sourceSpec);
+  // A demo on a file or a folder of photos plays on a loop, as a camera would.
+  if (spec.kind === 'file' || spec.kind === 'folder') config = { ...config, capture: { ...config.capture, loop: true } };
+  await ensureUiBuilt();
+  const store = ctx.store();
+  const built = await buildLoop({ config, store, log, source: sourceSpec });
+  const { loop } = built;
+  const events = new EventEmitter<KioskEvents>();
+  loop.on('decision', (d) => events.emit('decision', d));
+  loop.on('preview', (p) => events.emit('preview', p));
+  loop.on('camera', (c) => events.emit('camera', c));
+  const galleryChanged = (): void => built.reloadGallery();
+  const enrollment = new KioskEnrollment({
+    loop,
+    embedPool: built.embedPool,
+    store,
+    matcher: () => built.currentMatcher(),
+    descriptor: { kind: config.model.descriptor.kind, version: built.descriptor.version },
+    options: config.enrollment,
+    onGalleryChanged: galleryChanged,
+    emitProgress: (p) => events.emit('enrollment:progress', p),
+    emitCaptured: (c) => events.emit('enrollment:captured', c),
+    emitFailed: (f) => events.emit('enrollment:failed', f),
+    logger: log.child({ stage: 'enrollment' }),
+    remove: (personId, actor) => erasePerson({ people: store.people, audit: store.audit, dataDir: ctx.dataDir, options: config.ops.retention }, personId, actor),
+  });
+  const port: KioskPort = {
+    events,
+    enrollment,
+    status: () => ({
+      camera: loop.camera,
+      backend: built.embedPool.ready.backend,
+      descriptor: `${built.descriptor.kind} ${built.descriptor.version}`,
+      fps: Math.round(loop.fps * 10) / 10,
+      enrolledPeople: store.people.list().length,
+    }),
+  };
+  const app = buildApp({
+    store,
+    kiosk: port,
+    config: config.server,
+    logger: log,
+    settings: { base: baseSettings(config), onChange: (s) => built.applySettings(s) },
+  });
+  const listening = await listen(app, { host: opts.host ?? config.server.host, port: opts.port ?? config.server.port });
+  log.info({ url: listening.url }, `kiosk at ${listening.url} (admin at ${listening.url}/admin)`);
+  opts.onListening?.(listening.url);
+
+  const systemd = systemdIntegration(config.ops.watchdog, { logger: log });
+  loop.on('heartbeat', () => systemd.markAlive());
+  const schedules = startOpsSchedules({ db: store.db, dataDir: ctx.dataDir, ops: config.ops, logger: log });
+  await systemd.ready(`serving ${listening.url}, source ${loop.camera.source}`);
+
+  let stopping: Promise<void> | null = null;
+  const shutdown = (signal: string): Promise<void> => {
+    stopping ??= (async () => {
+      log.info({ signal }, 'shutting down');
+      await systemd.stop();
+      await built.close();
+      await listening.close();
+      await schedules.stop();
+    })();
+    return stopping;
+  };
+  const onSignal = (sig: NodeJS.Signals): void => void shutdown(sig);
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    const summary = await loop.run();
+    log.info({ summary }, 'capture loop ended');
+  } finally {
+    await shutdown('loop-ended');
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}

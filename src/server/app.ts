@@ -1,0 +1,140 @@
+/**
+ * `buildApp(deps)`: the kiosk's HTTP server and socket.io, built but not listening (tests use
+ * `app.inject()`; `listen.ts` starts it). Contexts, by Fastify encapsulation:
+ *   /api/auth/*   public: state, first-run setup, login (rate-limited)
+ *   /api/admin/*  admin: every route behind the session hook registered in that child context
+ *   /, /admin, /assets/*, /healthz   public: the built UI and a health probe
+ * and socket.io namespaces /kiosk (screen; menu needs the PIN) and /admin (session required).
+ */
+import { fileURLToPath } from 'node:url';
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import type { z } from 'zod';
+import { silentLogger, type Logger } from '../log.ts';
+import { AdminRepo } from '../store/admin-repo.ts';
+import type { Store } from '../store/store.ts';
+import { KioskPin } from './auth/kiosk-pin.ts';
+import { FailureLimiter } from './auth/rate-limit.ts';
+import { SessionManager } from './auth/sessions.ts';
+import type { LiveNotifier, ServerContext } from './context.ts';
+import { installErrorHandlers } from './http-errors.ts';
+import { serverOptionsSchema, type ServerOptions } from './options.ts';
+import { requireAdmin } from './plugins/admin-auth.ts';
+import type { KioskPort, SnapshotPort } from './ports.ts';
+import { Realtime } from './realtime.ts';
+import { peopleRoutes } from './routes/admin/people.ts';
+import { punchRoutes } from './routes/admin/punches.ts';
+import { recordRoutes } from './routes/admin/records.ts';
+import { systemRoutes } from './routes/admin/system.ts';
+import { authRoutes } from './routes/auth.ts';
+import { healthReply } from './routes/schemas.ts';
+import { uiRoutes } from './routes/ui.ts';
+import { SettingsService, type SettingsDeps } from './settings.ts';
+import { installZodCompilers } from './zod-compiler.ts';
+
+export interface AppDeps {
+  store: Store;
+  kiosk: KioskPort;
+  /** The server's config slice; defaults fill what is missing. */
+  config?: z.input<typeof serverOptionsSchema>;
+  logger?: Logger;
+  clock?: () => number;
+  /** Configured recognition settings and a callback that applies admin changes live. */
+  settings?: SettingsDeps;
+  snapshots?: SnapshotPort;
+}
+
+export interface RouteEntry {
+  method: string;
+  url: string;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    realtime: Realtime;
+    /** Every route as registered (method, full URL): lets tests walk the whole table. */
+    routeTable: RouteEntry[];
+    serverOptions: ServerOptions;
+  }
+}
+
+export const defaultUiDir = fileURLToPath(new URL('../../kiosk-ui/dist', import.meta.url));
+
+export function buildApp(deps: AppDeps): FastifyInstance {
+  const options = serverOptionsSchema.parse(deps.config ?? {});
+  const logger = (deps.logger ?? silentLogger).child({ stage: 'server' });
+  const clock = deps.clock ?? Date.now;
+  const app = Fastify({
+    loggerInstance: logger,
+    // Per-request logs at debug (onResponse below), not Fastify's two info lines per request.
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: options.bodyLimitBytes,
+    return503OnClosing: true,
+  }) as unknown as FastifyInstance;
+
+  const routeTable: RouteEntry[] = [];
+  app.addHook('onRoute', (route) => {
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    for (const method of methods) if (method !== 'HEAD') routeTable.push({ method, url: route.url });
+  });
+  app.decorate('routeTable', routeTable);
+  app.decorate('serverOptions', options);
+  app.decorateRequest('admin', null);
+  installZodCompilers(app);
+  installErrorHandlers(app);
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-content-type-options', 'nosniff');
+    reply.header('referrer-policy', 'no-referrer');
+    reply.header('x-frame-options', 'DENY');
+    if (request.url.startsWith('/api/') && !reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    request.log.debug({ method: request.method, url: request.url, status: reply.statusCode, ms: reply.elapsedTime }, 'request');
+  });
+
+  const admins = new AdminRepo(deps.store.db, { clock, logger });
+  const live: LiveNotifier = { logChanged: () => undefined, sessionEnded: () => undefined };
+  const ctx: ServerContext = {
+    store: deps.store,
+    admins,
+    kiosk: deps.kiosk,
+    snapshots: deps.snapshots ?? null,
+    options,
+    logger,
+    clock,
+    sessions: new SessionManager(admins, { idleMs: options.adminSessionIdleMs, maxMs: options.adminSessionMaxMs }, clock),
+    pin: new KioskPin(admins, options.kioskPinHash, options.scryptLogN),
+    settings: new SettingsService(admins, deps.settings ?? {}, logger),
+    limiters: {
+      pinPerClient: new FailureLimiter({ maxFailures: options.pinMaxFailures, windowMs: options.pinWindowMs }, clock),
+      pinGlobal: new FailureLimiter({ maxFailures: options.pinGlobalMaxFailures, windowMs: options.pinWindowMs }, clock),
+      loginPerClient: new FailureLimiter({ maxFailures: options.loginMaxFailures, windowMs: options.loginWindowMs }, clock),
+      loginPerUser: new FailureLimiter({ maxFailures: options.loginMaxFailures, windowMs: options.loginWindowMs }, clock),
+    },
+    live,
+  };
+
+  const realtime = new Realtime(app.server, ctx);
+  live.logChanged = () => realtime.logChanged();
+  live.sessionEnded = (id) => realtime.sessionEnded(id);
+  app.decorate('realtime', realtime);
+  // Sockets go first, or the HTTP server would wait for their connections to end.
+  app.addHook('preClose', async () => realtime.close());
+
+  app.register(authRoutes, { prefix: '/api/auth', ctx });
+  app.register(
+    async (admin) => {
+      requireAdmin(admin, ctx);
+      await admin.register(punchRoutes, { ctx });
+      await admin.register(peopleRoutes, { ctx });
+      await admin.register(recordRoutes, { ctx });
+      await admin.register(systemRoutes, { ctx, realtime });
+    },
+    { prefix: '/api/admin' },
+  );
+  app.register(uiRoutes, { dir: options.uiDir ?? defaultUiDir });
+  app.get('/healthz', { schema: { response: { 200: healthReply } } }, async () => {
+    const camera = deps.kiosk.status().camera.state;
+    return { ok: camera === 'running', camera };
+  });
+  return app;
+}

@@ -1,0 +1,106 @@
+/**
+ * Store and port objects → wire DTOs, field by field. Nothing is spread, so a field added upstream
+ * (a descriptor, a file path, raw evidence) never reaches a browser by accident.
+ */
+import type { CameraStatus, DecisionEvent, EnrollmentCaptured, EnrollmentProgress, PreviewFrame } from './ports.ts';
+import type {
+  CameraStatusDto,
+  DailyRowDto,
+  DecisionDto,
+  EnrollmentCapturedDto,
+  EnrollmentProgressDto,
+  PersonSummaryDto,
+  PreviewDto,
+  PunchDto,
+  SightingDto,
+  AuditDto,
+} from './protocol.ts';
+import type { AuditEntry, DailyRow, PersonListItem, Punch } from '../store/types.ts';
+import type { Sighting } from '../store/attendance-repo.ts';
+
+export function cameraDto(c: CameraStatus): CameraStatusDto {
+  return { state: c.state, reason: c.reason, since: c.since };
+}
+
+export function decisionDto(d: DecisionEvent): DecisionDto {
+  return {
+    track: d.track,
+    result: d.result,
+    personId: d.personId,
+    name: d.name,
+    decidedAt: d.decidedAt,
+    logged: d.logged,
+    previousPunchTs: d.previousPunchTs,
+  };
+}
+
+export function previewDto(f: PreviewFrame): PreviewDto {
+  return {
+    ts: f.ts,
+    width: f.width,
+    height: f.height,
+    jpeg: f.jpeg,
+    faces: f.faces.map((x) => ({
+      trackId: x.trackId,
+      box: { x: x.box.x, y: x.box.y, width: x.box.width, height: x.box.height },
+      state: x.state,
+      label: x.label,
+    })),
+  };
+}
+
+export function progressDto(p: EnrollmentProgress): EnrollmentProgressDto {
+  const g = p.gates;
+  return {
+    sessionId: p.sessionId,
+    gates: { oneFace: g.oneFace, bigEnough: g.bigEnough, frontal: g.frontal, sharp: g.sharp, live: g.live },
+    hint: p.hint,
+    captured: p.captured,
+    needed: p.needed,
+  };
+}
+
+export function capturedDto(c: EnrollmentCaptured): EnrollmentCapturedDto {
+  const d = c.duplicateOf;
+  return {
+    sessionId: c.sessionId,
+    captured: c.captured,
+    duplicateOf: d === null ? null : { personId: d.personId, name: d.name, similarity: d.similarity },
+  };
+}
+
+export function personSummaryDto(p: PersonListItem): PersonSummaryDto {
+  return { id: p.id, name: p.name, employeeCode: p.employeeCode, sampleCount: p.sampleCount };
+}
+
+export function punchDto(p: Punch): PunchDto {
+  const reason = p.evidence.reason;
+  return {
+    id: p.id,
+    personId: p.personId,
+    personName: p.personName,
+    ts: p.ts,
+    kioskId: p.kioskId,
+    similarity: p.similarity,
+    manual: p.manual,
+    manualReason: p.manual && typeof reason === 'string' ? reason : null,
+    voidedAt: p.voidedAt,
+    voidReason: p.voidReason,
+  };
+}
+
+export function dailyDto(r: DailyRow): DailyRowDto {
+  return { personId: r.personId, personName: r.personName, day: r.day, firstIn: r.firstIn, lastOut: r.lastOut, hours: r.hours, punches: r.punches };
+}
+
+export function sightingDto(s: Sighting): SightingDto {
+  return { id: s.id, kind: s.kind, ts: s.ts, count: s.count, kioskId: s.kioskId };
+}
+
+/** Audit details are admin-written JSON (reasons, names); shown as text, capped so one row cannot flood the page. */
+const AUDIT_DETAILS_MAX_CHARS = 500;
+
+export function auditDto(a: AuditEntry, maxDetails = AUDIT_DETAILS_MAX_CHARS): AuditDto {
+  const details = JSON.stringify(a.details);
+  return { id: a.id, ts: a.ts, actor: a.actor, action: a.action, target: a.target, details: details.length > maxDetails ? `${details.slice(0, maxDetails)}…` : details };
+}

@@ -1,0 +1,288 @@
+/**
+ * The wire contract between the server and the browser UIs: socket.io event maps and the DTOs of
+ * the admin HTTP API. Types only (no runtime code, no imports), so `kiosk-ui` can `import type` it and both
+ * ends are checked against one definition. The runtime validators live in `socket-schemas.ts`
+ * and `routes/schemas.ts`, each checked against these types.
+ */
+// Mirrors of the small unions in ports.ts, repeated so this file imports nothing (the browser build
+// has no node types). dto.ts maps port objects onto these field by field, so a drift fails to compile.
+export type DecisionResult = 'person' | 'unknown' | 'spoof';
+export type CameraState = 'starting' | 'running' | 'reconnecting' | 'lost' | 'ended';
+export interface EnrollmentGates {
+  oneFace: boolean;
+  bigEnough: boolean;
+  frontal: boolean;
+  sharp: boolean;
+  live: boolean;
+}
+export type EnrollmentHint = 'no-face' | 'several-faces' | 'come-closer' | 'look-straight' | 'turn-left' | 'turn-right' | 'hold-still' | 'not-live' | 'done';
+
+export type Language = 'vi' | 'en';
+
+// ---------- socket.io: namespace /kiosk (the screen at the door) ----------
+
+/** Namespace paths as literal types: each end writes the string and the compiler checks it. */
+export type KioskNamespace = '/kiosk';
+export type AdminNamespace = '/admin';
+
+export interface KioskConfigDto {
+  language: Language;
+  timeZone: string;
+  sound: boolean;
+  greetingMs: number;
+  /** False until a PIN exists (config or first-run setup): the menu then says to finish setup first. */
+  menuAvailable: boolean;
+}
+
+export interface CameraStatusDto {
+  state: CameraState;
+  reason: string;
+  since: number;
+}
+
+export interface PreviewFaceDto {
+  trackId: number;
+  box: { x: number; y: number; width: number; height: number };
+  state: 'collecting' | 'decided';
+  label: string | null;
+}
+
+export interface PreviewDto {
+  ts: number;
+  width: number;
+  height: number;
+  /** JPEG bytes; socket.io sends them as a binary attachment (an ArrayBuffer in the browser). */
+  jpeg: ArrayBuffer | Uint8Array;
+  faces: PreviewFaceDto[];
+}
+
+export interface DecisionDto {
+  track: number;
+  result: DecisionResult;
+  personId: number | null;
+  name: string | null;
+  decidedAt: number;
+  /** A punch was written now. False with previousPunchTs set: already checked in at that time. */
+  logged: boolean;
+  previousPunchTs: number | null;
+}
+
+export interface EnrollmentProgressDto {
+  sessionId: string;
+  gates: EnrollmentGates;
+  hint: EnrollmentHint;
+  captured: number;
+  needed: number;
+}
+
+export interface EnrollmentCapturedDto {
+  sessionId: string;
+  captured: number;
+  duplicateOf: { personId: number; name: string; similarity: number } | null;
+}
+
+export interface EnrollmentFailedDto {
+  sessionId: string;
+  reason: string;
+}
+
+export interface PersonSummaryDto {
+  id: number;
+  name: string;
+  employeeCode: string | null;
+  sampleCount: number;
+}
+
+/** Why a kiosk menu or admin socket request was refused. */
+export type RefusalReason =
+  | 'bad-request'
+  | 'locked'
+  | 'unauthorized'
+  | 'wrong-pin'
+  | 'no-pin'
+  | 'rate-limited'
+  | 'not-found'
+  | 'busy'
+  | 'failed';
+
+export interface Refusal {
+  ok: false;
+  reason: RefusalReason;
+  /** Human-readable detail (English; the UI shows its own translated text per reason). */
+  message?: string;
+  retryAfterMs?: number;
+}
+
+export type Reply<T extends object = Record<never, never>> = ({ ok: true } & T) | Refusal;
+export type Ack<T extends object = Record<never, never>> = (reply: Reply<T>) => void;
+
+export interface KioskServerToClient {
+  hello: (config: KioskConfigDto, camera: CameraStatusDto) => void;
+  preview: (frame: PreviewDto) => void;
+  decision: (d: DecisionDto) => void;
+  camera: (c: CameraStatusDto) => void;
+  'enrollment:progress': (p: EnrollmentProgressDto) => void;
+  'enrollment:captured': (c: EnrollmentCapturedDto) => void;
+  'enrollment:failed': (f: EnrollmentFailedDto) => void;
+  /** The menu locked itself (timeout); the UI returns to the camera view. */
+  'menu:locked': () => void;
+}
+
+export interface UnlockRequest {
+  pin: string;
+}
+export interface PeopleListRequest {
+  search?: string;
+}
+export interface EnrollBeginRequest {
+  name: string;
+  employeeCode: string | null;
+  /** Re-enroll this existing person instead of creating one. */
+  personId?: number;
+}
+export interface EnrollSessionRequest {
+  sessionId: string;
+}
+export interface PersonRequest {
+  personId: number;
+}
+
+export interface KioskClientToServer {
+  'menu:unlock': (req: UnlockRequest, ack: Ack<{ expiresInMs: number }>) => void;
+  'menu:lock': (req: Record<string, never>, ack: Ack) => void;
+  'people:list': (req: PeopleListRequest, ack: Ack<{ people: PersonSummaryDto[] }>) => void;
+  'enroll:begin': (req: EnrollBeginRequest, ack: Ack<{ sessionId: string; needed: number }>) => void;
+  'enroll:confirm': (req: EnrollSessionRequest, ack: Ack<{ personId: number; samples: number }>) => void;
+  'enroll:cancel': (req: EnrollSessionRequest, ack: Ack) => void;
+  'people:remove': (req: PersonRequest, ack: Ack) => void;
+}
+
+// ---------- socket.io: namespace /admin (admin pages; session cookie required) ----------
+
+export interface AdminStatusDto {
+  camera: CameraStatusDto;
+  backend: string;
+  descriptor: string;
+  fps: number;
+  enrolledPeople: number;
+  socket: SocketStatsDto;
+}
+
+export interface SocketStatsDto {
+  kioskClients: number;
+  adminClients: number;
+  malformed: number;
+  oversized: number;
+  unknownEvents: number;
+  unauthorized: number;
+  previewSent: number;
+  previewDropped: number;
+}
+
+export interface AdminServerToClient {
+  decision: (d: DecisionDto) => void;
+  camera: (c: CameraStatusDto) => void;
+  /** Punches changed (new punch, void, manual entry): pages showing the log reload. */
+  'log:changed': () => void;
+  /** The session ended (expired or logged out): the page returns to the login form. */
+  'session:ended': () => void;
+}
+
+export interface AdminClientToServer {
+  'status:get': (req: Record<string, never>, ack: Ack<{ status: AdminStatusDto }>) => void;
+}
+
+// ---------- HTTP admin API DTOs ----------
+
+export interface AuthStateDto {
+  setupNeeded: boolean;
+  authenticated: boolean;
+  username: string | null;
+  /** Kiosk PIN comes from the config file and cannot be changed from the pages. */
+  pinFromConfig: boolean;
+}
+
+export interface PunchDto {
+  id: number;
+  personId: number;
+  personName: string;
+  ts: number;
+  kioskId: string;
+  similarity: number | null;
+  manual: boolean;
+  manualReason: string | null;
+  voidedAt: number | null;
+  voidReason: string | null;
+}
+
+export interface PunchPageDto {
+  items: PunchDto[];
+  total: number;
+  page: number;
+  pageSize: number;
+}
+
+export interface DailyRowDto {
+  personId: number;
+  personName: string;
+  day: string;
+  firstIn: number;
+  lastOut: number;
+  hours: number;
+  punches: number;
+}
+
+export interface PersonDto {
+  id: number;
+  name: string;
+  employeeCode: string | null;
+  createdAt: number;
+  active: boolean;
+  sampleCount: number;
+  /** Only when snapshots are enabled and the pipeline kept one. */
+  thumbnailUrl: string | null;
+}
+
+export interface SightingDto {
+  id: number;
+  kind: 'unknown' | 'spoof';
+  ts: number;
+  count: number;
+  kioskId: string;
+}
+
+export interface AuditDto {
+  id: number;
+  ts: number;
+  actor: string;
+  action: string;
+  target: string;
+  details: string;
+}
+
+/** Recognition tunables the admin may change while the kiosk runs. */
+export interface RuntimeSettingsDto {
+  matchThreshold: number;
+  minShare: number;
+  minMeanSimilarity: number;
+  antispoofMin: number;
+  livenessMin: number;
+  windowMs: number;
+  cooldownMs: number;
+}
+
+export interface SettingsDto {
+  settings: RuntimeSettingsDto;
+  defaults: RuntimeSettingsDto;
+  updatedAt: number | null;
+  updatedBy: string | null;
+  timeZone: string;
+  snapshotsEnabled: boolean;
+}
+
+export interface ApiErrorDto {
+  error: string;
+  message: string;
+  issues?: { path: string; message: string }[];
+  retryAfterMs?: number;
+}

@@ -1,0 +1,43 @@
+/** People list (accent-insensitive search, Vietnamese order), thumbnails when enabled, and removal. */
+import type { FastifyInstance } from 'fastify';
+import type { z } from 'zod';
+import type { ServerContext } from '../../context.ts';
+import { apiError } from '../../http-errors.ts';
+import { actorOf } from '../../plugins/admin-auth.ts';
+import { idParams, okReply, peopleQuery, peopleReply } from '../schemas.ts';
+
+export async function peopleRoutes(app: FastifyInstance, opts: { ctx: ServerContext }): Promise<void> {
+  const { ctx } = opts;
+  const thumbnails = ctx.options.snapshotsEnabled && ctx.snapshots !== null;
+
+  app.get<{ Querystring: z.infer<typeof peopleQuery> }>('/people', { schema: { querystring: peopleQuery, response: { 200: peopleReply } } }, async (request) => {
+    const q = request.query;
+    const people = ctx.store.people.list({ search: q.search, includeInactive: q.includeInactive ?? false });
+    return {
+      items: people.map((p) => ({
+        id: p.id,
+        name: p.name,
+        employeeCode: p.employeeCode,
+        createdAt: p.createdAt,
+        active: p.active,
+        sampleCount: p.sampleCount,
+        thumbnailUrl: thumbnails && p.sampleCount > 0 ? `/api/admin/people/${p.id}/thumbnail` : null,
+      })),
+      snapshotsEnabled: thumbnails,
+    };
+  });
+
+  app.get<{ Params: z.infer<typeof idParams> }>('/people/:id/thumbnail', { schema: { params: idParams } }, async (request, reply) => {
+    const jpeg = thumbnails && ctx.snapshots !== null ? await ctx.snapshots.thumbnail(request.params.id) : null;
+    if (jpeg === null) return reply.code(404).send(apiError('not-found', 'no thumbnail (snapshots are disabled or none was kept)'));
+    return reply.header('content-type', 'image/jpeg').header('cache-control', 'private, no-store').send(jpeg);
+  });
+
+  app.delete<{ Params: z.infer<typeof idParams> }>('/people/:id', { schema: { params: idParams, response: { 200: okReply } } }, async (request, reply) => {
+    if (ctx.store.people.get(request.params.id) === null) return reply.code(404).send(apiError('not-found', `no person ${request.params.id}`));
+    // Through the port, so the pipeline drops the person from its live gallery too.
+    await ctx.kiosk.enrollment.remove(request.params.id, actorOf(request));
+    ctx.live.logChanged();
+    return { ok: true as const };
+  });
+}
