@@ -17,7 +17,7 @@ export interface GlobalFlags {
   logLevel?: string;
 }
 
-type CliOverrides = { [k: string]: string | CliOverrides };
+export type CliOverrides = { [k: string]: string | number | boolean | CliOverrides };
 
 export class CliContext {
   readonly loaded: LoadedConfig;
@@ -27,8 +27,9 @@ export class CliContext {
   #engineAll = false;
   #store: Store | null = null;
 
-  constructor(flags: GlobalFlags) {
-    const cli: CliOverrides = {};
+  /** `overrides` are layered like CLI flags (tests and embedding programs set config this way). */
+  constructor(flags: GlobalFlags, overrides: CliOverrides = {}) {
+    const cli: CliOverrides = { ...overrides };
     if (flags.dataDir) cli.dataDir = flags.dataDir;
     if (flags.logLevel) cli.logLevel = flags.logLevel;
     const model: CliOverrides = {};

@@ -9,6 +9,10 @@ import { listDataset, type Dataset } from '../model/eval/dataset.ts';
 import { embedDataset, type BaseDescriptor, type EmbeddedImage } from '../model/eval/embed-dataset.ts';
 import { duplicateGroups } from '../model/eval/near-duplicates.ts';
 import { closedSet, openSet, type ClosedSetResult, type EvalData, type Miss, type RowSpec } from '../model/eval/protocol.ts';
+import { applyFusionWeight } from '../model/descriptors/fuse.ts';
+import { embedAugmented, type PhotoVariants } from '../model/triplet/augment-dataset.ts';
+import { emptyStats, headRowTransform, rowKey, type HeadFitStats } from '../model/triplet/eval-rows.ts';
+import type { TripletOptions } from '../model/triplet/options.ts';
 import type { OpenSetReport, OpenSetScores } from '../model/eval/metrics.ts';
 import type { MatcherConfig } from '../model/matcher.ts';
 import type { DescriptorKind } from '../model/types.ts';
@@ -32,6 +36,20 @@ export interface EvalRequest {
   cache: boolean;
   /** Extra rows (triplet heads) beside `pretrained`; each gets every descriptor. */
   extraRows?: RowSpec[];
+  /** Adds the `triplet` and `triplet-augment` rows: a head trained on each split's train faces (augmentCount variants per train photo for the second). */
+  triplet?: { options: TripletOptions; augmentCount: number };
+}
+
+/** How a triplet row's heads came out over all its splits. */
+export interface HeadRowSummary {
+  fits: number;
+  /** Fits where validation kept the identity head, i.e. the pretrained descriptor. */
+  identityFits: number;
+  meanBestEpoch: number;
+  trainSeconds: number;
+  /** Why the guard refused trained epochs: each failed check with the number of fits it came up in. */
+  refusals: { reason: string; fits: number }[];
+  augmentCount: number;
 }
 
 export interface EvalRowJson {
@@ -44,6 +62,7 @@ export interface EvalRowJson {
   nearCopyTestFaces: number;
   testFaces: number;
   openSet?: OpenSetReport;
+  head?: HeadRowSummary;
 }
 
 export interface EvalJson {
@@ -132,18 +151,40 @@ export async function runEval(ctx: CliContext, req: EvalRequest): Promise<EvalOu
   const rows: EvalRowJson[] = [];
   const scores: (OpenSetScores | null)[] = [];
   const data = new Map<DescriptorKind, EvalData>();
-  for (const spec of specs) {
-    for (const kind of req.descriptors) {
-      const d = data.get(kind) ?? buildData(kind, kept, dataset.people, nearCopies);
-      data.set(kind, d);
-      const closed = await closedSet(d, spec, seeds, req.testSize, matcher);
-      const row: EvalRowJson = { model: spec.model, descriptor: kind, metric: 'cosine', accuracy: closed.accuracy, confusion: closed.confusion, misses: closed.misses, nearCopyTestFaces: closed.nearCopyTestFaces, testFaces: closed.testFaces };
-      if (req.openSet) {
-        const { scores: s, ...report } = await openSet(d, spec, seeds, req.testSize, matcher);
-        row.openSet = report;
-        scores.push(s);
-      } else scores.push(null);
-      rows.push(row);
+  const dataOf = (kind: DescriptorKind): EvalData => {
+    const d = data.get(kind) ?? buildData(kind, kept, dataset.people, nearCopies);
+    data.set(kind, d);
+    return d;
+  };
+  const evalRow = async (spec: RowSpec, kind: DescriptorKind): Promise<EvalRowJson> => {
+    const d = dataOf(kind);
+    const closed = await closedSet(d, spec, seeds, req.testSize, matcher);
+    const row: EvalRowJson = { model: spec.model, descriptor: kind, metric: 'cosine', accuracy: closed.accuracy, confusion: closed.confusion, misses: closed.misses, nearCopyTestFaces: closed.nearCopyTestFaces, testFaces: closed.testFaces };
+    if (req.openSet) {
+      const { scores: s, ...report } = await openSet(d, spec, seeds, req.testSize, matcher);
+      row.openSet = report;
+      scores.push(s);
+    } else scores.push(null);
+    rows.push(row);
+    return row;
+  };
+  for (const spec of specs) for (const kind of req.descriptors) await evalRow(spec, kind);
+  if (req.triplet) {
+    const { options, augmentCount } = req.triplet;
+    const variants = augmentCount > 0 ? await augmentedVariants(ctx, kept, req, augmentCount) : [];
+    // The kiosk's threshold is fixed in the config: a head must not shift the score scale under it.
+    const headOptions: TripletOptions = { ...options, operatingThreshold: options.operatingThreshold ?? matcher.threshold };
+    for (const model of ['triplet', 'triplet-augment'] as const) {
+      for (const kind of req.descriptors) {
+        const stats = emptyStats();
+        const n = model === 'triplet' ? 0 : augmentCount;
+        const transform = headRowTransform({
+          kind, options: headOptions, modelVersion: engine.info.descriptor.version, stats,
+          ...(n > 0 ? { variants: variantMap(kind, kept, variants, matcher.fusedWeight) } : {}),
+        });
+        const row = await evalRow({ model, transform }, kind);
+        row.head = summarizeFits(stats, n);
+      }
     }
   }
 
@@ -180,6 +221,52 @@ export async function runEval(ctx: CliContext, req: EvalRequest): Promise<EvalOu
     }
   }
   return { json, scores, embedded, data, datasetInfo: dataset };
+}
+
+async function augmentedVariants(ctx: CliContext, kept: readonly EmbeddedImage[], req: EvalRequest, count: number): Promise<PhotoVariants[]> {
+  const triplet = req.triplet as NonNullable<EvalRequest['triplet']>;
+  const engine = await ctx.engine(true);
+  const bar = progressBar(kept.length, `augment ×${count}`);
+  try {
+    return await embedAugmented(engine, ctx.config.model, kept, {
+      kinds: baseKinds(req.descriptors), augment: triplet.options.augment, count, seed: triplet.options.seed,
+      cacheFile: req.cache ? ctx.cachePath(`eval-augmented-x${count}.json`) : undefined,
+      onProgress: (done, _total, file) => bar.update(done, file),
+    });
+  } finally {
+    bar.stop();
+  }
+}
+
+/** Each kept photo's match-space row → its variants in the same space (fused rows weighted like the protocol's). */
+function variantMap(kind: DescriptorKind, kept: readonly EmbeddedImage[], variants: readonly PhotoVariants[], fusedWeight: number): Map<string, Float32Array[]> {
+  const toMatch = (f: Float32Array | undefined, d: Float32Array | undefined): Float32Array => {
+    if (kind === 'fused') return applyFusionWeight(concatRaw(f as Float32Array, d as Float32Array), fusedWeight);
+    return (kind === 'faceres' ? f : d) as Float32Array;
+  };
+  const out = new Map<string, Float32Array[]>();
+  kept.forEach((e, i) => {
+    const v = variants[i] ?? {};
+    const n = Math.min(v.faceres?.length ?? Infinity, v.dlib128?.length ?? Infinity);
+    if (!Number.isFinite(n)) return;
+    const list: Float32Array[] = [];
+    for (let j = 0; j < n; j++) list.push(toMatch(v.faceres?.[j], v.dlib128?.[j]));
+    out.set(rowKey(toMatch(e.descriptors.faceres, e.descriptors.dlib128)), list);
+  });
+  return out;
+}
+
+function summarizeFits(stats: HeadFitStats, augmentCount: number): HeadRowSummary {
+  const counts = new Map<string, number>();
+  for (const checks of stats.refusals) for (const c of new Set(checks)) counts.set(c, (counts.get(c) ?? 0) + 1);
+  return {
+    fits: stats.fits,
+    identityFits: stats.identity,
+    meanBestEpoch: stats.bestEpochs.length ? stats.bestEpochs.reduce((a, b) => a + b, 0) / stats.bestEpochs.length : 0,
+    trainSeconds: stats.trainMs / 1000,
+    refusals: [...counts].map(([reason, fits]) => ({ reason, fits })).sort((a, b) => b.fits - a.fits),
+    augmentCount,
+  };
 }
 
 function countIdenticalPairs(items: readonly EmbeddedImage[]): number {

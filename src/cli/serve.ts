@@ -37,6 +37,8 @@ export interface ServeOptions {
   host?: string;
   /** Called once the server listens (tests and the demo print the address). */
   onListening?: (url: string) => void;
+  /** Stops the kiosk like SIGTERM (tests, embedding in another program). */
+  signal?: AbortSignal;
 }
 
 export async function serve(ctx: CliContext, opts: ServeOptions): Promise<void> {
@@ -110,6 +112,8 @@ export async function serve(ctx: CliContext, opts: ServeOptions): Promise<void> 
   const onSignal = (sig: NodeJS.Signals): void => void shutdown(sig);
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
+  const onAbort = (): void => void shutdown('abort');
+  opts.signal?.addEventListener('abort', onAbort, { once: true });
   try {
     const summary = await loop.run();
     log.info({ summary }, 'capture loop ended');
@@ -117,5 +121,6 @@ export async function serve(ctx: CliContext, opts: ServeOptions): Promise<void> 
     await shutdown('loop-ended');
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
+    opts.signal?.removeEventListener('abort', onAbort);
   }
 }

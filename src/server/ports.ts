@@ -60,7 +60,9 @@ export interface EnrollmentGates {
   live: boolean;
 }
 
-export type EnrollmentHint = 'no-face' | 'several-faces' | 'come-closer' | 'look-straight' | 'turn-left' | 'turn-right' | 'hold-still' | 'not-live' | 'done';
+/** Shared with the screen, which imports protocol.ts only. */
+export type { EnrollmentHint } from './protocol.ts';
+import type { EnrollmentHint } from './protocol.ts';
 
 export interface EnrollmentProgress {
   sessionId: string;

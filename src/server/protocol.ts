@@ -15,7 +15,7 @@ export interface EnrollmentGates {
   sharp: boolean;
   live: boolean;
 }
-export type EnrollmentHint = 'no-face' | 'several-faces' | 'come-closer' | 'look-straight' | 'turn-left' | 'turn-right' | 'hold-still' | 'not-live' | 'done';
+export type EnrollmentHint = 'no-face' | 'several-faces' | 'come-closer' | 'look-straight' | 'turn-left' | 'turn-right' | 'hold-still' | 'not-live' | 'different-person' | 'done';
 
 export type Language = 'vi' | 'en';
 

@@ -97,12 +97,13 @@ export function streamPreview(kiosk: FakeKiosk, jpeg: Buffer, face: () => Previe
   return () => clearInterval(timer);
 }
 
-export async function screenshot(page: Page, name: string): Promise<string> {
+/** `docs: false` keeps a screenshot out of docs/ (e.g. one showing the shared data set's photos, which stay out of the repo). */
+export async function screenshot(page: Page, name: string, opts: { docs?: boolean } = {}): Promise<string> {
   mkdirSync(ARTIFACTS, { recursive: true });
   const file = join(ARTIFACTS, `${name}.png`);
   await page.screenshot({ path: file });
   const doc = join(DOCS, `${name}.png`);
-  if (process.env.KIOSK_UPDATE_SCREENSHOTS === '1' || !existsSync(doc)) {
+  if (opts.docs !== false && (process.env.KIOSK_UPDATE_SCREENSHOTS === '1' || !existsSync(doc))) {
     mkdirSync(DOCS, { recursive: true });
     copyFileSync(file, doc);
   }

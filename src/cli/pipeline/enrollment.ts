@@ -17,6 +17,19 @@ import type { KioskLoop } from './kiosk-loop.ts';
 import { evaluateGates } from './enrollment-gates.ts';
 import type { EnrollmentOptions } from './enrollment-options.ts';
 
+/** Cosine of two raw descriptors (fused ones are two unit halves: normalise by both norms). */
+function cosine(a: Float32Array, b: Float32Array): number {
+  let ab = 0;
+  let aa = 0;
+  let bb = 0;
+  for (let i = 0; i < a.length; i++) {
+    ab += (a[i] as number) * (b[i] as number);
+    aa += (a[i] as number) ** 2;
+    bb += (b[i] as number) ** 2;
+  }
+  return aa > 0 && bb > 0 ? ab / Math.sqrt(aa * bb) : 0;
+}
+
 interface Sample {
   descriptor: Float32Array;
   quality: number;
@@ -32,6 +45,8 @@ interface Session {
   lastCaptureAt: number;
   startedAt: number;
   complete: boolean;
+  /** The track the samples come from: another face stepping in is never mixed in. */
+  trackId: number | null;
 }
 
 export interface EnrollmentDeps {
@@ -56,7 +71,7 @@ export class KioskEnrollment implements EnrollmentPort {
   readonly #d: EnrollmentDeps;
   readonly #clock: () => number;
   #session: Session | null = null;
-  readonly #onFaces = (frame: Frame, faces: DetectedFace[]): void => this.#frame(frame, faces);
+  readonly #onFaces = (frame: Frame, faces: DetectedFace[], tracks: readonly (number | null)[]): void => this.#frame(frame, faces, tracks);
 
   constructor(deps: EnrollmentDeps) {
     this.#d = deps;
@@ -68,7 +83,7 @@ export class KioskEnrollment implements EnrollmentPort {
     if (!name) throw new KioskError('USAGE', 'a name is required to enroll', { hint: 'type the person\'s full name' });
     if (req.personId !== undefined && !this.#d.store.people.get(req.personId)) throw new KioskError('USAGE', `person ${req.personId} does not exist`);
     if (this.#session) this.#end('replaced by a new enrollment');
-    this.#session = { id: randomUUID(), name, employeeCode: req.employeeCode?.trim() || null, personId: req.personId, samples: [], embedding: false, lastCaptureAt: 0, startedAt: this.#clock(), complete: false };
+    this.#session = { id: randomUUID(), name, employeeCode: req.employeeCode?.trim() || null, personId: req.personId, samples: [], embedding: false, lastCaptureAt: 0, startedAt: this.#clock(), complete: false, trackId: null };
     this.#d.loop.on('faces', this.#onFaces);
     this.#d.logger.info({ sessionId: this.#session.id, name }, 'enrollment started');
     return { sessionId: this.#session.id, needed: this.#d.options.samples };
@@ -111,7 +126,7 @@ export class KioskEnrollment implements EnrollmentPort {
     if (s && reason) this.#d.emitFailed({ sessionId: s.id, reason });
   }
 
-  #frame(_frame: Frame, faces: DetectedFace[]): void {
+  #frame(_frame: Frame, faces: DetectedFace[], tracks: readonly (number | null)[]): void {
     const s = this.#session;
     if (!s || s.complete) return;
     const now = this.#clock();
@@ -127,6 +142,8 @@ export class KioskEnrollment implements EnrollmentPort {
       return;
     }
     const face = faces[0] as DetectedFace;
+    const trackId = tracks[0] ?? null;
+    if (s.trackId !== null && trackId !== s.trackId && s.samples.length === 0) s.trackId = null;
     const job = embedInWorker(this.#d.embedPool, [face.crop]);
     if (!job) return progress();
     s.embedding = true;
@@ -136,6 +153,11 @@ export class KioskEnrollment implements EnrollmentPort {
       const o = this.#d.options;
       const live = (emb.antispoof ?? 1) >= o.minAntispoof && (emb.liveness ?? 1) >= o.minLiveness;
       if (!live) return progress('not-live', false);
+      // Every sample must be the person of the first one: same track, or (after they stepped out
+      // and back) the same face by similarity. Someone else in front of the camera is refused.
+      const first = s.samples[0];
+      if (first && trackId !== s.trackId && cosine(first.descriptor, emb.descriptor) < o.minSelfSimilarity) return progress('different-person', true);
+      s.trackId = trackId;
       s.samples.push({ descriptor: emb.descriptor, quality: face.observation.quality.score });
       s.lastCaptureAt = this.#clock();
       if (s.samples.length < o.samples) return progress(verdict.hint, true);

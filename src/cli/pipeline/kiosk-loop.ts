@@ -26,8 +26,8 @@ export interface LoopEvents {
   camera: [CameraStatus];
   /** Emitted every tickMs while the loop is healthy: frames are flowing, or the camera is being reconnected. */
   heartbeat: [];
-  /** Every processed frame with its detections (enrollment sessions listen here). */
-  faces: [Frame, DetectedFace[]];
+  /** Every processed frame with its detections and their track ids (enrollment sessions listen here). */
+  faces: [Frame, DetectedFace[], readonly (number | null)[]];
   vote: [VoteEvent];
 }
 
@@ -190,7 +190,7 @@ export class KioskLoop extends EventEmitter<LoopEvents> {
       this.#embed(trackId, face);
     });
     this.#handle(this.#d.voter.tick(frame.ts));
-    if (this.listenerCount('faces') > 0) this.emit('faces', frame, faces);
+    if (this.listenerCount('faces') > 0) this.emit('faces', frame, faces, assignments);
     this.#maybePreview(frame, faces, assignments);
   }
 
