@@ -4,8 +4,10 @@
  * SIGTERM shuts everything down in order and closes the database last.
  */
 import { EventEmitter } from 'node:events';
+import { statfsSync } from 'node:fs';
+import { errorMessage } from '../errors.ts';
 import { parseSourceSpec } from '../capture/auto.ts';
-import { buildApp } from '../server/app.ts';
+import { buildApp, type HealthReport } from '../server/app.ts';
 import { listen } from '../server/listen.ts';
 import { ensureUiBuilt } from '../server/ui-build.ts';
 import type { KioskEvents, KioskPort } from '../server/ports.ts';
@@ -14,6 +16,8 @@ import { systemdIntegration } from '../ops/sd-notify.ts';
 import { startOpsSchedules } from '../ops/runtime.ts';
 import { erasePerson } from '../ops/retention.ts';
 import type { Config } from '../config/schema.ts';
+import type { Store } from '../store/store.ts';
+import type { BuiltLoop } from './pipeline/build.ts';
 import type { CliContext } from './context.ts';
 import { buildLoop } from './pipeline/build.ts';
 import { KioskEnrollment } from './pipeline/enrollment.ts';
@@ -28,6 +32,37 @@ export function baseSettings(c: Config): RuntimeSettings {
     livenessMin: c.vote.ballot.livenessMin,
     windowMs: c.vote.voter.windowMs,
     cooldownMs: c.store.cooldownMs,
+  };
+}
+
+/** What /healthz reports: the loop, the camera, the models, and whether the log can be written. */
+export function healthReport(built: BuiltLoop, store: Store, dataDir: string, config: Config, now = Date.now()): HealthReport {
+  const { loop } = built;
+  let db: HealthReport['db'] = { writable: true, error: null };
+  try {
+    // Taking the write lock proves the file is writable and not held by another writer.
+    store.db.exec('BEGIN IMMEDIATE; ROLLBACK');
+  } catch (err) {
+    db = { writable: false, error: errorMessage(err) };
+  }
+  let freeBytes: number;
+  try {
+    const fs = statfsSync(dataDir);
+    freeBytes = fs.bavail * fs.bsize;
+  } catch {
+    freeBytes = 0;
+  }
+  const disk = { freeBytes, ok: freeBytes >= config.ops.doctor.minFreeMb * 1024 * 1024 };
+  const loopAlive = loop.healthy(now);
+  return {
+    ok: loopAlive && loop.camera.state === 'running' && db.writable && disk.ok,
+    camera: loop.camera.state,
+    loopAlive,
+    fps: Math.round(loop.fps * 10) / 10,
+    backend: built.embedPool.ready.backend,
+    descriptor: `${built.descriptor.kind} ${built.descriptor.version}`,
+    db,
+    disk,
   };
 }
 
@@ -50,7 +85,7 @@ export async function serve(ctx: CliContext, opts: ServeOptions): Promise<void> 
   if (spec.kind === 'file' || spec.kind === 'folder') config = { ...config, capture: { ...config.capture, loop: true } };
   await ensureUiBuilt();
   const store = ctx.store();
-  const built = await buildLoop({ config, store, log, source: sourceSpec });
+  const built = await buildLoop({ config, store, log, source: sourceSpec, metrics: true });
   const { loop } = built;
   const events = new EventEmitter<KioskEvents>();
   loop.on('decision', (d) => events.emit('decision', d));
@@ -88,6 +123,8 @@ export async function serve(ctx: CliContext, opts: ServeOptions): Promise<void> 
     config: config.server,
     logger: log,
     settings: { base: baseSettings(config), onChange: (s) => built.applySettings(s) },
+    health: async () => healthReport(built, store, ctx.dataDir, config),
+    metrics: built.metrics ?? undefined,
   });
   const listening = await listen(app, { host: opts.host ?? config.server.host, port: opts.port ?? config.server.port });
   log.info({ url: listening.url }, `kiosk at ${listening.url} (admin at ${listening.url}/admin)`);

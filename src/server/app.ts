@@ -8,6 +8,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import type { CameraState } from './ports.ts';
 import type { z } from 'zod';
 import { silentLogger, type Logger } from '../log.ts';
 import { AdminRepo } from '../store/admin-repo.ts';
@@ -41,6 +42,21 @@ export interface AppDeps {
   /** Configured recognition settings and a callback that applies admin changes live. */
   settings?: SettingsDeps;
   snapshots?: SnapshotPort;
+  /** Full health report for /healthz (loop, camera, backend, models, DB, disk); without it only the camera state is reported. */
+  health?: () => Promise<HealthReport>;
+  /** Prometheus exposition for /metrics. */
+  metrics?: { contentType: string; render(): Promise<string> };
+}
+
+export interface HealthReport {
+  ok: boolean;
+  camera: CameraState;
+  loopAlive: boolean;
+  fps: number;
+  backend: string;
+  descriptor: string;
+  db: { writable: boolean; error: string | null };
+  disk: { freeBytes: number; ok: boolean };
 }
 
 export interface RouteEntry {
@@ -132,9 +148,17 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     { prefix: '/api/admin' },
   );
   app.register(uiRoutes, { dir: options.uiDir ?? defaultUiDir });
-  app.get('/healthz', { schema: { response: { 200: healthReply } } }, async () => {
+  app.get('/healthz', async (_req, reply) => {
+    if (deps.health) {
+      const report = await deps.health();
+      return reply.code(report.ok ? 200 : 503).send(report);
+    }
     const camera = deps.kiosk.status().camera.state;
-    return { ok: camera === 'running', camera };
+    return reply.send(healthReply.parse({ ok: camera === 'running', camera }));
   });
+  if (deps.metrics) {
+    const metrics = deps.metrics;
+    app.get('/metrics', async (_req, reply) => reply.type(metrics.contentType).send(await metrics.render()));
+  }
   return app;
 }

@@ -11,6 +11,7 @@ import type { Logger } from '../../log.ts';
 import type { Store } from '../../store/store.ts';
 import { KioskLoop } from './kiosk-loop.ts';
 import { recordDecision } from './decisions.ts';
+import { KioskMetrics } from './metrics.ts';
 
 /** The gallery's matcher for the engine's descriptor (an empty gallery matches nobody: everyone is unknown). */
 export function galleryMatcher(descriptor: { kind: string; dim: number; version: string }, store: Store, config: Config, log: Logger): Matcher {
@@ -46,6 +47,8 @@ export interface BuiltLoop {
   reloadGallery(): void;
   /** Apply recognition settings changed by an administrator, without a restart. */
   applySettings(s: LiveSettings): void;
+  /** Prometheus metrics, when asked for. */
+  metrics: KioskMetrics | null;
   /** The matcher in use now (it changes on enrollment and settings). */
   currentMatcher(): Matcher;
   /** The embedding model's descriptor (kind, dimension, version). */
@@ -53,7 +56,7 @@ export interface BuiltLoop {
   close(): Promise<void>;
 }
 
-export async function buildLoop(opts: { config: Config; store: Store; log: Logger; source?: string }): Promise<BuiltLoop> {
+export async function buildLoop(opts: { config: Config; store: Store; log: Logger; source?: string; metrics?: boolean }): Promise<BuiltLoop> {
   const { store, log } = opts;
   // Mutable copy: admin settings replace parts of it while the loop runs.
   let config = opts.config;
@@ -76,11 +79,19 @@ export async function buildLoop(opts: { config: Config; store: Store; log: Logge
     options: config.pipeline,
     logger: log.child({ stage: 'loop' }),
   });
+  const metrics = opts.metrics ? new KioskMetrics({
+    fps: () => loop.fps,
+    framesRead: () => source.counters.framesRead,
+    framesDropped: () => source.counters.framesDropped,
+    reconnects: () => source.counters.reconnects,
+  }) : null;
+  if (metrics) loop.useMetrics(metrics);
   return {
     loop,
     detectPool,
     embedPool,
     descriptor,
+    metrics,
     currentMatcher: () => matcher,
     reloadGallery: () => {
       matcher = galleryMatcher(descriptor, store, config, log);

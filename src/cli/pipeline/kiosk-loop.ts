@@ -19,6 +19,7 @@ import { toVote } from '../../vote/to-vote.ts';
 import type { VoteEvent } from '../../vote/types.ts';
 import type { CameraStatus, DecisionEvent, PreviewFace, PreviewFrame } from '../../server/ports.ts';
 import type { PipelineOptions } from './options.ts';
+import type { LoopMetrics } from './metrics.ts';
 
 export interface LoopEvents {
   decision: [DecisionEvent];
@@ -44,6 +45,7 @@ export interface LoopDeps {
   options: PipelineOptions;
   logger: Logger;
   clock?: () => number;
+  metrics?: LoopMetrics;
 }
 
 export interface LoopSummary {
@@ -158,6 +160,10 @@ export class KioskLoop extends EventEmitter<LoopEvents> {
     return now - Math.max(this.lastProgressAt, this.camera.since) <= this.#d.options.stallAfterMs;
   }
 
+  useMetrics(metrics: LoopMetrics): void {
+    this.#d.metrics = metrics;
+  }
+
   /** Swap the voter (new thresholds or window from the admin settings); tracks in progress start over. */
   replaceVoter(voter: Voter): void {
     this.#d.voter = voter;
@@ -171,9 +177,12 @@ export class KioskLoop extends EventEmitter<LoopEvents> {
   async #processFrame(frame: Frame): Promise<void> {
     let faces: DetectedFace[];
     try {
+      const t0 = performance.now();
       const job = detectInWorker(this.#d.detectPool, frame, { frameSeq: frame.seq, ts: frame.ts });
       if (!job) throw new Error('detection worker unavailable');
       faces = await job;
+      this.#d.metrics?.observe('detect', (performance.now() - t0) / 1000);
+      this.#d.metrics?.frame();
     } catch (err) {
       // A bad frame is skipped, never fatal to the loop.
       this.#detectErrors++;
@@ -198,8 +207,10 @@ export class KioskLoop extends EventEmitter<LoopEvents> {
     const job = embedInWorker(this.#d.embedPool, [face.crop]);
     if (!job) {
       this.#skippedBusy++;
+      this.#d.metrics?.embedSkipped();
       return;
     }
+    const t0 = performance.now();
     const frameSeq = face.observation.frameSeq;
     this.#d.voter.expectVote(trackId, frameSeq);
     job.then(([emb]) => {
@@ -208,8 +219,12 @@ export class KioskLoop extends EventEmitter<LoopEvents> {
         this.#handle(this.#d.voter.cancelVote(trackId, frameSeq));
         return;
       }
+      this.#d.metrics?.observe('embed', (performance.now() - t0) / 1000);
       const obs = { ...face.observation, antispoof: emb.antispoof, liveness: emb.liveness };
-      const vote = toVote(trackId, obs, matcher.match(emb.descriptor));
+      const t1 = performance.now();
+      const match = matcher.match(emb.descriptor);
+      this.#d.metrics?.observe('match', (performance.now() - t1) / 1000);
+      const vote = toVote(trackId, obs, match);
       this.#d.logger.debug({ vote }, 'vote');
       this.#handle(this.#d.voter.addVote(vote));
     }).catch((err: unknown) => {
@@ -226,13 +241,16 @@ export class KioskLoop extends EventEmitter<LoopEvents> {
       if (e.type === 'track.decided') {
         let decision: DecisionEvent;
         try {
+          const t0 = performance.now();
           decision = this.#d.decide(e);
+          this.#d.metrics?.observe('db_write', (performance.now() - t0) / 1000);
         } catch (err) {
           // The store refused (disk full, locked): say so loudly, keep the loop alive.
           this.#d.logger.error({ err: errorMessage(err), trackId: e.trackId }, 'could not record decision');
           continue;
         }
         this.#decisions[decision.result]++;
+        this.#d.metrics?.decision(decision.result, decision.logged);
         if (decision.logged) this.#decisions.logged++;
         this.#labels.set(e.trackId, decision.result === 'person' ? (decision.name ?? 'person') : decision.result);
         this.emit('decision', decision);

@@ -27,13 +27,15 @@ export interface Harness {
   done(): Promise<void>;
 }
 
-export function harness(opts: { config?: AppDeps['config']; settings?: AppDeps['settings']; clock?: Clock; snapshots?: AppDeps['snapshots'] } = {}): Harness {
+export function harness(opts: { config?: AppDeps['config']; settings?: AppDeps['settings']; clock?: Clock; snapshots?: AppDeps['snapshots']; health?: AppDeps['health']; metrics?: AppDeps['metrics'] } = {}): Harness {
   const clock = opts.clock ?? fakeClock();
   const { store, done } = tempStore({ clock: clock.now });
   const kiosk = new FakeKiosk(store);
   const deps: AppDeps = { store, kiosk, clock: clock.now, config: { scryptLogN: 10, timeZone: TZ, ...opts.config } };
   if (opts.settings !== undefined) deps.settings = opts.settings;
   if (opts.snapshots !== undefined) deps.snapshots = opts.snapshots;
+  if (opts.health !== undefined) deps.health = opts.health;
+  if (opts.metrics !== undefined) deps.metrics = opts.metrics;
   const app = buildApp(deps);
   return {
     app,
