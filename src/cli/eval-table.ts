@@ -39,6 +39,17 @@ export function formatEval(j: EvalJson): string {
       }),
     ));
   }
+  const heads = j.rows.filter((r) => r.head);
+  if (heads.length) {
+    out.push('');
+    out.push('triplet heads (one per split, validated on held-out faces and stand-in strangers; a refused head falls back to the pretrained descriptor):');
+    for (const r of heads) {
+      const h = r.head;
+      if (!h) continue;
+      const refused = h.refusals.length ? `; trained epochs refused for ${h.refusals.map((x) => `${x.reason} (${x.fits})`).join(', ')}` : '';
+      out.push(`  ${r.model}/${r.descriptor}: ${h.fits - h.identityFits} of ${h.fits} fits kept a trained head (mean best epoch ${h.meanBestEpoch.toFixed(1)}), ${h.trainSeconds.toFixed(0)} s training${refused}`);
+    }
+  }
   if (j.fusionSweep) {
     out.push('');
     out.push('fusion weight trade-off (w·cos faceres + (1−w)·cos dlib128):');

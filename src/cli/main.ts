@@ -14,6 +14,8 @@ import { formatIdentify, identifyImages } from './identify.ts';
 import { annotateImage } from './annotate.ts';
 import { runEval } from './eval.ts';
 import { formatEval } from './eval-table.ts';
+import { formatTrain, runTrain, tripletOptionsFor } from './train.ts';
+import { writeReport } from './report/report.ts';
 import { runHeadless } from './run.ts';
 import { serve } from './serve.ts';
 import { demo } from './demo/demo.ts';
@@ -44,6 +46,12 @@ function parsePositiveInt(v: string): number {
 function parsePort(v: string): number {
   const n = Number(v);
   if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('must be a port number 0–65535');
+  return n;
+}
+
+function parseNonNegativeInt(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('must be a whole number ≥ 0');
   return n;
 }
 
@@ -118,16 +126,37 @@ export function buildProgram(): Command {
     .option('--fusion-sweep', 'print closed- and open-set figures for a range of fusion weights')
     .option('--no-cache', 'recompute every embedding instead of reusing <data-dir>/cache')
     .option('--json <file>', 'write the results as JSON to this file')
-    .action(async (opts: { dataset?: string; testSize: number; seeds: number; descriptor?: DescriptorKind[]; openSet?: boolean; dedup?: boolean; fusionSweep?: boolean; cache: boolean; json?: string }, cmd: Command) => {
+    .option('--triplet', 'add the triplet and triplet-augment rows: a head trained on each split\'s train faces (never the left-out person)')
+    .option('--augment <n>', 'augmented variants per train photo for the triplet-augment row', parseNonNegativeInt, 4)
+    .option('--triplet-options <json>', 'override triplet training options, e.g. \'{"guardBaseline":false}\' to see the unguarded head')
+    .option('--report <file>', 'write a self-contained HTML error-analysis page (table, misidentified faces, open-set histograms)')
+    .action(async (opts: { dataset?: string; testSize: number; seeds: number; descriptor?: DescriptorKind[]; openSet?: boolean; dedup?: boolean; fusionSweep?: boolean; cache: boolean; json?: string; triplet?: boolean; augment: number; tripletOptions?: string; report?: string }, cmd: Command) => {
       const ctx = ctxOf(cmd);
       const dataset = opts.dataset ?? defaultDataset();
       if (!dataset) throw new KioskError('USAGE', 'no data set given and ../shared/datasets/facenet5 is not there', { hint: 'pass --dataset <dir> or set KIOSK_DATASET' });
       const outcome = await runEval(ctx, {
         dataset, testSize: opts.testSize, seeds: opts.seeds, descriptors: opts.descriptor ?? [ctx.config.model.descriptor.kind],
         openSet: opts.openSet ?? false, dedup: opts.dedup ?? false, fusionSweep: opts.fusionSweep ?? false, cache: opts.cache,
+        ...(opts.triplet ? { triplet: { options: tripletOptionsFor(ctx, opts.tripletOptions), augmentCount: opts.augment } } : {}),
       });
       console.log(formatEval(outcome.json));
       if (opts.json) await writeFile(opts.json, JSON.stringify(outcome.json, null, 2));
+      if (opts.report) {
+        const r = await writeReport(outcome, opts.report);
+        console.log(`report: ${r.file} (${(r.bytes / 1024).toFixed(0)} KiB, ${r.thumbnails} face thumbnails)`);
+      }
+    });
+
+  program.command('train')
+    .description('train the triplet head on the enrolled gallery (or a data set folder), validate it on held-out faces and strangers, activate it only if it is at least as good as the pretrained descriptor')
+    .option('--dataset <dir>', 'train on a folder-per-person data set instead of the enrolled gallery')
+    .option('--augment <n>', 'augmented variants per photo (with --dataset)', parseNonNegativeInt, 0)
+    .option('--triplet-options <json>', 'override triplet training options (JSON)')
+    .option('--no-cache', 'recompute every embedding instead of reusing <data-dir>/cache')
+    .option('--json', 'print the summary as JSON')
+    .action(async (opts: { dataset?: string; augment: number; tripletOptions?: string; cache: boolean; json?: boolean }, cmd: Command) => {
+      const s = await runTrain(ctxOf(cmd), { dataset: opts.dataset, augment: opts.augment, tripletOptions: opts.tripletOptions, cache: opts.cache });
+      console.log(opts.json ? JSON.stringify(s) : formatTrain(s));
     });
 
   program.command('run')

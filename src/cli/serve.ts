@@ -85,7 +85,7 @@ export async function serve(ctx: CliContext, opts: ServeOptions): Promise<void> 
   if (spec.kind === 'file' || spec.kind === 'folder') config = { ...config, capture: { ...config.capture, loop: true } };
   await ensureUiBuilt();
   const store = ctx.store();
-  const built = await buildLoop({ config, store, log, source: sourceSpec, metrics: true });
+  const built = await buildLoop({ config, store, log, source: sourceSpec, metrics: true, keepLooking: true });
   const { loop } = built;
   const events = new EventEmitter<KioskEvents>();
   loop.on('decision', (d) => events.emit('decision', d));

@@ -56,11 +56,11 @@ export interface BuiltLoop {
   close(): Promise<void>;
 }
 
-export async function buildLoop(opts: { config: Config; store: Store; log: Logger; source?: string; metrics?: boolean }): Promise<BuiltLoop> {
+export async function buildLoop(opts: { config: Config; store: Store; log: Logger; source?: string; metrics?: boolean; keepLooking?: boolean }): Promise<BuiltLoop> {
   const { store, log } = opts;
   // Mutable copy: admin settings replace parts of it while the loop runs.
   let config = opts.config;
-  const source = await openFrameSource(opts.source ?? config.pipeline.source, config.capture, { logger: log.child({ stage: 'capture' }) });
+  const source = await openFrameSource(opts.source ?? config.pipeline.source, config.capture, { logger: log.child({ stage: 'capture' }), keepLooking: opts.keepLooking ?? false });
   const [detectPool, embedPool] = await Promise.all([
     ModelWorkerPool.create('detect', config.model, 1, 1, log),
     ModelWorkerPool.create('embed', { ...config.model, descriptor: { ...config.model.descriptor, flipAverage: config.pipeline.flipAverage } }, config.pipeline.embedWorkers, config.pipeline.maxInFlightPerWorker, log),
