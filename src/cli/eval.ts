@@ -9,9 +9,8 @@ import { listDataset, type Dataset } from '../model/eval/dataset.ts';
 import { embedDataset, type BaseDescriptor, type EmbeddedImage } from '../model/eval/embed-dataset.ts';
 import { duplicateGroups } from '../model/eval/near-duplicates.ts';
 import { closedSet, openSet, type ClosedSetResult, type EvalData, type Miss, type RowSpec } from '../model/eval/protocol.ts';
-import { applyFusionWeight } from '../model/descriptors/fuse.ts';
 import { embedAugmented, type PhotoVariants } from '../model/triplet/augment-dataset.ts';
-import { emptyStats, headRowTransform, rowKey, type HeadFitStats } from '../model/triplet/eval-rows.ts';
+import { emptyStats, headRowTransform, summarizeFits, variantMap, type HeadRowSummary } from '../model/triplet/eval-rows.ts';
 import type { TripletOptions } from '../model/triplet/options.ts';
 import type { OpenSetReport, OpenSetScores } from '../model/eval/metrics.ts';
 import type { MatcherConfig } from '../model/matcher.ts';
@@ -38,18 +37,6 @@ export interface EvalRequest {
   extraRows?: RowSpec[];
   /** Adds the `triplet` and `triplet-augment` rows: a head trained on each split's train faces (augmentCount variants per train photo for the second). */
   triplet?: { options: TripletOptions; augmentCount: number };
-}
-
-/** How a triplet row's heads came out over all its splits. */
-export interface HeadRowSummary {
-  fits: number;
-  /** Fits where validation kept the identity head, i.e. the pretrained descriptor. */
-  identityFits: number;
-  meanBestEpoch: number;
-  trainSeconds: number;
-  /** Why the guard refused trained epochs: each failed check with the number of fits it came up in. */
-  refusals: { reason: string; fits: number }[];
-  augmentCount: number;
 }
 
 export interface EvalRowJson {
@@ -236,37 +223,6 @@ async function augmentedVariants(ctx: CliContext, kept: readonly EmbeddedImage[]
   } finally {
     bar.stop();
   }
-}
-
-/** Each kept photo's match-space row → its variants in the same space (fused rows weighted like the protocol's). */
-function variantMap(kind: DescriptorKind, kept: readonly EmbeddedImage[], variants: readonly PhotoVariants[], fusedWeight: number): Map<string, Float32Array[]> {
-  const toMatch = (f: Float32Array | undefined, d: Float32Array | undefined): Float32Array => {
-    if (kind === 'fused') return applyFusionWeight(concatRaw(f as Float32Array, d as Float32Array), fusedWeight);
-    return (kind === 'faceres' ? f : d) as Float32Array;
-  };
-  const out = new Map<string, Float32Array[]>();
-  kept.forEach((e, i) => {
-    const v = variants[i] ?? {};
-    const n = Math.min(v.faceres?.length ?? Infinity, v.dlib128?.length ?? Infinity);
-    if (!Number.isFinite(n)) return;
-    const list: Float32Array[] = [];
-    for (let j = 0; j < n; j++) list.push(toMatch(v.faceres?.[j], v.dlib128?.[j]));
-    out.set(rowKey(toMatch(e.descriptors.faceres, e.descriptors.dlib128)), list);
-  });
-  return out;
-}
-
-function summarizeFits(stats: HeadFitStats, augmentCount: number): HeadRowSummary {
-  const counts = new Map<string, number>();
-  for (const checks of stats.refusals) for (const c of new Set(checks)) counts.set(c, (counts.get(c) ?? 0) + 1);
-  return {
-    fits: stats.fits,
-    identityFits: stats.identity,
-    meanBestEpoch: stats.bestEpochs.length ? stats.bestEpochs.reduce((a, b) => a + b, 0) / stats.bestEpochs.length : 0,
-    trainSeconds: stats.trainMs / 1000,
-    refusals: [...counts].map(([reason, fits]) => ({ reason, fits })).sort((a, b) => b.fits - a.fits),
-    augmentCount,
-  };
 }
 
 function countIdenticalPairs(items: readonly EmbeddedImage[]): number {

@@ -22,14 +22,15 @@ export const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g,
 const pct = (v: number | undefined | null): string => (v === undefined || v === null ? '–' : `${(v * 100).toFixed(1)}%`);
 const num = (v: number | undefined | null): string => (v === undefined || v === null ? '–' : v.toFixed(3));
 
-const CSS = `
+const css = (figurePx: number): string => `
 body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:24px;color:#1d2330;background:#fafbfc}
 h1{font-size:22px;margin:0 0 4px}h2{font-size:18px;margin:28px 0 8px;border-bottom:1px solid #d8dde6;padding-bottom:4px}h3{font-size:15px;margin:18px 0 6px}
 .meta{color:#5a6475;margin:2px 0}
-table{border-collapse:collapse;margin:8px 0;background:#fff}th,td{border:1px solid #d8dde6;padding:4px 8px;text-align:right}th{background:#eef1f6}td.l,th.l{text-align:left}
+table{border-collapse:collapse;margin:8px 0;background:#fff;font-size:13px}th,td{border:1px solid #d8dde6;padding:4px 8px;text-align:right}th{background:#eef1f6}td.l,th.l{text-align:left}
 .ref{color:#7a8394}
 .miss{display:flex;gap:14px;align-items:flex-start;background:#fff;border:1px solid #d8dde6;border-radius:6px;padding:8px;margin:8px 0}
-.miss figure{margin:0;text-align:center;width:${'${THUMB}'}px}.miss figcaption{font-size:12px;color:#3b4455;word-break:break-all}
+.miss figure{margin:0;text-align:center;width:${figurePx}px}.miss figcaption{font-size:12px;color:#3b4455;overflow-wrap:anywhere}
+.nw{white-space:nowrap}
 .miss img{display:block;border-radius:4px;border:2px solid #c9ced8}.miss .wrong img{border-color:#d9534f}.miss .right img{border-color:#3c9d5d}
 .noimg{display:flex;align-items:center;justify-content:center;background:#eceff4;color:#7a8394;font-size:11px;border-radius:4px}
 .hist .plot{fill:#fff;stroke:#d8dde6}.hist .gen{fill:#3c9d5d;fill-opacity:.65}.hist .imp{fill:#d9534f;fill-opacity:.55}.hist .axis{stroke:#5a6475}
@@ -48,17 +49,29 @@ function thumb(input: ReportInput, file: string, caption: string, cls: string): 
 
 function accuracyTable(j: EvalJson): string {
   const head = '<tr><th class="l">model</th><th class="l">descriptor</th><th>rank-1 mean</th><th>min</th><th class="l">per seed</th><th>tutorial</th>'
-    + '<th>TAR@FAR1%</th><th>thr@FAR1%</th><th>TAR@FAR0.1%</th><th>TAR / FAR at thr</th><th>genuine mean</th><th>impostor mean</th><th class="l">head fits</th></tr>';
+    + '<th>TAR@FAR1%</th><th>thr@FAR1%</th><th>TAR@FAR0.1%</th><th class="nw">TAR / FAR at thr</th><th>genuine mean</th><th>impostor mean</th><th class="l">heads kept</th></tr>';
   const rows = j.rows.map((r) => {
     const o = r.openSet;
     const h = r.head;
-    const fits = h ? `${h.fits - h.identityFits} of ${h.fits} kept a trained head${h.augmentCount ? ` (×${h.augmentCount} augment)` : ''}` : '';
+    const fits = h ? `${h.fits - h.identityFits} of ${h.fits}` : '';
     return `<tr><td class="l">${esc(r.model)}</td><td class="l">${esc(r.descriptor)}</td><td>${pct(r.accuracy.mean)}</td><td>${pct(r.accuracy.min)}</td>`
-      + `<td class="l">${r.accuracy.perSeed.map((v) => (v * 100).toFixed(1)).join(' ')}</td><td class="ref">${pct(j.reference[r.model])}</td>`
+      + `<td class="l nw">${r.accuracy.perSeed.map((v) => (v * 100).toFixed(1)).join(' ')}</td><td class="ref">${pct(j.reference[r.model])}</td>`
       + `<td>${pct(o?.atFar['0.01']?.tar)}</td><td>${num(o?.atFar['0.01']?.threshold)}</td><td>${pct(o?.atFar['0.001']?.tar)}</td>`
-      + `<td>${o ? `${pct(o.tar)} / ${pct(o.far)}` : '–'}</td><td>${num(o?.genuineMean)}</td><td>${num(o?.impostorMean)}</td><td class="l">${esc(fits)}</td></tr>`;
+      + `<td class="nw">${o ? `${pct(o.tar)} / ${pct(o.far)}` : '–'}</td><td>${num(o?.genuineMean)}</td><td>${num(o?.impostorMean)}</td><td class="l">${esc(fits)}</td></tr>`;
   });
   return `<table>${head}${rows.join('')}</table>`;
+}
+
+function headsSection(j: EvalJson): string {
+  const rows = j.rows.filter((r) => r.head);
+  if (rows.length === 0) return '';
+  const items = rows.map((r) => {
+    const h = r.head;
+    if (!h) return '';
+    const refused = h.refusals.length ? `; trained epochs refused for: ${h.refusals.map((x) => `${esc(x.reason)} (${x.fits} fits)`).join(', ')}` : '';
+    return `<li><b>${esc(r.model)} / ${esc(r.descriptor)}</b>: ${h.fits - h.identityFits} of ${h.fits} per-split heads kept (mean best epoch ${h.meanBestEpoch.toFixed(1)}${h.augmentCount ? `, ×${h.augmentCount} augmented variants per train photo` : ''}), ${h.trainSeconds.toFixed(0)} s of training${refused}</li>`;
+  });
+  return `<h3>Triplet heads</h3><p class="meta">Each split trains its own head on that split's train faces only (never the left-out person), validated on held-out photos and on each known person held out in turn as a stand-in stranger; a refused head falls back to the pretrained descriptor for that split.</p><ul>${items.join('')}</ul>`;
 }
 
 function missesSection(input: ReportInput, r: EvalRowJson): string {
@@ -87,7 +100,6 @@ function histogramSection(input: ReportInput, r: EvalRowJson, s: OpenSetScores |
 
 export function renderReport(input: ReportInput): string {
   const j = input.json;
-  const css = CSS.replace('${THUMB}', String(input.options.thumbPx));
   const parts: string[] = [];
   parts.push(`<h1>Recognition error analysis</h1>`);
   parts.push(`<p class="meta">data set ${esc(j.dataset)}: ${j.images} photos of ${j.people.length} people (${esc(j.people.join(', '))}), faces found in ${j.detected}</p>`);
@@ -95,7 +107,8 @@ export function renderReport(input: ReportInput): string {
   if (j.undetected.length) parts.push(`<p class="meta">no face detected in: ${esc(j.undetected.join(', '))}</p>`);
   parts.push('<h2>Accuracy</h2>');
   parts.push(accuracyTable(j));
-  parts.push('<p class="meta">"tutorial" = the FaceNet tutorial\'s published rank-1 for the same row; "head fits": how many of the per-split heads passed held-out validation (the rest fell back to the pretrained descriptor).</p>');
+  parts.push('<p class="meta">"tutorial" = the FaceNet tutorial\'s published rank-1 for the same row; "heads kept": how many of the per-split heads passed held-out validation (the rest fell back to the pretrained descriptor).</p>');
+  parts.push(headsSection(j));
   j.rows.forEach((r, i) => {
     parts.push(`<h2>${esc(r.model)} / ${esc(r.descriptor)}</h2>`);
     const hist = histogramSection(input, r, input.scores[i] ?? null);
@@ -109,5 +122,5 @@ export function renderReport(input: ReportInput): string {
   });
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">`
     + `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src data:; style-src 'unsafe-inline'">`
-    + `<title>kiosk eval report — ${esc(j.dataset)}</title><style>${css}</style></head><body>${parts.join('\n')}</body></html>\n`;
+    + `<title>kiosk eval report — ${esc(j.dataset)}</title><style>${css(input.options.thumbPx + 48)}</style></head><body>${parts.join('\n')}</body></html>\n`;
 }

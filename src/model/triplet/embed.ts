@@ -14,7 +14,13 @@ export function embedFlat(head: TripletHead, descriptors: Float32Array): Float32
   }
   const rows = descriptors.length / dim;
   if (rows === 0) return new Float32Array(0);
-  return tf.tidy(() => head.apply(tf.tensor2d(descriptors, [rows, dim])).dataSync() as Float32Array);
+  // Read the values outside tidy: tidy walks whatever its callback returns, element by element for a typed array.
+  const out = tf.tidy(() => head.apply(tf.tensor2d(descriptors, [rows, dim])));
+  try {
+    return out.dataSync() as Float32Array;
+  } finally {
+    out.dispose();
+  }
 }
 
 /** Embeds a batch of descriptor rows; each result is its own Float32Array. */

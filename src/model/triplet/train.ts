@@ -1,8 +1,15 @@
 /**
- * Trains a residual triplet head on labelled face descriptors: seeded stratified split, P×K
- * batches, Adam on semi-hard triplet loss + weight decay, early stopping on held-out people's
- * photos. The identity head is scored before the first step and is itself a candidate, so the
- * returned head is never worse on validation than using the raw descriptor.
+ * Trains a residual triplet head on labelled face descriptors, and decides whether training helped.
+ *
+ * Validation is cross-validation over people: each fold holds one whole person out as a stand-in
+ * stranger and a share of everyone else's photos as genuine probes, and trains its own head on the
+ * rest; the folds step through epochs together. A head learns directions for the people it trains
+ * on and a stranger can land on one of them, so only people it never saw can show that; one
+ * stranger is one sample of that risk, hence several folds. The identity head (epoch 0) is scored
+ * first and is itself a candidate; with `guardBaseline` an epoch only counts if, on every fold, no
+ * held-out figure is worse than the identity head's. Early stopping follows the folds' mean of
+ * `monitor`. If some epoch e > 0 wins, a fresh head is trained on all rows for e epochs (the refit);
+ * if none does, the result *is* the identity head (bestEpoch 0): the raw descriptor, unchanged.
  * Prints nothing: progress goes to `onEpoch`.
  */
 import { tf } from '../tfjs.ts';
@@ -10,14 +17,16 @@ import type * as TF from '@tensorflow/tfjs';
 import { KioskError, errorMessage } from '../../errors.ts';
 import type { DescriptorKind } from '../types.ts';
 import { TripletHead, type HeadConfig } from './head.ts';
-import { embedFlat } from './embed.ts';
-import { tripletSemiHardLoss } from './loss.ts';
-import { validationFigures, type ValidationFigures } from './metrics.ts';
+import type { ValidationFigures } from './metrics.ts';
+import { FoldEvaluator, guardFailures, meanFigures, type GuardCheck, type GuardFailure } from './fold-eval.ts';
+import { planFolds } from './holdout.ts';
+import { Learner, abortedError } from './learner.ts';
 import { tripletOptionsSchema, type TripletOptions } from './options.ts';
 import { childSeed, mulberry32 } from './rng.ts';
-import { batchesPerEpoch, eligiblePeople, groupByLabel, samplePKBatch } from './sampler.ts';
-import { stratifiedSplit } from './split.ts';
+import { eligiblePeople, groupByLabel } from './sampler.ts';
 import type { z } from 'zod';
+
+export { guardFailures, noWorseThan, type GuardFailure } from './fold-eval.ts';
 
 export interface TripletTrainingData {
   /** Row-major rows × dim; rows are L2-normalised descriptors (normalised again here regardless). */
@@ -26,7 +35,9 @@ export interface TripletTrainingData {
   /** Person label per row. */
   labels: Int32Array;
   /** Photo id per row when rows include augmented variants: variants of one photo are split together. */
-  sources?: Int32Array;
+  sources?: Int32Array | undefined;
+  /** 1 = the row is an augmented variant (trains, but is never a validation probe or gallery row). */
+  variant?: Uint8Array | undefined;
   /** Label → display name, recorded in the metadata. */
   names: ReadonlyMap<number, string>;
   descriptorKind: DescriptorKind;
@@ -35,7 +46,11 @@ export interface TripletTrainingData {
 }
 
 export interface EpochReport {
+  /** `validate`: the folds' epochs (figures are their mean); `refit`: the final head's epochs (no figures). */
+  phase: 'validate' | 'refit';
   epoch: number;
+  /** Last epoch this phase can reach (for progress bars). */
+  maxEpochs: number;
   /** Mean triplet loss over the epoch's batches (weight decay excluded). */
   loss: number;
   validation: ValidationFigures | null;
@@ -58,9 +73,22 @@ export interface PersonSummary {
   samples: number;
   trainSamples: number;
   validationSamples: number;
+  /** Held out entirely as a stand-in stranger (present only when true). */
+  stranger?: true;
 }
 
 export type StopReason = 'patience' | 'maxEpochs';
+
+export interface FoldSummary {
+  /** Name of the person held out as the stranger; null for a photo-level fold. */
+  stranger: string | null;
+  trainRows: number;
+  validationProbes: number;
+  strangerProbes: number;
+  baseline: ValidationFigures | null;
+  /** At the chosen epoch (equal to baseline when the identity head won). */
+  best: ValidationFigures | null;
+}
 
 export interface TripletHeadMetadata {
   createdAt: string;
@@ -68,15 +96,31 @@ export interface TripletHeadMetadata {
   modelVersion: string;
   head: HeadConfig;
   people: PersonSummary[];
-  samples: { total: number; train: number; validation: number };
+  samples: { total: number; train: number; validation: number; strangers?: number };
   epochsRun: number;
   /** Epoch whose weights were kept; 0 = the identity head won. */
   bestEpoch: number;
   stopReason: StopReason;
   lossCurve: number[];
   validationCurve: (number | null)[];
-  validation: { monitor: TripletOptions['monitor']; baseline: ValidationFigures | null; best: ValidationFigures | null };
+  /** Mean over folds; `folds` has each fold's own figures. */
+  validation: {
+    monitor: TripletOptions['monitor'];
+    baseline: ValidationFigures | null;
+    best: ValidationFigures | null;
+    folds?: FoldSummary[];
+    /** Of the epochs the guard refused, the one that scored best on `monitor`, and why it was refused (null when none was). */
+    refused?: { epoch: number; figures: ValidationFigures; failures: GuardFailure[] } | null;
+  };
+  /** The final head's training on all rows (null when the identity head won or without validation). */
+  refit?: { epochs: number; lossCurve: number[] } | null;
   options: TripletOptions;
+  /** Space the head's input rows live in (fused rows carry their fusion weight); set by the caller. */
+  inputSpace?: { kind: DescriptorKind; fusedWeight: number | null };
+  /** The activation verdict (decision.ts), recorded by whoever decided. */
+  decision?: { activate: boolean; reason: string; decidedAt: string };
+  /** Wall time of the training call in seconds, recorded by the caller. */
+  trainSeconds?: number;
 }
 
 export interface TrainResult {
@@ -119,11 +163,9 @@ function normalisedRows(data: TripletTrainingData): Float32Array {
 }
 
 function monitoredValue(f: ValidationFigures | null, monitor: TripletOptions['monitor']): number | null {
-  return f ? f[monitor] : null;
-}
-
-function aborted(): KioskError {
-  return new KioskError('TRAINING_FAILED', 'triplet head training was aborted', { context: { aborted: true } });
+  if (!f) return null;
+  if (monitor === 'openSetTar') return f.openSet?.tarAtFar ?? f.tarAtFar;
+  return f[monitor];
 }
 
 const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
@@ -132,115 +174,231 @@ const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmedi
 const SEED_SPLIT = 1;
 const SEED_SAMPLER = 2;
 const SEED_INIT = 3;
+const SEED_STRANGERS = 4;
+
+/** Checked on every fold as well as on the mean. */
+const STRANGER_FAR_CHECKS: readonly GuardCheck[] = ['farAtEqualTar', 'farAtThreshold'];
+
+interface ValidationRun {
+  epochsRun: number;
+  bestEpoch: number;
+  stopReason: StopReason;
+  lossCurve: number[];
+  validationCurve: (number | null)[];
+  baseline: ValidationFigures | null;
+  best: ValidationFigures | null;
+  folds: FoldSummary[];
+  refused: { epoch: number; figures: ValidationFigures; failures: GuardFailure[] } | null;
+}
 
 export async function trainHead(data: TripletTrainingData, optionsInput: z.input<typeof tripletOptionsSchema>, hooks: TrainHooks = {}): Promise<TrainResult> {
   const options = parseOptions(optionsInput);
   const rows = normalisedRows(data);
   const { dim, labels, sources } = data;
-  if (hooks.signal?.aborted) throw aborted();
+  if (data.variant && data.variant.length !== labels.length) {
+    throw new KioskError('DESCRIPTOR_INVALID', `variant has ${data.variant.length} entries for ${labels.length} rows`);
+  }
+  if (hooks.signal?.aborted) throw abortedError();
 
-  const split = stratifiedSplit(labels, options.validationFraction, mulberry32(childSeed(options.seed, SEED_SPLIT)), sources);
-  const groups = groupByLabel(labels, split.train);
-  const p = Math.min(options.peoplePerBatch, eligiblePeople(groups).length); // throws before any tensor exists
-  const k = options.samplesPerPerson;
-  const steps = batchesPerEpoch(split.train.length, p, k);
-  const sampleRng = mulberry32(childSeed(options.seed, SEED_SAMPLER));
-
+  const folds = planFolds(
+    { labels, sources, variant: data.variant },
+    options.strangerFolds,
+    options.validationFraction,
+    mulberry32(childSeed(options.seed, SEED_STRANGERS)),
+    mulberry32(childSeed(options.seed, SEED_SPLIT)),
+  );
   const headConfig: HeadConfig = { inputDim: dim, hiddenDim: options.hiddenDim, activation: options.activation };
-  const head = TripletHead.create(headConfig, mulberry32(childSeed(options.seed, SEED_INIT)));
-  const optimizer = tf.train.adam(options.learningRate);
+  const everyRow = Int32Array.from(labels.keys());
+  const evaluators = folds.map((f) => new FoldEvaluator(f, labels, sources, options.far, options.operatingThreshold));
+  const hasValidation = evaluators.every((e) => e.hasValidation);
+  eligiblePeople(groupByLabel(labels)); // throws TRAINING_FAILED before any tensor exists
   const all = tf.tensor2d(rows, [labels.length, dim]);
-  const lossOptions = { margin: options.margin, distanceMetric: options.distanceMetric };
-  const hasValidation = split.validation.length > 0;
-
-  const evaluate = (): ValidationFigures | null =>
-    hasValidation ? validationFigures(embedFlat(head, rows), dim, labels, split.train, split.validation, options.far, sources) : null;
-
+  const learners: Learner[] = [];
+  /** A fresh head on every row for `epochs` epochs; the caller owns the returned head. */
+  const trainOnAll = async (epochs: number, phase: EpochReport['phase']): Promise<{ head: TripletHead; lossCurve: number[] }> => {
+    const learner = new Learner(all, labels, everyRow, sources, headConfig, options, mulberry32(childSeed(options.seed, SEED_INIT)), mulberry32(childSeed(options.seed, SEED_SAMPLER)));
+    learners.push(learner);
+    const lossCurve: number[] = [];
+    for (let epoch = 1; epoch <= epochs; epoch++) {
+      const loss = learner.runEpoch(epoch, hooks.signal);
+      lossCurve.push(loss);
+      hooks.onEpoch?.({ phase, epoch, maxEpochs: epochs, loss, validation: null, monitored: null, improved: false, bestEpoch: phase === 'refit' ? epochs : epoch });
+      await yieldToEventLoop();
+    }
+    learners.pop();
+    learner.dispose(true);
+    return { head: learner.head, lossCurve };
+  };
   try {
-    const baseline = evaluate();
-    let bestFigures = baseline;
+    let head: TripletHead;
+    let run: ValidationRun;
+    let refit: TripletHeadMetadata['refit'] = null;
+    let trainedRows = everyRow;
+    if (!hasValidation) {
+      // Nothing to choose by: train on everything for maxEpochs.
+      const trained = await trainOnAll(options.maxEpochs, 'validate');
+      head = trained.head;
+      const n = options.maxEpochs;
+      run = { epochsRun: n, bestEpoch: n, stopReason: 'maxEpochs', lossCurve: trained.lossCurve, validationCurve: trained.lossCurve.map(() => null), baseline: null, best: null, folds: [], refused: null };
+    } else {
+      run = await validate(all, data, options, headConfig, evaluators, learners, hooks);
+      if (run.bestEpoch === 0) {
+        head = TripletHead.create(headConfig, mulberry32(childSeed(options.seed, SEED_INIT)));
+        trainedRows = new Int32Array(0);
+      } else {
+        const trained = await trainOnAll(run.bestEpoch, 'refit');
+        head = trained.head;
+        refit = { epochs: run.bestEpoch, lossCurve: trained.lossCurve };
+      }
+    }
+    return { head, metadata: buildMetadata(data, options, headConfig, folds, run, refit, trainedRows, hooks) };
+  } catch (err) {
+    if (err instanceof KioskError) throw err;
+    throw new KioskError('TRAINING_FAILED', `triplet head training failed: ${errorMessage(err)}`, { cause: err });
+  } finally {
+    for (const l of learners) l.dispose();
+    all.dispose();
+  }
+}
+
+/** The folds' lockstep epochs with early stopping; every fold's learner is disposed before it returns. */
+async function validate(
+  all: TF.Tensor2D,
+  data: TripletTrainingData,
+  options: TripletOptions,
+  headConfig: HeadConfig,
+  evaluators: FoldEvaluator[],
+  learners: Learner[],
+  hooks: TrainHooks,
+): Promise<ValidationRun> {
+  const { labels, sources } = data;
+  const people = new Set(labels).size;
+  const own = evaluators.map((e, i) => {
+    const l = new Learner(all, labels, e.fold.train, sources, headConfig, options, mulberry32(childSeed(options.seed, SEED_INIT)), mulberry32(childSeed(childSeed(options.seed, SEED_SAMPLER), i)));
+    learners.push(l);
+    return l;
+  });
+  try {
+    const baselines = evaluators.map((e, i) => e.evaluate((own[i] as Learner).head, all));
+    const baseline = meanFigures(baselines);
     let best = monitoredValue(baseline, options.monitor) ?? -Infinity;
     let bestEpoch = 0;
-    let bestSnapshot = head.snapshot();
+    let bestFolds = baselines;
     const lossCurve: number[] = [];
     const validationCurve: (number | null)[] = [];
     let stopReason: StopReason = 'maxEpochs';
     let epoch = 0;
-
+    let refused: ValidationRun['refused'] = null;
+    let refusedBest: number | null = null;
     while (epoch < options.maxEpochs) {
       epoch++;
       let lossSum = 0;
-      for (let s = 0; s < steps; s++) {
-        if (hooks.signal?.aborted) throw aborted();
-        const batch = samplePKBatch(groups, p, k, sampleRng);
-        let tripletLoss: TF.Scalar | null = null;
-        const cost = optimizer.minimize(() => {
-          const x = tf.gather(all, tf.tensor1d(batch.indices, 'int32')) as TF.Tensor2D;
-          const loss = tripletSemiHardLoss(tf.tensor1d(batch.labels, 'int32'), head.apply(x), lossOptions);
-          tripletLoss = tf.keep(loss);
-          return tf.add(loss, tf.mul(head.penalty(), options.weightDecay)) as TF.Scalar;
-        }, true, head.trainableVariables);
-        const value = (tripletLoss as TF.Scalar | null)?.dataSync()[0] ?? Number.NaN;
-        const total = cost?.dataSync()[0] ?? Number.NaN;
-        tf.dispose([cost, tripletLoss].filter((t): t is TF.Scalar => t !== null));
-        if (!Number.isFinite(value) || !Number.isFinite(total)) {
-          throw new KioskError('TRAINING_FAILED', `triplet loss became ${value} at epoch ${epoch}`, { hint: 'lower learningRate', context: { epoch, step: s } });
-        }
-        lossSum += value;
+      for (const l of own) {
+        lossSum += l.runEpoch(epoch, hooks.signal);
+        await yieldToEventLoop();
       }
-      const loss = lossSum / steps;
+      const loss = lossSum / own.length;
       lossCurve.push(loss);
-
-      const figures = evaluate();
-      const monitored = monitoredValue(figures, options.monitor);
+      const figures = evaluators.map((e, i) => e.evaluate((own[i] as Learner).head, all));
+      const mean = meanFigures(figures);
+      const monitored = monitoredValue(mean, options.monitor);
       validationCurve.push(monitored);
-      const improved = monitored !== null && monitored > best + options.minDelta;
+      // Every figure on the folds' mean; the stranger FARs also on each fold, since the trap is the
+      // worst stranger (one who lands on a trained person), which a mean over folds can hide.
+      const failures = mean ? guardFailures(mean, baseline) : [];
+      figures.forEach((f, i) => {
+        const fold = evaluators[i]?.fold.strangerLabels[0];
+        const who = fold === undefined ? 'photo fold' : `stranger ${data.names.get(fold) ?? fold}`;
+        for (const x of guardFailures(f, baselines[i] ?? null, STRANGER_FAR_CHECKS)) failures.push({ ...x, text: `${x.text} (${who})` });
+      });
+      if (people < options.minPeople) {
+        failures.push({ check: 'minPeople', value: people, baseline: options.minPeople, text: `only ${people} people to train on (a head is kept from ${options.minPeople})` });
+      }
+      const guarded = !options.guardBaseline || (mean !== null && failures.length === 0);
+      const improved = monitored !== null && monitored > best + options.minDelta && guarded;
+      if (!guarded && mean && failures.length > 0 && monitored !== null && monitored > (refusedBest ?? -Infinity)) {
+        refusedBest = monitored;
+        refused = { epoch, figures: mean, failures };
+      }
       if (improved) {
         best = monitored;
         bestEpoch = epoch;
-        bestFigures = figures;
-        bestSnapshot = head.snapshot();
+        bestFolds = figures;
       }
-      hooks.onEpoch?.({ epoch, loss, validation: figures, monitored, improved, bestEpoch });
-      if (hasValidation && epoch - bestEpoch >= options.patience) {
+      hooks.onEpoch?.({ phase: 'validate', epoch, maxEpochs: options.maxEpochs, loss, validation: mean, monitored, improved, bestEpoch });
+      if (epoch - bestEpoch >= options.patience) {
         stopReason = 'patience';
         break;
       }
-      await yieldToEventLoop();
     }
-    // Without validation there is nothing to choose by: the last epoch stands.
-    if (hasValidation) head.restore(bestSnapshot);
-    else bestEpoch = epoch;
-
-    const people: PersonSummary[] = [];
-    const count = (ix: Int32Array, label: number): number => ix.reduce((n, r) => n + (labels[r] === label ? 1 : 0), 0);
-    for (const label of [...new Set(labels)].sort((a, b) => a - b)) {
-      const trainSamples = count(split.train, label);
-      const validationSamples = count(split.validation, label);
-      people.push({ label, name: data.names.get(label) ?? String(label), samples: trainSamples + validationSamples, trainSamples, validationSamples });
-    }
-    const metadata: TripletHeadMetadata = {
-      createdAt: (hooks.now ?? (() => new Date()))().toISOString(),
-      descriptorKind: data.descriptorKind,
-      modelVersion: data.modelVersion,
-      head: headConfig,
-      people,
-      samples: { total: labels.length, train: split.train.length, validation: split.validation.length },
-      epochsRun: epoch,
-      bestEpoch,
-      stopReason,
-      lossCurve,
-      validationCurve,
-      validation: { monitor: options.monitor, baseline, best: hasValidation ? bestFigures : null },
-      options,
-    };
-    return { head, metadata };
-  } catch (err) {
-    head.dispose();
-    if (err instanceof KioskError) throw err;
-    throw new KioskError('TRAINING_FAILED', `triplet head training failed: ${errorMessage(err)}`, { cause: err });
+    const folds: FoldSummary[] = evaluators.map((e, i) => {
+      const strangerLabel = e.fold.strangerLabels[0];
+      return {
+        stranger: strangerLabel === undefined ? null : data.names.get(strangerLabel) ?? String(strangerLabel),
+        trainRows: e.fold.train.length,
+        validationProbes: e.fold.validation.length,
+        strangerProbes: e.fold.strangers.length,
+        baseline: baselines[i] ?? null,
+        best: bestFolds[i] ?? null,
+      };
+    });
+    return { epochsRun: epoch, bestEpoch, stopReason, lossCurve, validationCurve, baseline, best: meanFigures(bestFolds), folds, refused };
   } finally {
-    optimizer.dispose();
-    all.dispose();
+    for (const l of own) {
+      l.dispose();
+      learners.splice(learners.indexOf(l), 1);
+    }
   }
+}
+
+function buildMetadata(
+  data: TripletTrainingData,
+  options: TripletOptions,
+  headConfig: HeadConfig,
+  folds: readonly { validation: Int32Array; strangers: Int32Array }[],
+  run: ValidationRun,
+  refit: TripletHeadMetadata['refit'],
+  trainedRows: Int32Array,
+  hooks: TrainHooks,
+): TripletHeadMetadata {
+  const { labels } = data;
+  const probes = new Set<number>();
+  const strangers = new Set<number>();
+  for (const f of folds) {
+    f.validation.forEach((r) => probes.add(r));
+    f.strangers.forEach((r) => (probes.add(r), strangers.add(r)));
+  }
+  const people: PersonSummary[] = [];
+  for (const label of [...new Set(labels)].sort((a, b) => a - b)) {
+    const count = (rowsOf: Iterable<number>): number => {
+      let n = 0;
+      for (const r of rowsOf) if (labels[r] === label) n++;
+      return n;
+    };
+    const summary: PersonSummary = {
+      label,
+      name: data.names.get(label) ?? String(label),
+      samples: count(labels.keys()),
+      trainSamples: count(trainedRows),
+      validationSamples: count(probes),
+    };
+    if (count(strangers) > 0) summary.stranger = true;
+    people.push(summary);
+  }
+  return {
+    createdAt: (hooks.now ?? (() => new Date()))().toISOString(),
+    descriptorKind: data.descriptorKind,
+    modelVersion: data.modelVersion,
+    head: headConfig,
+    people,
+    samples: { total: labels.length, train: trainedRows.length, validation: probes.size, ...(strangers.size ? { strangers: strangers.size } : {}) },
+    epochsRun: run.epochsRun,
+    bestEpoch: run.bestEpoch,
+    stopReason: run.stopReason,
+    lossCurve: run.lossCurve,
+    validationCurve: run.validationCurve,
+    validation: { monitor: options.monitor, baseline: run.baseline, best: run.best, folds: run.folds, refused: run.refused },
+    refit,
+    options,
+  };
 }

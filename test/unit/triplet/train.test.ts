@@ -26,7 +26,8 @@ describe('trainHead', () => {
     const rawNN = nearestNeighbourAccuracy(heldOut.descriptors, heldOut.labels, DIM);
     const epochs: EpochReport[] = [];
     const tensorsBefore = tf.memory().numTensors;
-    const { head, metadata } = await trainHead(data, { hiddenDim: 0, maxEpochs: 40, patience: 8, seed: 1 }, { onEpoch: (e) => epochs.push(e), now: fixedNow });
+    // The identity start sits on a plateau for a dozen epochs here, hence the long patience.
+    const { head, metadata } = await trainHead(data, { hiddenDim: 0, maxEpochs: 40, patience: 40, seed: 1, minPeople: 6 }, { onEpoch: (e) => epochs.push(e), now: fixedNow });
     const out = embedFlat(head, heldOut.descriptors);
     const trained = pairSimilarities(out, heldOut.labels, DIM);
 
@@ -43,32 +44,69 @@ describe('trainHead', () => {
     assert.equal(metadata.modelVersion, 'face-api-1.7.15');
     assert.deepEqual(metadata.head, { inputDim: DIM, hiddenDim: 0, activation: 'relu' });
     assert.equal(metadata.people.length, 6);
-    assert.deepEqual(metadata.people[2], { label: 2, name: 'person-2', samples: 12, trainSamples: 10, validationSamples: 2 });
-    assert.deepEqual(metadata.samples, { total: 72, train: 60, validation: 12 });
-    assert.equal(metadata.epochsRun, epochs.length);
+    // Validation: five folds, each holding a different person out as the stranger and training on the other five.
+    const folds = metadata.validation.folds ?? [];
+    assert.equal(folds.length, 5);
+    assert.equal(new Set(folds.map((f) => f.stranger)).size, 5);
+    for (const f of folds) {
+      assert.equal(f.trainRows, 50);
+      assert.equal(f.validationProbes, 10);
+      assert.equal(f.strangerProbes, 12);
+    }
+    assert.equal(metadata.people.filter((p) => p.stranger).length, 5);
+    // The kept head is the refit on every row for the best epoch's count.
+    assert.ok(metadata.bestEpoch >= 1);
+    assert.deepEqual(metadata.refit?.epochs, metadata.bestEpoch);
+    assert.equal(metadata.refit?.lossCurve.length, metadata.bestEpoch);
+    assert.deepEqual(metadata.people[2], { label: 2, name: 'person-2', samples: 12, trainSamples: 12, validationSamples: 12, ...(metadata.people[2]!.stranger ? { stranger: true } : {}) });
+    assert.equal(metadata.samples.total, 72);
+    assert.equal(metadata.samples.train, 72);
+    assert.equal(metadata.samples.strangers, 60);
+    assert.equal(epochs.filter((e) => e.phase === 'validate').length, metadata.epochsRun);
+    assert.equal(epochs.filter((e) => e.phase === 'refit').length, metadata.bestEpoch);
     assert.equal(metadata.lossCurve.length, metadata.epochsRun);
     assert.equal(metadata.validationCurve.length, metadata.epochsRun);
     assert.ok(metadata.lossCurve.every(Number.isFinite));
     assert.ok(metadata.lossCurve.at(-1)! < metadata.lossCurve[0]!);
     assert.ok(metadata.bestEpoch >= 1 && metadata.bestEpoch <= metadata.epochsRun);
-    assert.equal(metadata.validation.monitor, 'dprime');
-    assert.ok(metadata.validation.best!.dprime! > metadata.validation.baseline!.dprime!);
-    assert.equal(metadata.validation.best!.dprime, metadata.validationCurve[metadata.bestEpoch - 1]);
-    assert.ok(metadata.validation.best!.tarAtFar! >= metadata.validation.baseline!.tarAtFar!);
+    assert.equal(metadata.validation.monitor, 'openSetTar');
+    const best = metadata.validation.best!;
+    const baseline = metadata.validation.baseline!;
+    assert.ok(best.openSet!.tarAtFar > baseline.openSet!.tarAtFar, 'strangers are told apart better at the same FAR');
+    assert.equal(best.openSet!.tarAtFar, metadata.validationCurve[metadata.bestEpoch - 1]);
+    assert.ok(best.rank1! >= baseline.rank1!);
+    assert.ok(best.dprime! > baseline.dprime!);
     assert.equal(metadata.options.margin, 1);
-    if (metadata.stopReason === 'patience') assert.equal(metadata.epochsRun - metadata.bestEpoch, 8);
-    else assert.equal(metadata.epochsRun, 40);
+    assert.equal(metadata.epochsRun, 40);
     // onEpoch reports carry every validation figure.
-    const last = epochs.at(-1)!;
+    const last = epochs.filter((e) => e.phase === 'validate').at(-1)!;
     for (const k of ['rank1', 'meanGenuine', 'meanImpostor', 'tarAtFar', 'threshold', 'dprime'] as const) assert.equal(typeof last.validation![k], 'number');
+    assert.equal(typeof last.validation!.openSet!.farAtTar, 'number');
     assert.equal(epochs.filter((e) => e.improved).at(-1)?.epoch, metadata.bestEpoch);
 
     head.dispose();
     assert.equal(tf.memory().numTensors, tensorsBefore, 'no tensor left behind by training');
   });
 
+  test('with fewer people than minPeople no trained head is kept, and the refusal says so', async () => {
+    const epochs: EpochReport[] = [];
+    const { head, metadata } = await trainHead(data, { hiddenDim: 0, maxEpochs: 40, patience: 40, seed: 1, minPeople: 7 }, { onEpoch: (e) => epochs.push(e) });
+    assert.equal(metadata.bestEpoch, 0);
+    assert.equal(metadata.refit, null);
+    assert.equal(metadata.samples.train, 0, 'the identity head trained on nothing');
+    assert.ok(epochs.every((e) => !e.improved));
+    const refused = metadata.validation.refused;
+    assert.ok(refused, 'the candidate epochs were still trained and measured');
+    assert.ok(refused.failures.some((f) => f.check === 'minPeople' && f.value === 6 && f.baseline === 7));
+    // The identity head maps rows to themselves (normalised).
+    const out = embedFlat(head, heldOut.descriptors);
+    for (let i = 0; i < out.length; i++) assert.ok(Math.abs(out[i]! - heldOut.descriptors[i]!) < 1e-5);
+    head.dispose();
+  });
+
   test('hidden-layer head trains too, and the same seed gives the same head', async () => {
-    const opts = { hiddenDim: 16, maxEpochs: 6, patience: 50, seed: 5 };
+    // Photo-level validation (no stranger folds), the cheaper mode.
+    const opts = { hiddenDim: 16, maxEpochs: 6, patience: 50, seed: 5, strangerFolds: 0, monitor: 'dprime' as const, learningRate: 0.01, minPeople: 0 };
     const a = await trainHead(data, opts);
     const b = await trainHead(data, opts);
     const ea = embedFlat(a.head, heldOut.descriptors);
@@ -124,8 +162,10 @@ describe('trainHead', () => {
     descriptors.set(trainSet.descriptors, n * DIM);
     const labels = Int32Array.from([...trainSet.labels, ...trainSet.labels]);
     const sources = Int32Array.from({ length: 2 * n }, (_, i) => i % n);
-    const { head, metadata } = await trainHead({ ...data, descriptors, labels, sources }, { maxEpochs: 2, hiddenDim: 0 });
-    assert.deepEqual(metadata.samples, { total: 144, train: 120, validation: 24 });
+    const { head, metadata } = await trainHead({ ...data, descriptors, labels, sources }, { maxEpochs: 2, hiddenDim: 0, strangerFolds: 0 });
+    assert.equal(metadata.samples.total, 144);
+    assert.equal(metadata.validation.folds?.[0]?.trainRows, 120);
+    assert.equal(metadata.samples.validation, 24);
     // Validation pairs never pair a photo with its own copy: a copy would score similarity 1.
     assert.ok(metadata.validation.baseline!.meanGenuine! < 0.5);
     head.dispose();
