@@ -15,6 +15,9 @@ import type { RuntimeSettings } from '../server/settings.ts';
 import { systemdIntegration } from '../ops/sd-notify.ts';
 import { startOpsSchedules } from '../ops/runtime.ts';
 import { erasePerson } from '../ops/retention.ts';
+import { HeadManager } from '../model/retrain.ts';
+import { initBackend } from '../model/tfjs.ts';
+import { join } from 'node:path';
 import type { Config } from '../config/schema.ts';
 import type { Store } from '../store/store.ts';
 import type { BuiltLoop } from './pipeline/build.ts';
@@ -85,13 +88,25 @@ export async function serve(ctx: CliContext, opts: ServeOptions): Promise<void> 
   if (spec.kind === 'file' || spec.kind === 'folder') config = { ...config, capture: { ...config.capture, loop: true } };
   await ensureUiBuilt();
   const store = ctx.store();
-  const built = await buildLoop({ config, store, log, source: sourceSpec, metrics: true, keepLooking: true });
+  // The triplet head (if one was validated and activated) is applied to probes on this thread.
+  await initBackend(config.model.backend);
+  const heads = new HeadManager({ modelsDir: join(ctx.dataDir, 'models'), triplet: config.triplet, retrain: config.retrain, fusedWeight: config.model.descriptor.fusedWeight, logger: log });
+  await heads.init();
+  const built = await buildLoop({ config, store, log, source: sourceSpec, metrics: true, keepLooking: true, heads });
+  heads.onSwap(() => built.reloadGallery());
   const { loop } = built;
   const events = new EventEmitter<KioskEvents>();
   loop.on('decision', (d) => events.emit('decision', d));
   loop.on('preview', (p) => events.emit('preview', p));
   loop.on('camera', (c) => events.emit('camera', c));
-  const galleryChanged = (): void => built.reloadGallery();
+  // New or removed faces: match with them at once, and retrain the head in a worker; the old head
+  // (or the pretrained descriptor) keeps matching until a new one is validated and swapped in.
+  const galleryChanged = (): void => {
+    built.reloadGallery();
+    heads.retrain(store.people.loadGallery(config.model.descriptor.kind, built.descriptor.version))
+      .then((o) => log.info({ status: o.status, reason: o.reason, seconds: o.trainSeconds }, `triplet head retrain: ${o.status} (${o.reason})`))
+      .catch((err: unknown) => log.warn({ err: errorMessage(err) }, 'triplet head retrain failed; matching continues unchanged'));
+  };
   const enrollment = new KioskEnrollment({
     loop,
     embedPool: built.embedPool,
@@ -141,6 +156,7 @@ export async function serve(ctx: CliContext, opts: ServeOptions): Promise<void> 
       log.info({ signal }, 'shutting down');
       await systemd.stop();
       await built.close();
+      await heads.close();
       await listening.close();
       await schedules.stop();
     })();

@@ -8,7 +8,8 @@ import { modelOptionsSchema } from '../model/options.ts';
 import { storeOptionsSchema } from '../store/options.ts';
 import { captureOptionsSchema } from '../capture/options.ts';
 import { voteOptionsSchema } from '../vote/options.ts';
-import { tripletOptionsSchema } from '../model/triplet/options.ts';
+import { retrainOptionsSchema, tripletOptionsSchema } from '../model/triplet/options.ts';
+import { reportOptionsSchema } from '../cli/report/options.ts';
 import { pipelineOptionsSchema } from '../cli/pipeline/options.ts';
 import { enrollmentOptionsSchema } from '../cli/pipeline/enrollment-options.ts';
 import { opsOptionsSchema } from '../ops/options.ts';
@@ -23,6 +24,8 @@ export const configSchema = z.object({
   pipeline: pipelineOptionsSchema.prefault({}),
   enrollment: enrollmentOptionsSchema.prefault({}),
   triplet: tripletOptionsSchema.prefault({}),
+  retrain: retrainOptionsSchema.prefault({}),
+  report: reportOptionsSchema.prefault({}),
   store: storeOptionsSchema.omit({ dataDir: true }).prefault({}),
   server: serverOptionsSchema.prefault({}),
   ops: opsOptionsSchema.prefault({}),

@@ -9,11 +9,28 @@ import type { Gallery, GalleryPerson } from './gallery.ts';
 import type { MatcherOptions } from './options.ts';
 import type { MatchCandidate, MatchResult } from './types.ts';
 
+/** What the loop and enrollment need of a matcher: a raw descriptor in, a ranked answer out. */
+export interface ProbeMatcher {
+  match(raw: Float32Array): MatchResult;
+}
+
+/** A matcher whose probes first pass through a transform (the active triplet head). */
+export class TransformedMatcher implements ProbeMatcher {
+  constructor(
+    private readonly inner: Matcher,
+    private readonly transform: (raw: Float32Array) => Float32Array,
+  ) {}
+
+  match(raw: Float32Array): MatchResult {
+    return this.inner.match(this.transform(raw));
+  }
+}
+
 export interface MatcherConfig extends MatcherOptions {
   fusedWeight: number;
 }
 
-export class Matcher {
+export class Matcher implements ProbeMatcher {
   readonly people: readonly GalleryPerson[];
   readonly dim: number;
   readonly #opts: MatcherConfig;

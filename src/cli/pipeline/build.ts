@@ -4,7 +4,8 @@
  */
 import { openFrameSource } from '../../capture/open-source.ts';
 import { ModelWorkerPool } from '../../model/worker/pool.ts';
-import { Matcher } from '../../model/matcher.ts';
+import { Matcher, TransformedMatcher, type ProbeMatcher } from '../../model/matcher.ts';
+import type { HeadManager } from '../../model/retrain.ts';
 import { Voter } from '../../vote/voter.ts';
 import type { Config } from '../../config/schema.ts';
 import type { Logger } from '../../log.ts';
@@ -13,8 +14,12 @@ import { KioskLoop } from './kiosk-loop.ts';
 import { recordDecision } from './decisions.ts';
 import { KioskMetrics } from './metrics.ts';
 
-/** The gallery's matcher for the engine's descriptor (an empty gallery matches nobody: everyone is unknown). */
-export function galleryMatcher(descriptor: { kind: string; dim: number; version: string }, store: Store, config: Config, log: Logger): Matcher {
+/**
+ * The gallery's matcher for the engine's descriptor (an empty gallery matches nobody: everyone is
+ * unknown). With an active triplet head that fits these descriptors, gallery and probes are
+ * compared in the head's space.
+ */
+export function galleryMatcher(descriptor: { kind: string; dim: number; version: string }, store: Store, config: Config, log: Logger, heads?: HeadManager): ProbeMatcher {
   const kind = config.model.descriptor.kind;
   const { version } = descriptor;
   const gallery = store.people.loadGallery(kind, version);
@@ -25,7 +30,13 @@ export function galleryMatcher(descriptor: { kind: string; dim: number; version:
       : 'nobody is enrolled yet: everyone is unknown until people are enrolled');
   }
   const dim = gallery.dim || descriptor.dim;
-  return new Matcher({ ...gallery, dim }, { ...config.model.matcher, fusedWeight: config.model.descriptor.fusedWeight });
+  const matcherConfig = { ...config.model.matcher, fusedWeight: config.model.descriptor.fusedWeight };
+  const active = heads?.current();
+  if (heads && active && gallery.personIndex.length > 0 && active.metadata.descriptorKind === kind && active.metadata.modelVersion === version) {
+    log.info({ trainedAt: active.metadata.createdAt }, 'matching through the trained triplet head');
+    return new TransformedMatcher(new Matcher(heads.gallery({ ...gallery, dim }), matcherConfig), (raw) => heads.apply(raw, kind, version).rows);
+  }
+  return new Matcher({ ...gallery, dim }, matcherConfig);
 }
 
 /** The tunables an administrator may change while the kiosk runs (see src/server/settings.ts). */
@@ -50,13 +61,13 @@ export interface BuiltLoop {
   /** Prometheus metrics, when asked for. */
   metrics: KioskMetrics | null;
   /** The matcher in use now (it changes on enrollment and settings). */
-  currentMatcher(): Matcher;
+  currentMatcher(): ProbeMatcher;
   /** The embedding model's descriptor (kind, dimension, version). */
   descriptor: { kind: string; dim: number; version: string };
   close(): Promise<void>;
 }
 
-export async function buildLoop(opts: { config: Config; store: Store; log: Logger; source?: string; metrics?: boolean; keepLooking?: boolean }): Promise<BuiltLoop> {
+export async function buildLoop(opts: { config: Config; store: Store; log: Logger; source?: string; metrics?: boolean; keepLooking?: boolean; heads?: HeadManager }): Promise<BuiltLoop> {
   const { store, log } = opts;
   // Mutable copy: admin settings replace parts of it while the loop runs.
   let config = opts.config;
@@ -68,7 +79,7 @@ export async function buildLoop(opts: { config: Config; store: Store; log: Logge
   const descriptor = embedPool.ready.descriptor;
   if (!descriptor) throw new Error('embed worker reported no descriptor');
   log.info({ backend: embedPool.ready.backend, descriptor: descriptor.kind, version: descriptor.version }, `models ready: ${descriptor.kind} on ${embedPool.ready.backend}`);
-  let matcher = galleryMatcher(descriptor, store, config, log);
+  let matcher = galleryMatcher(descriptor, store, config, log, opts.heads);
   const loop = new KioskLoop({
     source,
     detectPool,
@@ -94,7 +105,7 @@ export async function buildLoop(opts: { config: Config; store: Store; log: Logge
     metrics,
     currentMatcher: () => matcher,
     reloadGallery: () => {
-      matcher = galleryMatcher(descriptor, store, config, log);
+      matcher = galleryMatcher(descriptor, store, config, log, opts.heads);
     },
     applySettings: (st) => {
       config = {
@@ -107,7 +118,7 @@ export async function buildLoop(opts: { config: Config; store: Store; log: Logge
         },
         store: { ...config.store, cooldownMs: st.cooldownMs },
       };
-      matcher = galleryMatcher(descriptor, store, config, log);
+      matcher = galleryMatcher(descriptor, store, config, log, opts.heads);
       loop.replaceVoter(new Voter(config.vote));
       log.info({ settings: st }, 'recognition settings applied');
     },

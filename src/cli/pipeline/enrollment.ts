@@ -8,7 +8,7 @@ import { KioskError } from '../../errors.ts';
 import type { Logger } from '../../log.ts';
 import type { Frame } from '../../capture/types.ts';
 import type { DetectedFace } from '../../model/engine.ts';
-import type { Matcher } from '../../model/matcher.ts';
+import type { ProbeMatcher } from '../../model/matcher.ts';
 import type { ModelWorkerPool } from '../../model/worker/pool.ts';
 import { embedInWorker } from '../../model/worker/clients.ts';
 import type { Store } from '../../store/store.ts';
@@ -53,7 +53,7 @@ export interface EnrollmentDeps {
   loop: KioskLoop;
   embedPool: ModelWorkerPool;
   store: Store;
-  matcher: () => Matcher | null;
+  matcher: () => ProbeMatcher | null;
   descriptor: { kind: 'faceres' | 'dlib128' | 'fused'; version: string };
   options: EnrollmentOptions;
   /** Called after a person's face data changed (reload gallery, retrain in the background). */

@@ -11,7 +11,7 @@ import type { Frame, FrameSource, StateChange } from '../../capture/types.ts';
 import type { DetectedFace } from '../../model/engine.ts';
 import type { ModelWorkerPool } from '../../model/worker/pool.ts';
 import { detectInWorker, embedInWorker } from '../../model/worker/clients.ts';
-import type { Matcher } from '../../model/matcher.ts';
+import type { ProbeMatcher } from '../../model/matcher.ts';
 import { errorMessage } from '../../errors.ts';
 import type { Logger } from '../../log.ts';
 import type { Voter } from '../../vote/voter.ts';
@@ -38,7 +38,7 @@ export interface LoopDeps {
   detectPool: ModelWorkerPool;
   embedPool: ModelWorkerPool;
   /** The current matcher; enrollment may replace it between frames. */
-  matcher: () => Matcher | null;
+  matcher: () => ProbeMatcher | null;
   voter: Voter;
   /** Persists a decision and returns what to announce. */
   decide: (e: Extract<VoteEvent, { type: 'track.decided' }>) => DecisionEvent;
