@@ -1,20 +1,7 @@
 /** Config slice of the kiosk server (HTTP + socket.io + admin pages); the lead composes it into the global config. */
 import { z } from 'zod';
+import { isTimeZone, systemTimeZone } from '../store/options.ts';
 import { isPasswordHash } from './auth/password.ts';
-
-function isTimeZone(tz: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: tz });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** The machine's zone: the kiosk shows the wall-clock time of the room it stands in. */
-function systemTimeZone(): string {
-  return Intl.DateTimeFormat().resolvedOptions().timeZone;
-}
 
 export const serverOptionsSchema = z
   .object({

@@ -1,7 +1,7 @@
 /** Config slice for the local SQLite store; the lead composes it into the global config. */
 import { z } from 'zod';
 
-function isTimeZone(tz: string): boolean {
+export function isTimeZone(tz: string): boolean {
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: tz });
     return true;
@@ -11,7 +11,7 @@ function isTimeZone(tz: string): boolean {
 }
 
 /** The machine's zone: a kiosk reports in the local time its staff read on the wall clock. */
-function systemTimeZone(): string {
+export function systemTimeZone(): string {
   return Intl.DateTimeFormat().resolvedOptions().timeZone;
 }
 

@@ -6,6 +6,7 @@ import { openFrameSource } from '../../capture/open-source.ts';
 import { ModelWorkerPool } from '../../model/worker/pool.ts';
 import { Matcher, TransformedMatcher, type ProbeMatcher } from '../../model/matcher.ts';
 import type { HeadManager } from '../../model/retrain.ts';
+import type { RuntimeSettings } from '../../server/settings.ts';
 import { Voter } from '../../vote/voter.ts';
 import type { Config } from '../../config/schema.ts';
 import type { Logger } from '../../log.ts';
@@ -39,16 +40,8 @@ export function galleryMatcher(descriptor: { kind: string; dim: number; version:
   return new Matcher({ ...gallery, dim }, matcherConfig);
 }
 
-/** The tunables an administrator may change while the kiosk runs (see src/server/settings.ts). */
-export interface LiveSettings {
-  matchThreshold: number;
-  minShare: number;
-  minMeanSimilarity: number;
-  antispoofMin: number;
-  livenessMin: number;
-  windowMs: number;
-  cooldownMs: number;
-}
+/** The tunables an administrator may change while the kiosk runs. */
+export type LiveSettings = RuntimeSettings;
 
 export interface BuiltLoop {
   loop: KioskLoop;
