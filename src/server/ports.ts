@@ -5,7 +5,9 @@
  */
 import type { EventEmitter } from 'node:events';
 
-export type DecisionResult = 'person' | 'unknown' | 'spoof';
+/** The small unions the screen shares are defined once, in protocol.ts (which imports nothing). */
+export type { CameraState, DecisionResult, EnrollmentGates, EnrollmentHint } from './protocol.ts';
+import type { CameraState, DecisionResult, EnrollmentGates, EnrollmentHint } from './protocol.ts';
 
 /** One decision of the time-window vote (the same object `kiosk run --json` prints). */
 export interface DecisionEvent {
@@ -42,7 +44,6 @@ export interface PreviewFrame {
   faces: PreviewFace[];
 }
 
-export type CameraState = 'starting' | 'running' | 'reconnecting' | 'lost' | 'ended';
 
 export interface CameraStatus {
   state: CameraState;
@@ -51,18 +52,7 @@ export interface CameraStatus {
   source: string;
 }
 
-/** Live gates shown to the person being enrolled; each true when passed on the latest frame. */
-export interface EnrollmentGates {
-  oneFace: boolean;
-  bigEnough: boolean;
-  frontal: boolean;
-  sharp: boolean;
-  live: boolean;
-}
 
-/** Shared with the screen, which imports protocol.ts only. */
-export type { EnrollmentHint } from './protocol.ts';
-import type { EnrollmentHint } from './protocol.ts';
 
 export interface EnrollmentProgress {
   sessionId: string;

@@ -4,8 +4,8 @@
  * ends are checked against one definition. The runtime validators live in `socket-schemas.ts`
  * and `routes/schemas.ts`, each checked against these types.
  */
-// Mirrors of the small unions in ports.ts, repeated so this file imports nothing (the browser build
-// has no node types). dto.ts maps port objects onto these field by field, so a drift fails to compile.
+// The small unions shared with ports.ts are defined here, so this file imports nothing (the browser
+// build has no node types); ports.ts re-exports them.
 export type DecisionResult = 'person' | 'unknown' | 'spoof';
 export type CameraState = 'starting' | 'running' | 'reconnecting' | 'lost' | 'ended';
 export interface EnrollmentGates {
