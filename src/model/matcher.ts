@@ -113,10 +113,11 @@ export class Matcher implements ProbeMatcher {
     const first = topK[0];
     if (!first) return { person: null, bestSimilarity: -1, margin: 0, topK };
     const runnerUp = order.length > 1 ? (scores[order[1] as number] as number) : null;
+    const margin = runnerUp === null ? 1 : first.similarity - runnerUp;
     return {
-      person: first.similarity >= this.#opts.threshold ? first : null,
+      person: first.similarity >= this.#opts.threshold && margin >= this.#opts.minMargin ? first : null,
       bestSimilarity: first.similarity,
-      margin: runnerUp === null ? 1 : first.similarity - runnerUp,
+      margin,
       topK,
     };
   }

@@ -28,6 +28,7 @@ export type DescriptorOptions = z.infer<typeof descriptorOptionsSchema>;
 
 export const matcherOptionsSchema = z.object({
   threshold: z.number().min(-1).max(1).default(0.81).describe('Open-set threshold on cosine similarity: below it a face is unknown (0.81 = FAR 1% per photo for fused w=0.6 on facenet5, leave-one-person-out)'),
+  minMargin: z.number().min(0).max(1).default(0.05).describe('Best minus runner-up person similarity below which a match is unknown: a stranger who resembles one enrolled person scores close to two (look-alike guard, as in a nearest/second-nearest ratio test)'),
   aggregate: z.enum(['max', 'top2', 'centroid']).default('max').describe('How a person\'s samples score a probe: best sample, mean of best two, or similarity to the mean descriptor'),
   topK: z.number().int().min(1).max(50).default(3).describe('How many ranked people a match reports'),
 }).strict();

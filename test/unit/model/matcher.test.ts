@@ -7,7 +7,7 @@ import { applyFusionWeight, concatRaw, FACERES_DIM, DLIB_DIM } from '../../../sr
 
 const v = (...xs: number[]): Float32Array => l2normalize(Float32Array.from(xs));
 const people = [{ id: 10, name: 'An' }, { id: 20, name: 'Bình' }, { id: 30, name: 'Chi' }];
-const cfg = (over: Partial<MatcherConfig> = {}): MatcherConfig => ({ threshold: 0.8, aggregate: 'max', topK: 3, fusedWeight: 0.5, ...over });
+const cfg = (over: Partial<MatcherConfig> = {}): MatcherConfig => ({ threshold: 0.8, minMargin: 0, aggregate: 'max', topK: 3, fusedWeight: 0.5, ...over });
 
 // Three people along three axes, two samples each (one exact, one slightly off-axis).
 const rows = [v(1, 0, 0), v(1, 0.3, 0), v(0, 1, 0), v(0.2, 1, 0), v(0, 0, 1), v(0, 0.1, 1)];
@@ -106,5 +106,20 @@ describe('fusion', () => {
 
   test('concatRaw refuses parts of the wrong size', () => {
     assert.throws(() => concatRaw(new Float32Array(10), new Float32Array(DLIB_DIM)), { code: 'DESCRIPTOR_INVALID' });
+  });
+});
+
+describe('Matcher look-alike guard', () => {
+  test('a probe close to two people is unknown when the margin is below minMargin, however high its similarity', () => {
+    // Between An and Bình: similar to both, so not confidently either.
+    const between = v(1, 1.1, 0);
+    const loose = new Matcher(gallery, cfg({ threshold: 0.5, minMargin: 0 })).match(between);
+    assert.ok(loose.person !== null, 'without the guard the best one is named');
+    assert.ok(loose.margin < 0.05);
+    const guarded = new Matcher(gallery, cfg({ threshold: 0.5, minMargin: 0.05 })).match(between);
+    assert.equal(guarded.person, null);
+    assert.equal(guarded.bestSimilarity, loose.bestSimilarity, 'evidence is kept');
+    // A clear probe keeps its name.
+    assert.equal(new Matcher(gallery, cfg({ threshold: 0.5, minMargin: 0.05 })).match(v(1, 0, 0)).person?.personId, 10);
   });
 });
