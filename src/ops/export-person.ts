@@ -42,15 +42,6 @@ function stripCount(p: Person & { sampleCount?: number }): Person {
   return { id: p.id, name: p.name, employeeCode: p.employeeCode, createdAt: p.createdAt, active: p.active };
 }
 
-interface AuditRow {
-  id: number;
-  ts: number;
-  actor: string;
-  action: string;
-  target: string;
-  details: string;
-}
-
 export function exportPerson(store: Store, personId: number, opts: { includeDescriptors?: boolean; now: number }): PersonExport {
   // One read transaction: the parts agree with each other even while the kiosk keeps logging.
   return store.db.transaction((): PersonExport => {
@@ -63,15 +54,7 @@ export function exportPerson(store: Store, personId: number, opts: { includeDesc
       offset += page.items.length;
       if (page.items.length === 0 || offset >= page.total) break;
     }
-    // Entries about the person, and about their punches (void / manual entries carry details.personId).
-    const audit = store.db
-      .prepare<{ target: string; personId: number }, AuditRow>(
-        `SELECT id, ts, actor, action, target, details FROM audit
-         WHERE target = @target OR (target LIKE 'punch:%' AND json_extract(details, '$.personId') = @personId)
-         ORDER BY ts, id`,
-      )
-      .all({ target: `person:${personId}`, personId })
-      .map((r) => ({ ...r, details: JSON.parse(r.details) as Record<string, unknown> }));
+    const audit = store.audit.aboutPerson(personId);
     return {
       exportedAt: opts.now,
       person,

@@ -23,6 +23,7 @@ interface AuditRow {
 export class AuditRepo {
   private readonly insert;
   private readonly select;
+  private readonly selectAboutPerson;
 
   constructor(
     db: Db,
@@ -36,6 +37,16 @@ export class AuditRepo {
        WHERE ts >= @from AND ts < @to AND (@target IS NULL OR target = @target)
        ORDER BY ts DESC, id DESC LIMIT @limit OFFSET @offset`,
     );
+    this.selectAboutPerson = db.prepare<{ target: string; personId: number }, AuditRow>(
+      `SELECT id, ts, actor, action, target, details FROM audit
+       WHERE target = @target OR (target LIKE 'punch:%' AND json_extract(details, '$.personId') = @personId)
+       ORDER BY ts, id`,
+    );
+  }
+
+  /** Every entry about a person and about their punches (void / manual entries carry details.personId), oldest first. */
+  aboutPerson(personId: number): AuditEntry[] {
+    return this.selectAboutPerson.all({ target: `person:${personId}`, personId }).map((r) => ({ ...r, details: parseJsonObject(r.details) }));
   }
 
   write(entry: AuditWrite): number {
