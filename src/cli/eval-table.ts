@@ -38,6 +38,21 @@ export function formatEval(j: EvalJson): string {
           pct(o?.atFar['0.001']?.tar), (o?.atFar['0.001']?.threshold ?? 0).toFixed(3), (o?.genuineMean ?? 0).toFixed(3), (o?.impostorMean ?? 0).toFixed(3)];
       }),
     ));
+    const withRule = j.rows.filter((r) => r.openSet);
+    const rule = withRule[0]?.openSet?.operating;
+    if (rule) {
+      out.push('');
+      out.push(`the kiosk's rule (threshold ${rule.threshold} and a lead of ${rule.minMargin} over the runner-up), per photo; last columns: where the threshold must go for TAR ${pct(withRule[0]?.openSet?.forTar.targetTar).trim()}:`);
+      out.push(table(
+        ['model', 'descriptor', 'TAR', 'FAR', 'wrong person', 'thr for TAR 90%', 'FAR there'],
+        withRule.map((r) => {
+          const o = r.openSet;
+          const f = o?.forTar;
+          return [r.model, r.descriptor, pct(o?.operating.tar), pct(o?.operating.far), pct(o?.operating.wrongAccept),
+            f ? (f.reachable ? f.threshold.toFixed(3) : `unreachable (max TAR ${pct(f.tar).trim()})`) : '-', f?.reachable ? pct(f.far) : '-'];
+        }),
+      ));
+    }
   }
   const heads = j.rows.filter((r) => r.head);
   if (heads.length) {

@@ -63,7 +63,7 @@ export interface EvalJson {
   seeds: number[];
   dedup: boolean;
   duplicates: { byteIdenticalPairs: number; nearIdenticalGroups: string[][]; removed: string[] };
-  matcher: { threshold: number; aggregate: string; fusedWeight: number };
+  matcher: { threshold: number; minMargin: number; aggregate: string; fusedWeight: number };
   reference: typeof TUTORIAL_REFERENCE;
   rows: EvalRowJson[];
   fusionSweep?: { weight: number; accuracy: number; minAccuracy: number; tarAtFar1: number; thresholdAtFar1: number; tarAtFar01: number }[];
@@ -190,7 +190,7 @@ export async function runEval(ctx: CliContext, req: EvalRequest): Promise<EvalOu
       nearIdenticalGroups: groups.map((g) => g.map((i) => detected[i]?.image.file ?? '')),
       removed: [...removed].map((i) => detected[i]?.image.file ?? ''),
     },
-    matcher: { threshold: matcher.threshold, aggregate: matcher.aggregate, fusedWeight: matcher.fusedWeight },
+    matcher: { threshold: matcher.threshold, minMargin: matcher.minMargin, aggregate: matcher.aggregate, fusedWeight: matcher.fusedWeight },
     reference: TUTORIAL_REFERENCE,
     rows,
   };

@@ -49,7 +49,7 @@ function thumb(input: ReportInput, file: string, caption: string, cls: string): 
 
 function accuracyTable(j: EvalJson): string {
   const head = '<tr><th class="l">model</th><th class="l">descriptor</th><th>rank-1 mean</th><th>min</th><th class="l">per seed</th><th>tutorial</th>'
-    + '<th>TAR@FAR1%</th><th>thr@FAR1%</th><th>TAR@FAR0.1%</th><th class="nw">TAR / FAR at thr</th><th>genuine mean</th><th>impostor mean</th><th class="l">heads kept</th></tr>';
+    + '<th>TAR@FAR1%</th><th>thr@FAR1%</th><th>TAR@FAR0.1%</th><th class="nw">TAR / FAR at thr</th><th class="nw">kiosk rule TAR / FAR</th><th class="nw">TAR 90% needs thr / FAR</th><th>genuine mean</th><th>impostor mean</th><th class="l">heads kept</th></tr>';
   const rows = j.rows.map((r) => {
     const o = r.openSet;
     const h = r.head;
@@ -57,7 +57,8 @@ function accuracyTable(j: EvalJson): string {
     return `<tr><td class="l">${esc(r.model)}</td><td class="l">${esc(r.descriptor)}</td><td>${pct(r.accuracy.mean)}</td><td>${pct(r.accuracy.min)}</td>`
       + `<td class="l nw">${r.accuracy.perSeed.map((v) => (v * 100).toFixed(1)).join(' ')}</td><td class="ref">${pct(j.reference[r.model])}</td>`
       + `<td>${pct(o?.atFar['0.01']?.tar)}</td><td>${num(o?.atFar['0.01']?.threshold)}</td><td>${pct(o?.atFar['0.001']?.tar)}</td>`
-      + `<td class="nw">${o ? `${pct(o.tar)} / ${pct(o.far)}` : '–'}</td><td>${num(o?.genuineMean)}</td><td>${num(o?.impostorMean)}</td><td class="l">${esc(fits)}</td></tr>`;
+      + `<td class="nw">${o ? `${pct(o.tar)} / ${pct(o.far)}` : '–'}</td><td class="nw">${o ? `${pct(o.operating.tar)} / ${pct(o.operating.far)}` : '–'}</td>`
+      + `<td class="nw">${o ? (o.forTar.reachable ? `${num(o.forTar.threshold)} / ${pct(o.forTar.far)}` : `unreachable (max ${pct(o.forTar.tar)})`) : '–'}</td><td>${num(o?.genuineMean)}</td><td>${num(o?.impostorMean)}</td><td class="l">${esc(fits)}</td></tr>`;
   });
   return `<table>${head}${rows.join('')}</table>`;
 }

@@ -7,6 +7,8 @@ export interface ProbeResult {
   score: number;
   /** Similarity to the true person (NaN when that person is not in the gallery). */
   trueScore: number;
+  /** Best minus runner-up person (Infinity with one person): the matcher's look-alike guard reads it. */
+  margin?: number;
 }
 
 export function rank1Accuracy(results: readonly ProbeResult[]): number {
@@ -42,6 +44,14 @@ export function summarize(values: readonly number[]): Summary {
 export interface OpenSetScores {
   genuine: ProbeResult[];
   impostor: number[];
+  /** impostorMargins[i] belongs to impostor[i]; absent = no margin rule applies. */
+  impostorMargins?: number[];
+}
+
+/** The kiosk's accept rule for one match: threshold on the best similarity and a lead over the runner-up. */
+export interface AcceptRule {
+  threshold: number;
+  minMargin: number;
 }
 
 export function tarAt(s: OpenSetScores, threshold: number): number {
@@ -77,6 +87,52 @@ function nextUp(x: number): number {
   return buf.getFloat64(0);
 }
 
+/**
+ * The kiosk's own decision applied to the open-set probes (threshold and margin together), as
+ * watch-list identification figures: TAR = right person accepted, FAR = stranger accepted as anyone.
+ */
+export interface OperatingPoint extends AcceptRule {
+  tar: number;
+  far: number;
+  /** Enrolled people accepted as somebody else, over genuine probes. */
+  wrongAccept: number;
+}
+
+/** The strictest threshold (margin rule kept) that still reaches a target TAR, and its FAR. */
+export interface TargetTarPoint {
+  targetTar: number;
+  reachable: boolean;
+  /** When unreachable: the threshold that gives the highest TAR the rule allows. */
+  threshold: number;
+  tar: number;
+  far: number;
+}
+
+const accepts = (rule: AcceptRule, score: number, margin: number | undefined): boolean => score >= rule.threshold && (margin ?? Infinity) >= rule.minMargin;
+
+export function operatingPoint(s: OpenSetScores, rule: AcceptRule): OperatingPoint {
+  const g = s.genuine.length || 1;
+  const acceptedGenuine = s.genuine.filter((r) => accepts(rule, r.score, r.margin));
+  const falseAccepts = s.impostor.filter((v, i) => accepts(rule, v, s.impostorMargins?.[i])).length;
+  return {
+    ...rule,
+    tar: s.genuine.length ? acceptedGenuine.filter((r) => r.truth === r.predicted).length / g : 0,
+    far: s.impostor.length ? falseAccepts / s.impostor.length : 0,
+    wrongAccept: s.genuine.length ? acceptedGenuine.filter((r) => r.truth !== r.predicted).length / g : 0,
+  };
+}
+
+/** What reaching `targetTar` would cost in stranger accepts, with the margin rule of `rule` kept. */
+export function pointForTar(s: OpenSetScores, minMargin: number, targetTar: number): TargetTarPoint {
+  // Candidate thresholds: the right-person scores that pass the margin rule, highest first.
+  const candidates = s.genuine.filter((r) => r.truth === r.predicted && (r.margin ?? Infinity) >= minMargin).map((r) => r.score).sort((a, b) => b - a);
+  const need = Math.ceil(targetTar * s.genuine.length - 1e-9);
+  const reachable = need > 0 && candidates.length >= need;
+  const threshold = reachable ? (candidates[need - 1] as number) : (candidates[candidates.length - 1] ?? Infinity);
+  const p = operatingPoint(s, { threshold, minMargin });
+  return { targetTar, reachable, threshold, tar: p.tar, far: p.far };
+}
+
 export interface OpenSetReport {
   threshold: number;
   tar: number;
@@ -86,9 +142,17 @@ export interface OpenSetReport {
   genuineCount: number;
   impostorCount: number;
   atFar: Record<string, { threshold: number; tar: number }>;
+  /** The configured threshold and margin together. */
+  operating: OperatingPoint;
+  /** The kiosk's 90% recognition goal: where the threshold would have to be, and what FAR that costs. */
+  forTar: TargetTarPoint;
 }
 
-export function openSetReport(s: OpenSetScores, threshold: number, fars: readonly number[] = [0.01, 0.001]): OpenSetReport {
+/** The recognition rate the kiosk aims for; the report shows what it costs on the data set. */
+export const TARGET_TAR = 0.9;
+
+export function openSetReport(s: OpenSetScores, rule: AcceptRule, fars: readonly number[] = [0.01, 0.001]): OpenSetReport {
+  const threshold = rule.threshold;
   const atFar: OpenSetReport['atFar'] = {};
   for (const f of fars) {
     const t = thresholdForFar(s.impostor, f);
@@ -104,5 +168,7 @@ export function openSetReport(s: OpenSetScores, threshold: number, fars: readonl
     genuineCount: s.genuine.length,
     impostorCount: s.impostor.length,
     atFar,
+    operating: operatingPoint(s, rule),
+    forTar: pointForTar(s, rule.minMargin, TARGET_TAR),
   };
 }

@@ -129,6 +129,7 @@ export async function openSetScores(data: EvalData, spec: RowSpec, seeds: readon
   const people: GalleryPerson[] = data.people.map((name, id) => ({ id, name }));
   const genuine: ProbeResult[] = [];
   const impostor: number[] = [];
+  const impostorMargins: number[] = [];
   for (const seed of seeds) {
     const { train, test } = stratifiedSplit(data.labels, testSize, seed);
     for (let left = 0; left < data.people.length; left++) {
@@ -136,27 +137,39 @@ export async function openSetScores(data: EvalData, spec: RowSpec, seeds: readon
       const { rows, kind } = await transformed(spec, base, data.labels, gTrain, seed);
       const gKind: GalleryKind = kind ?? (data.kind === 'fused' ? 'faceres' : data.kind);
       const m = new Matcher(galleryFromRows(gKind, rows[0]?.length ?? data.dim, people, gTrain.map((i) => rows[i] as Float32Array), gTrain.map((i) => data.labels[i] as number)), { ...matcher, threshold: -Infinity });
-      const best = (probe: Float32Array): { p: number; s: number; scores: Float32Array } => {
+      const best = (probe: Float32Array): { p: number; s: number; margin: number; scores: Float32Array } => {
         const scores = m.scorePeople(probe);
         let p = -1;
-        for (let q = 0; q < scores.length; q++) if (q !== left && (p < 0 || (scores[q] as number) > (scores[p] as number))) p = q;
-        return { p, s: scores[p] as number, scores };
+        let runnerUp = -Infinity;
+        for (let q = 0; q < scores.length; q++) {
+          if (q === left) continue;
+          const v = scores[q] as number;
+          if (p < 0 || v > (scores[p] as number)) {
+            if (p >= 0) runnerUp = scores[p] as number;
+            p = q;
+          } else if (v > runnerUp) runnerUp = v;
+        }
+        const top = scores[p] as number;
+        return { p, s: top, margin: runnerUp === -Infinity ? Infinity : top - runnerUp, scores };
       };
       for (const t of test) {
         const truth = data.labels[t] as number;
         if (truth === left) continue;
         const b = best(rows[t] as Float32Array);
-        genuine.push({ truth, predicted: b.p, score: b.s, trueScore: b.scores[truth] as number });
+        genuine.push({ truth, predicted: b.p, score: b.s, trueScore: b.scores[truth] as number, margin: b.margin });
       }
       data.labels.forEach((l, i) => {
-        if (l === left) impostor.push(best(rows[i] as Float32Array).s);
+        if (l !== left) return;
+        const b = best(rows[i] as Float32Array);
+        impostor.push(b.s);
+        impostorMargins.push(b.margin);
       });
     }
   }
-  return { genuine, impostor };
+  return { genuine, impostor, impostorMargins };
 }
 
 export async function openSet(data: EvalData, spec: RowSpec, seeds: readonly number[], testSize: number, matcher: MatcherConfig): Promise<OpenSetReport & { scores: OpenSetScores }> {
   const scores = await openSetScores(data, spec, seeds, testSize, matcher);
-  return { ...openSetReport(scores, matcher.threshold), scores };
+  return { ...openSetReport(scores, { threshold: matcher.threshold, minMargin: matcher.minMargin }), scores };
 }

@@ -46,6 +46,11 @@ describe('kiosk eval on facenet5', { skip: ds.skip }, () => {
       assert.ok(o, 'open-set figures present');
       for (const k of ['0.01', '0.001']) assert.ok(o.atFar[k] && o.atFar[k].tar >= 0 && o.atFar[k].tar <= 1);
       assert.ok(o.far >= 0 && o.far <= 1 && o.tar >= 0 && o.tar <= 1);
+      // The kiosk's rule adds the margin to the threshold: it can only refuse more, never accept more.
+      assert.equal(o.operating.threshold, result.matcher.threshold);
+      assert.ok(o.operating.tar <= o.tar + 1e-12 && o.operating.far <= o.far + 1e-12, `${r.descriptor}: rule ${o.operating.tar}/${o.operating.far} vs threshold ${o.tar}/${o.far}`);
+      assert.equal(o.forTar.targetTar, 0.9);
+      if (o.forTar.reachable) assert.ok(o.forTar.tar >= 0.9);
       // Confusion over 5 seeds holds every test face once per seed.
       assert.equal(r.confusion.flat().reduce((s, v) => s + v, 0), Math.round(r.testFaces * 5));
     }
@@ -65,5 +70,6 @@ describe('kiosk eval on facenet5', { skip: ds.skip }, () => {
     assert.ok(result.rows[0]!.nearCopyTestFaces > 0);
     assert.match(stdout, /near-copy test faces/);
     assert.match(stdout, /62\.1%/);
+    assert.match(stdout, /the kiosk's rule \(threshold 0\.81 and a lead of 0\.05/);
   });
 });

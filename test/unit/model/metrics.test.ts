@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { confusionMatrix, farAt, openSetReport, rank1Accuracy, summarize, tarAt, thresholdForFar, type ProbeResult } from '../../../src/model/eval/metrics.ts';
+import { confusionMatrix, farAt, openSetReport, operatingPoint, pointForTar, rank1Accuracy, summarize, tarAt, thresholdForFar, type ProbeResult } from '../../../src/model/eval/metrics.ts';
 
 const p = (truth: number, predicted: number, score: number, trueScore = score): ProbeResult => ({ truth, predicted, score, trueScore });
 
@@ -42,7 +42,7 @@ describe('open-set metrics', () => {
   });
 
   test('report at the configured threshold and at FAR 1% / 0.1%', () => {
-    const r = openSetReport({ genuine, impostor }, 0.75);
+    const r = openSetReport({ genuine, impostor }, { threshold: 0.75, minMargin: 0 });
     assert.equal(r.tar, 0.5);
     assert.equal(r.far, 0.3);
     assert.equal(r.genuineCount, 4);
@@ -51,5 +51,43 @@ describe('open-set metrics', () => {
     assert.ok(Math.abs(r.impostorMean - impostor.reduce((a, b) => a + b) / 10) < 1e-9);
     assert.ok(r.atFar['0.01'] && r.atFar['0.001']);
     assert.equal(r.atFar['0.01']!.tar, 1 / 4, 'only the 0.97 genuine clears a threshold above every impostor');
+  });
+
+  // The kiosk's rule: a match needs the threshold and a lead over the runner-up.
+  const ruled = {
+    genuine: [
+      { ...p(0, 0, 0.9), margin: 0.2 },
+      { ...p(1, 1, 0.85), margin: 0.01 }, // right person, but a look-alike is close: refused by the margin
+      { ...p(2, 2, 0.7), margin: 0.3 },
+      { ...p(3, 1, 0.88, 0.5), margin: 0.1 }, // wrong person, confidently
+    ],
+    impostor: [0.95, 0.86, 0.6, 0.5],
+    impostorMargins: [0.02, 0.2, 0.3, 0.3],
+  };
+
+  test('operating point applies threshold and margin together, to genuine and impostor probes alike', () => {
+    const o = operatingPoint(ruled, { threshold: 0.8, minMargin: 0.05 });
+    assert.equal(o.tar, 1 / 4, 'only the 0.9 genuine passes both');
+    assert.equal(o.wrongAccept, 1 / 4, 'the confident wrong match is counted, not hidden');
+    assert.equal(o.far, 1 / 4, 'the 0.95 stranger is refused by its margin; the 0.86 one passes');
+    const noMargin = operatingPoint(ruled, { threshold: 0.8, minMargin: 0 });
+    assert.equal(noMargin.tar, 2 / 4);
+    assert.equal(noMargin.far, 2 / 4);
+    // Without margins recorded, the rule is the threshold alone.
+    assert.equal(operatingPoint({ genuine, impostor }, { threshold: 0.8, minMargin: 0.5 }).far, farAt({ genuine, impostor }, 0.8));
+  });
+
+  test('point for a target TAR: the strictest threshold that reaches it, or the best the rule allows', () => {
+    const half = pointForTar(ruled, 0.05, 0.5);
+    assert.equal(half.reachable, true);
+    assert.equal(half.threshold, 0.7);
+    assert.equal(half.tar, 0.5);
+    assert.equal(half.far, 1 / 4);
+    const ninety = pointForTar(ruled, 0.05, 0.9);
+    assert.equal(ninety.reachable, false, 'two of four genuine probes can never pass: wrong person, or a refused margin');
+    assert.equal(ninety.tar, 0.5);
+    const r = openSetReport(ruled, { threshold: 0.8, minMargin: 0.05 });
+    assert.equal(r.operating.tar, 1 / 4);
+    assert.equal(r.forTar.targetTar, 0.9);
   });
 });
