@@ -112,8 +112,7 @@ export class Matcher implements ProbeMatcher {
     });
     const first = topK[0];
     if (!first) return { person: null, bestSimilarity: -1, margin: 0, topK };
-    const runnerUp = order.length > 1 ? (scores[order[1] as number] as number) : null;
-    const margin = runnerUp === null ? 1 : first.similarity - runnerUp;
+    const margin = leadOver(scores, order[0] as number);
     return {
       person: first.similarity >= this.#opts.threshold && margin >= this.#opts.minMargin ? first : null,
       bestSimilarity: first.similarity,
@@ -136,4 +135,15 @@ function centroids(rows: Float32Array, personIndex: Int32Array, people: number, 
   const out = new Float32Array(present.length * dim);
   present.forEach((p, k) => out.set(l2normalize(sums.subarray(p * dim, (p + 1) * dim)), k * dim));
   return { rows: out, rowPerson: Int32Array.from(present) };
+}
+
+/**
+ * How far person `p` scores above the best other person, leaving out `skip` and people without
+ * samples (−Infinity); 1 when nobody else is there. The kiosk's look-alike margin, and the
+ * evaluation's, which leaves one person out.
+ */
+export function leadOver(scores: Float32Array, p: number, skip = -1): number {
+  let other = -Infinity;
+  for (let q = 0; q < scores.length; q++) if (q !== p && q !== skip && (scores[q] as number) > other) other = scores[q] as number;
+  return other === -Infinity ? 1 : (scores[p] as number) - other;
 }

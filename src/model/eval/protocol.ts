@@ -4,7 +4,7 @@
  * person out of the gallery in turn. A row may transform vectors with a model fitted on the
  * train faces only (the triplet head), never on test faces or the left-out person.
  */
-import { Matcher, type MatcherConfig } from '../matcher.ts';
+import { leadOver, Matcher, type MatcherConfig } from '../matcher.ts';
 import { galleryFromRows, type GalleryKind, type GalleryPerson } from '../gallery.ts';
 import { applyFusionWeight } from '../descriptors/fuse.ts';
 import { dot } from '../descriptors/vector.ts';
@@ -140,17 +140,8 @@ export async function openSetScores(data: EvalData, spec: RowSpec, seeds: readon
       const best = (probe: Float32Array): { p: number; s: number; margin: number; scores: Float32Array } => {
         const scores = m.scorePeople(probe);
         let p = -1;
-        let runnerUp = -Infinity;
-        for (let q = 0; q < scores.length; q++) {
-          if (q === left) continue;
-          const v = scores[q] as number;
-          if (p < 0 || v > (scores[p] as number)) {
-            if (p >= 0) runnerUp = scores[p] as number;
-            p = q;
-          } else if (v > runnerUp) runnerUp = v;
-        }
-        const top = scores[p] as number;
-        return { p, s: top, margin: runnerUp === -Infinity ? Infinity : top - runnerUp, scores };
+        for (let q = 0; q < scores.length; q++) if (q !== left && (p < 0 || (scores[q] as number) > (scores[p] as number))) p = q;
+        return { p, s: scores[p] as number, margin: leadOver(scores, p, left), scores };
       };
       for (const t of test) {
         const truth = data.labels[t] as number;
