@@ -27,32 +27,24 @@ export function formatEval(j: EvalJson): string {
       `${r.nearCopyTestFaces.toFixed(1)} of ${r.testFaces.toFixed(0)}`, pct(j.reference[r.model]),
     ]),
   ));
-  if (j.rows.some((r) => r.openSet)) {
+  const open = j.rows.flatMap((r) => (r.openSet ? [{ r, o: r.openSet }] : []));
+  const first = open[0]?.o;
+  if (first) {
     out.push('');
     out.push(`open set (leave one person out, per photo, threshold ${j.matcher.threshold}):`);
     out.push(table(
       ['model', 'descriptor', 'TAR', 'FAR', 'TAR@FAR1%', 'thr@FAR1%', 'TAR@FAR0.1%', 'thr@FAR0.1%', 'genuine mean', 'impostor mean'],
-      j.rows.filter((r) => r.openSet).map((r) => {
-        const o = r.openSet;
-        return [r.model, r.descriptor, pct(o?.tar), pct(o?.far), pct(o?.atFar['0.01']?.tar), (o?.atFar['0.01']?.threshold ?? 0).toFixed(3),
-          pct(o?.atFar['0.001']?.tar), (o?.atFar['0.001']?.threshold ?? 0).toFixed(3), (o?.genuineMean ?? 0).toFixed(3), (o?.impostorMean ?? 0).toFixed(3)];
-      }),
+      open.map(({ r, o }) => [r.model, r.descriptor, pct(o.tar), pct(o.far), pct(o.atFar['0.01']?.tar), (o.atFar['0.01']?.threshold ?? 0).toFixed(3),
+        pct(o.atFar['0.001']?.tar), (o.atFar['0.001']?.threshold ?? 0).toFixed(3), o.genuineMean.toFixed(3), o.impostorMean.toFixed(3)]),
     ));
-    const withRule = j.rows.filter((r) => r.openSet);
-    const rule = withRule[0]?.openSet?.operating;
-    if (rule) {
-      out.push('');
-      out.push(`the kiosk's rule (threshold ${rule.threshold} and a lead of ${rule.minMargin} over the runner-up), per photo; last columns: where the threshold must go for TAR ${pct(withRule[0]?.openSet?.forTar.targetTar).trim()}:`);
-      out.push(table(
-        ['model', 'descriptor', 'TAR', 'FAR', 'wrong person', 'thr for TAR 90%', 'FAR there'],
-        withRule.map((r) => {
-          const o = r.openSet;
-          const f = o?.forTar;
-          return [r.model, r.descriptor, pct(o?.operating.tar), pct(o?.operating.far), pct(o?.operating.wrongAccept),
-            f ? (f.reachable ? f.threshold.toFixed(3) : `unreachable (max TAR ${pct(f.tar).trim()})`) : '-', f?.reachable ? pct(f.far) : '-'];
-        }),
-      ));
-    }
+    const target = pct(first.forTar.targetTar).trim();
+    out.push('');
+    out.push(`the kiosk's rule (threshold ${first.operating.threshold} and a lead of ${first.operating.minMargin} over the runner-up), per photo; last columns: where the threshold must go for TAR ${target}:`);
+    out.push(table(
+      ['model', 'descriptor', 'TAR', 'FAR', 'wrong person', `thr for TAR ${target}`, 'FAR there'],
+      open.map(({ r, o: { operating: op, forTar: f } }) => [r.model, r.descriptor, pct(op.tar), pct(op.far), pct(op.wrongAccept),
+        f.reachable ? f.threshold.toFixed(3) : `unreachable (max TAR ${pct(f.tar).trim()})`, f.reachable ? pct(f.far) : '-']),
+    ));
   }
   const heads = j.rows.filter((r) => r.head);
   if (heads.length) {

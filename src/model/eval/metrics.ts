@@ -7,7 +7,7 @@ export interface ProbeResult {
   score: number;
   /** Similarity to the true person (NaN when that person is not in the gallery). */
   trueScore: number;
-  /** Best minus runner-up person (Infinity with one person): the matcher's look-alike guard reads it. */
+  /** Best minus runner-up person (1 with one person), as the matcher's look-alike guard reads it. */
   margin?: number;
 }
 
@@ -111,14 +111,15 @@ export interface TargetTarPoint {
 const accepts = (rule: AcceptRule, score: number, margin: number | undefined): boolean => score >= rule.threshold && (margin ?? Infinity) >= rule.minMargin;
 
 export function operatingPoint(s: OpenSetScores, rule: AcceptRule): OperatingPoint {
-  const g = s.genuine.length || 1;
-  const acceptedGenuine = s.genuine.filter((r) => accepts(rule, r.score, r.margin));
+  // Empty sides give 0, not NaN.
+  const genuine = s.genuine.length || 1;
+  const accepted = s.genuine.filter((r) => accepts(rule, r.score, r.margin));
   const falseAccepts = s.impostor.filter((v, i) => accepts(rule, v, s.impostorMargins?.[i])).length;
   return {
     ...rule,
-    tar: s.genuine.length ? acceptedGenuine.filter((r) => r.truth === r.predicted).length / g : 0,
-    far: s.impostor.length ? falseAccepts / s.impostor.length : 0,
-    wrongAccept: s.genuine.length ? acceptedGenuine.filter((r) => r.truth !== r.predicted).length / g : 0,
+    tar: accepted.filter((r) => r.truth === r.predicted).length / genuine,
+    far: falseAccepts / (s.impostor.length || 1),
+    wrongAccept: accepted.filter((r) => r.truth !== r.predicted).length / genuine,
   };
 }
 
