@@ -136,3 +136,67 @@ describe('admin pages in a browser', { skip: skip ?? false }, () => {
     await page.locator('tr[data-punch-id]').first().getByText('hợp lệ').waitFor();
   });
 });
+
+describe('admin list paging in a browser', { skip: skip ?? false }, () => {
+  let browser: Browser;
+  let srv: KioskServer;
+  let page: Page;
+  const today = todayInZone();
+  const prev = (): ReturnType<Page['getByRole']> => page.getByRole('button', { name: '‹ Previous' });
+  const next = (): ReturnType<Page['getByRole']> => page.getByRole('button', { name: 'Next ›' });
+
+  before(async () => {
+    browser = await launchBrowser();
+    srv = await startServer({ language: 'en' });
+    const person = srv.store.people.upsert({ name: 'Lan', employeeCode: 'NV-010' }).person.id;
+    // 30 punches: two pages of the log (25 a page); 51 sightings: two pages of sightings (50 a page).
+    for (let i = 0; i < 30; i++) {
+      srv.store.attendance.record({ personId: person, ts: zoned(today, `08:${String(i).padStart(2, '0')}:00`), kioskId: 'kiosk-1', similarity: 0.9, evidence: {} }, 0);
+    }
+    for (let i = 0; i < 51; i++) srv.store.attendance.recordSighting('unknown', zoned(today, `09:${String(i).padStart(2, '0')}:00`), 'kiosk-1', {}, 1);
+    page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
+    page.setDefaultTimeout(TIMEOUT);
+    await page.goto(`${srv.url}/admin`);
+    await page.getByTestId('lang-en').click();
+    await page.getByTestId('setup-form').waitFor();
+    await page.locator('#username').fill(ADMIN.username);
+    await page.locator('#password').fill(ADMIN.password);
+    await page.locator('#password2').fill(ADMIN.password);
+    await page.locator('#pin').fill(PIN);
+    await page.getByTestId('setup-submit').click();
+    await page.getByTestId('log-table').waitFor();
+  });
+
+  after(async () => {
+    await browser?.close();
+    await srv?.close();
+  });
+
+  test('the log pages forward and back, with the buttons enabled only where there is a page', async () => {
+    assert.equal(await page.getByTestId('log-page').textContent(), 'Page 1 of 2');
+    assert.equal(await page.locator('tr[data-punch-id]').count(), 25);
+    assert.ok(await prev().isDisabled());
+    await next().click();
+    await page.getByText('Page 2 of 2').waitFor();
+    assert.equal(await page.locator('tr[data-punch-id]').count(), 5);
+    assert.ok(await next().isDisabled());
+    await prev().click();
+    await page.getByText('Page 1 of 2').waitFor();
+    assert.equal(await page.locator('tr[data-punch-id]').count(), 25);
+  });
+
+  test('sightings page on the server\'s "has more"', async () => {
+    await page.getByTestId('tab-sightings').click();
+    await page.getByTestId('sightings-table').waitFor();
+    const rows = page.locator('[data-testid="sightings-table"] tbody tr');
+    assert.equal(await rows.count(), 50);
+    assert.ok(await prev().isDisabled());
+    await next().click();
+    await rows.nth(1).waitFor({ state: 'detached' });
+    assert.equal(await rows.count(), 1);
+    assert.ok(await next().isDisabled());
+    await prev().click();
+    await rows.nth(49).waitFor();
+    assert.equal(await rows.count(), 50);
+  });
+});

@@ -13,6 +13,15 @@ export function table(headers: string[], rows: HTMLTableRowElement[], empty: str
   return h('table', { class: 'grid', 'data-testid': testId }, h('thead', {}, h('tr', {}, ...headers.map((x) => h('th', {}, x)))), h('tbody', {}, ...rows));
 }
 
+/** Previous / next buttons around a page label; `step` gets −1 or +1. */
+export function pager(t: Translate, p: { label: HTMLElement; hasPrev: boolean; hasNext: boolean }, step: (delta: -1 | 1) => void): HTMLElement {
+  return h('div', { class: 'pager' },
+    h('button', { type: 'button', class: 'btn small', disabled: !p.hasPrev, onclick: () => step(-1) }, t('log.prev')),
+    p.label,
+    h('button', { type: 'button', class: 'btn small', disabled: !p.hasNext, onclick: () => step(1) }, t('log.next')),
+  );
+}
+
 /**
  * A person picker: a text box that filters a select accent-insensitively ("tam" finds "Tâm").
  * The select keeps the server's Vietnamese order.

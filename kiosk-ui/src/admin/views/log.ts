@@ -4,7 +4,7 @@ import { h, replace } from '../../dom.ts';
 import { formatDateTime, localIsoDate, localIsoDateTime } from '../../text.ts';
 import { api, describeError, query } from '../api.ts';
 import type { AdminCtx } from '../context.ts';
-import { field, personPicker, table } from '../widgets.ts';
+import { field, pager, personPicker, table } from '../widgets.ts';
 
 const PAGE_SIZE = 25;
 
@@ -90,11 +90,7 @@ export function logView(ctx: AdminCtx): HTMLElement {
       results,
       h('p', { class: 'muted', 'data-testid': 'log-total' }, t('log.total', { total: r.total })),
       table([t('log.time'), t('log.name'), t('log.kiosk'), t('log.similarity'), t('log.status'), t('log.actions')], rows, t('log.empty'), 'log-table'),
-      h('div', { class: 'pager' },
-        h('button', { type: 'button', class: 'btn small', disabled: page <= 1, onclick: () => { page -= 1; void load(); } }, t('log.prev')),
-        h('span', { 'data-testid': 'log-page' }, t('log.page', { page: r.page, pages })),
-        h('button', { type: 'button', class: 'btn small', disabled: page >= pages, onclick: () => { page += 1; void load(); } }, t('log.next')),
-      ),
+      pager(t, { label: h('span', { 'data-testid': 'log-page' }, t('log.page', { page: r.page, pages })), hasPrev: page > 1, hasNext: page < pages }, (delta) => { page += delta; void load(); }),
     );
   }
 

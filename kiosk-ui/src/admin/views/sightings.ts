@@ -4,7 +4,7 @@ import { h, replace } from '../../dom.ts';
 import { formatDateTime, localIsoDate } from '../../text.ts';
 import { api, describeError, query } from '../api.ts';
 import type { AdminCtx } from '../context.ts';
-import { field, table } from '../widgets.ts';
+import { field, pager, table } from '../widgets.ts';
 
 const PAGE_SIZE = 50;
 
@@ -31,11 +31,7 @@ export function sightingsView(ctx: AdminCtx): HTMLElement {
       replace(
         results,
         table([t('log.time'), t('sightings.kind'), t('sightings.count'), t('log.kiosk')], rows, t('sightings.empty'), 'sightings-table'),
-        h('div', { class: 'pager' },
-          h('button', { type: 'button', class: 'btn small', disabled: page <= 1, onclick: () => { page -= 1; void load(); } }, t('log.prev')),
-          h('span', {}, String(page)),
-          h('button', { type: 'button', class: 'btn small', disabled: !r.hasMore, onclick: () => { page += 1; void load(); } }, t('log.next')),
-        ),
+        pager(t, { label: h('span', {}, String(page)), hasPrev: page > 1, hasNext: r.hasMore }, (delta) => { page += delta; void load(); }),
       );
     } catch (err) {
       ctx.error(describeError(err));
