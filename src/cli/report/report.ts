@@ -1,5 +1,5 @@
 /** Writes `kiosk eval --report <file>`: gathers the thumbnails the page needs, renders, writes atomically. */
-import { rename, writeFile } from 'node:fs/promises';
+import { writeFileAtomic } from '../../atomic-write.ts';
 import type { EvalOutcome } from '../eval.ts';
 import { renderReport } from './html.ts';
 import { reportOptionsSchema, type ReportOptions } from './options.ts';
@@ -15,8 +15,6 @@ export async function writeReport(outcome: EvalOutcome, file: string, options: P
   const resolved = new Map<string, string | null>();
   for (const f of files) resolved.set(f, await thumbs.get(f));
   const html = renderReport({ json: outcome.json, scores: outcome.scores, thumbs: resolved, options: o, generatedAt: now().toISOString() });
-  const tmp = `${file}.${process.pid}.tmp`;
-  await writeFile(tmp, html);
-  await rename(tmp, file);
+  await writeFileAtomic(file, html);
   return { file, bytes: Buffer.byteLength(html), thumbnails: [...resolved.values()].filter(Boolean).length };
 }

@@ -3,14 +3,13 @@
  * does); every seed, split and row of an evaluation reuses these vectors. An optional on-disk
  * cache keyed by photo content and model settings makes re-runs take seconds.
  */
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { errorMessage, isKioskError } from '../../errors.ts';
 import { decodeImageFile } from '../decode.ts';
 import type { FaceEngine } from '../engine.ts';
 import type { ModelOptions } from '../options.ts';
 import type { Box } from '../types.ts';
 import type { Dataset, DatasetImage } from './dataset.ts';
+import { readKeyedCache, writeKeyedCache } from './json-cache.ts';
 import { fingerprint, type ImageFingerprint } from './near-duplicates.ts';
 
 export type BaseDescriptor = 'faceres' | 'dlib128';
@@ -53,15 +52,7 @@ export interface EmbedOptions {
 
 export async function embedDataset(engine: FaceEngine, opts: ModelOptions, dataset: Dataset, eo: EmbedOptions): Promise<EmbeddedImage[]> {
   const key = cacheKey(engine, opts);
-  let cache: Record<string, CacheEntry> = {};
-  if (eo.cacheFile) {
-    try {
-      const parsed = JSON.parse(await readFile(eo.cacheFile, 'utf8')) as { key: string; entries: Record<string, CacheEntry> };
-      if (parsed.key === key) cache = parsed.entries;
-    } catch {
-      // No cache yet, or unreadable: recompute.
-    }
-  }
+  const cache = await readKeyedCache<CacheEntry>(eo.cacheFile, key);
   const out: EmbeddedImage[] = [];
   let dirty = false;
   for (const [i, image] of dataset.images.entries()) {
@@ -82,12 +73,7 @@ export async function embedDataset(engine: FaceEngine, opts: ModelOptions, datas
     }
     eo.onProgress?.(i + 1, dataset.images.length, image.file);
   }
-  if (eo.cacheFile && dirty) {
-    await mkdir(join(eo.cacheFile, '..'), { recursive: true });
-    const tmp = `${eo.cacheFile}.${process.pid}.tmp`;
-    await writeFile(tmp, JSON.stringify({ key, entries: cache }));
-    await rename(tmp, eo.cacheFile);
-  }
+  if (eo.cacheFile && dirty) await writeKeyedCache(eo.cacheFile, key, cache);
   return out;
 }
 

@@ -4,13 +4,12 @@
  * descriptor models on each variant. Expensive (a detection plus N embeddings per photo), so the
  * vectors are cached on disk keyed by photo content, model settings, augmentation options and seed.
  */
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
 import type * as TF from '@tensorflow/tfjs';
 import { errorMessage, isKioskError } from '../../errors.ts';
 import { decodeImageFile, type RgbImage } from '../decode.ts';
 import type { FaceEngine } from '../engine.ts';
 import type { BaseDescriptor, EmbeddedImage } from '../eval/embed-dataset.ts';
+import { readKeyedCache, writeKeyedCache } from '../eval/json-cache.ts';
 import type { ModelOptions } from '../options.ts';
 import { tf } from '../tfjs.ts';
 import { augmentFace } from './augment.ts';
@@ -101,15 +100,7 @@ async function embedVariants(engine: FaceEngine, opts: ModelOptions, image: Embe
 /** Variants for every detected photo of `embedded`, in the same order (undetected photos get none). */
 export async function embedAugmented(engine: FaceEngine, opts: ModelOptions, embedded: readonly EmbeddedImage[], ao: AugmentEmbedOptions): Promise<PhotoVariants[]> {
   const key = cacheKey(engine, opts, ao);
-  let cache: Record<string, CacheEntry> = {};
-  if (ao.cacheFile) {
-    try {
-      const parsed = JSON.parse(await readFile(ao.cacheFile, 'utf8')) as { key: string; entries: Record<string, CacheEntry> };
-      if (parsed.key === key) cache = parsed.entries;
-    } catch {
-      // No cache yet, or unreadable: recompute.
-    }
-  }
+  const cache = await readKeyedCache<CacheEntry>(ao.cacheFile, key);
   const out: PhotoVariants[] = [];
   let dirty = false;
   for (const [i, e] of embedded.entries()) {
@@ -132,11 +123,6 @@ export async function embedAugmented(engine: FaceEngine, opts: ModelOptions, emb
     }
     ao.onProgress?.(i + 1, embedded.length, e.image.file);
   }
-  if (ao.cacheFile && dirty) {
-    await mkdir(dirname(ao.cacheFile), { recursive: true });
-    const tmp = `${ao.cacheFile}.${process.pid}.tmp`;
-    await writeFile(tmp, JSON.stringify({ key, entries: cache }));
-    await rename(tmp, ao.cacheFile);
-  }
+  if (ao.cacheFile && dirty) await writeKeyedCache(ao.cacheFile, key, cache);
   return out;
 }
