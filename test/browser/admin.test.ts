@@ -9,6 +9,19 @@ import { ADMIN, browserSkipReason, launchBrowser, PIN, screenshot, startServer, 
 const skip = browserSkipReason();
 const TIMEOUT = 15_000;
 
+/** First-run setup through the page, in English; resolves once the log is shown. */
+async function firstRunSetup(page: Page, url: string): Promise<void> {
+  await page.goto(`${url}/admin`);
+  await page.getByTestId('lang-en').click();
+  await page.getByTestId('setup-form').waitFor();
+  await page.locator('#username').fill(ADMIN.username);
+  await page.locator('#password').fill(ADMIN.password);
+  await page.locator('#password2').fill(ADMIN.password);
+  await page.locator('#pin').fill(PIN);
+  await page.getByTestId('setup-submit').click();
+  await page.getByTestId('log-table').waitFor();
+}
+
 describe('admin pages in a browser', { skip: skip ?? false }, () => {
   let browser: Browser;
   let srv: KioskServer;
@@ -50,15 +63,7 @@ describe('admin pages in a browser', { skip: skip ?? false }, () => {
   });
 
   test('first-run setup in the page creates the admin; the log shows today\'s punches', async () => {
-    await page.goto(`${srv.url}/admin`);
-    await page.getByTestId('lang-en').click();
-    await page.getByTestId('setup-form').waitFor();
-    await page.locator('#username').fill(ADMIN.username);
-    await page.locator('#password').fill(ADMIN.password);
-    await page.locator('#password2').fill(ADMIN.password);
-    await page.locator('#pin').fill(PIN);
-    await page.getByTestId('setup-submit').click();
-    await page.getByTestId('log-table').waitFor();
+    await firstRunSetup(page, srv.url);
     assert.equal(await page.locator('tr[data-punch-id]').count(), 6);
     assert.equal(await page.getByTestId('log-total').textContent(), '6 punches');
     // Newest first, times in the kiosk's zone.
@@ -156,15 +161,7 @@ describe('admin list paging in a browser', { skip: skip ?? false }, () => {
     for (let i = 0; i < 51; i++) srv.store.attendance.recordSighting('unknown', zoned(today, `09:${String(i).padStart(2, '0')}:00`), 'kiosk-1', {}, 1);
     page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
     page.setDefaultTimeout(TIMEOUT);
-    await page.goto(`${srv.url}/admin`);
-    await page.getByTestId('lang-en').click();
-    await page.getByTestId('setup-form').waitFor();
-    await page.locator('#username').fill(ADMIN.username);
-    await page.locator('#password').fill(ADMIN.password);
-    await page.locator('#password2').fill(ADMIN.password);
-    await page.locator('#pin').fill(PIN);
-    await page.getByTestId('setup-submit').click();
-    await page.getByTestId('log-table').waitFor();
+    await firstRunSetup(page, srv.url);
   });
 
   after(async () => {
