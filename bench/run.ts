@@ -4,18 +4,17 @@
  */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { benchRecognition } from './recognition.ts';
-import { benchPipeline } from './pipeline.ts';
 
 const dataset = resolve(process.env.KIOSK_DATASET ?? resolve(import.meta.dirname, '..', '..', 'shared', 'datasets', 'facenet5'));
-if (!existsSync(dataset)) {
-  console.error(`bench needs the data set at ${dataset} (set KIOSK_DATASET)`);
-  process.exit(2);
-}
 const runs = Number(process.env.BENCH_RUNS ?? 15);
-const benches: Record<string, () => Promise<void>> = {
-  recognition: () => benchRecognition(dataset, runs),
-  pipeline: () => benchPipeline(dataset),
+/**
+ * Each bench, and whether it reads the data set (the synthetic ones run anywhere). Loaded on demand,
+ * so a bench that needs no models does not load tfjs or sharp.
+ */
+const benches: Record<string, { needsDataset: boolean; run: () => Promise<void> }> = {
+  recognition: { needsDataset: true, run: async () => (await import('./recognition.ts')).benchRecognition(dataset, runs) },
+  pipeline: { needsDataset: true, run: async () => (await import('./pipeline.ts')).benchPipeline(dataset) },
+  matching: { needsDataset: false, run: async () => (await import('./matching.ts')).benchMatching(runs) },
 };
 const chosen = process.argv.slice(2).length ? process.argv.slice(2) : Object.keys(benches);
 for (const name of chosen) {
@@ -24,5 +23,9 @@ for (const name of chosen) {
     console.error(`unknown bench "${name}" (have: ${Object.keys(benches).join(', ')})`);
     process.exit(2);
   }
-  await b();
+  if (b.needsDataset && !existsSync(dataset)) {
+    console.error(`bench "${name}" needs the data set at ${dataset} (set KIOSK_DATASET)`);
+    process.exit(2);
+  }
 }
+for (const name of chosen) await benches[name]?.run();
