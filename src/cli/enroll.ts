@@ -1,4 +1,5 @@
 /** `kiosk enroll <dir>`: a folder-per-person data set into the gallery, idempotently. */
+import { encodeCropJpeg } from '../model/align/crop-jpeg.ts';
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { errorMessage, isKioskError } from '../errors.ts';
@@ -44,9 +45,10 @@ export async function enrollFolder(ctx: CliContext, dir: string): Promise<Enroll
         if (faces.length > 1) summary.multipleFaces.push(img.file);
         // The largest face is the subject of an enrollment photo, as in the tutorial.
         const face = faces.reduce((a, b) => (b.observation.box.width * b.observation.box.height > a.observation.box.width * a.observation.box.height ? b : a));
-        const [descriptor] = await engine.describe([face.crop]);
+        const [descriptor] = await engine.describe([face]);
         if (!descriptor) continue;
-        samples.push({ descriptor, kind, modelVersion: version, quality: face.observation.quality.score, sourceKey });
+        const crop = face.aligned ? await encodeCropJpeg(face.aligned) : null;
+        samples.push({ descriptor, kind, modelVersion: version, quality: face.observation.quality.score, sourceKey, ...(crop ? { crop } : {}) });
       } catch (err) {
         if (!isKioskError(err)) throw err;
         summary.failed.push({ file: img.file, error: errorMessage(err) });

@@ -4,9 +4,9 @@
  * near-duplicate accounting, and the fusion-weight trade-off.
  */
 import { KioskError } from '../errors.ts';
-import { concatRaw, DLIB_DIM, FACERES_DIM, FUSED_DIM } from '../model/descriptors/fuse.ts';
+import { concatRaw } from '../model/descriptors/fuse.ts';
 import { listDataset, type Dataset } from '../model/eval/dataset.ts';
-import { embedDataset, type BaseDescriptor, type EmbeddedImage } from '../model/eval/embed-dataset.ts';
+import { baseKinds, embedDataset, type EmbeddedImage } from '../model/eval/embed-dataset.ts';
 import { duplicateGroups } from '../model/eval/near-duplicates.ts';
 import { closedSet, openSet, type ClosedSetResult, type EvalData, type Miss, type RowSpec } from '../model/eval/protocol.ts';
 import { embedAugmented, type PhotoVariants } from '../model/triplet/augment-dataset.ts';
@@ -78,27 +78,18 @@ export interface EvalOutcome {
   datasetInfo: Dataset;
 }
 
-const DIMS: Record<DescriptorKind, number> = { faceres: FACERES_DIM, dlib128: DLIB_DIM, fused: FUSED_DIM };
-
-function baseKinds(kinds: readonly DescriptorKind[]): BaseDescriptor[] {
-  const out = new Set<BaseDescriptor>();
-  for (const k of kinds) {
-    if (k !== 'dlib128') out.add('faceres');
-    if (k !== 'faceres') out.add('dlib128');
-  }
-  return [...out];
-}
 
 function buildData(kind: DescriptorKind, kept: readonly EmbeddedImage[], people: string[], nearCopies: number[][]): EvalData {
+  const rows = kept.map((e) => {
+    const f = e.descriptors.faceres;
+    const d = e.descriptors.dlib128;
+    if (kind === 'fused') return concatRaw(f as Float32Array, d as Float32Array);
+    return e.descriptors[kind] as Float32Array;
+  });
   return {
     kind,
-    dim: DIMS[kind],
-    rows: kept.map((e) => {
-      const f = e.descriptors.faceres;
-      const d = e.descriptors.dlib128;
-      if (kind === 'fused') return concatRaw(f as Float32Array, d as Float32Array);
-      return (kind === 'faceres' ? f : d) as Float32Array;
-    }),
+    dim: rows[0]?.length ?? 0,
+    rows,
     labels: kept.map((e) => e.image.label),
     files: kept.map((e) => e.image.file),
     people,

@@ -15,6 +15,7 @@ import { annotateImage } from './annotate.ts';
 import { runEval } from './eval.ts';
 import { formatEval } from './eval-table.ts';
 import { formatTrain, runTrain, tripletOptionsFor } from './train.ts';
+import { formatReembed, runReembed } from './reembed.ts';
 import { writeReport } from './report/report.ts';
 import { runHeadless } from './run.ts';
 import { serve } from './serve.ts';
@@ -29,7 +30,7 @@ export function defaultDataset(): string | undefined {
   return existsSync(beside) ? beside : undefined;
 }
 
-const DESCRIPTORS: readonly DescriptorKind[] = ['faceres', 'dlib128', 'fused'];
+const DESCRIPTORS: readonly DescriptorKind[] = ['arcface', 'faceres', 'dlib128', 'fused'];
 
 function parseFraction(v: string): number {
   const n = Number(v);
@@ -157,6 +158,14 @@ export function buildProgram(): Command {
     .action(async (opts: { dataset?: string; augment: number; tripletOptions?: string; cache: boolean; json?: boolean }, cmd: Command) => {
       const s = await runTrain(ctxOf(cmd), { dataset: opts.dataset, augment: opts.augment, tripletOptions: opts.tripletOptions, cache: opts.cache });
       console.log(opts.json ? JSON.stringify(s) : formatTrain(s));
+    });
+
+  program.command('reembed')
+    .description('compute the configured descriptor (arcface) for every enrolled photo from its stored face crop, then switch the gallery to it; the old set serves until then, and an interrupted run resumes')
+    .option('--json', 'print the summary as JSON')
+    .action(async (opts: { json?: boolean }, cmd: Command) => {
+      const r = await runReembed(ctxOf(cmd));
+      console.log(opts.json ? JSON.stringify(r) : formatReembed(r));
     });
 
   program.command('run')

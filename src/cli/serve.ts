@@ -24,6 +24,7 @@ import type { BuiltLoop } from './pipeline/build.ts';
 import type { CliContext } from './context.ts';
 import { buildLoop } from './pipeline/build.ts';
 import { KioskEnrollment } from './pipeline/enrollment.ts';
+import { galleryPlanFor, reembedInBackground } from './pipeline/background-reembed.ts';
 
 /** Recognition settings as the admin pages see them, from the configuration. */
 export function baseSettings(c: Config): RuntimeSettings {
@@ -92,7 +93,11 @@ export async function serve(ctx: CliContext, opts: ServeOptions): Promise<void> 
   await initBackend(config.model.backend);
   const heads = new HeadManager({ modelsDir: join(ctx.dataDir, 'models'), triplet: config.triplet, retrain: config.retrain, fusedWeight: config.model.descriptor.fusedWeight, logger: log });
   await heads.init();
-  const built = await buildLoop({ config, store, log, source: sourceSpec, metrics: true, keepLooking: true, heads });
+  const configured = config.model.descriptor;
+  const plan = await galleryPlanFor(store, configured);
+  log.info({ serving: plan.serve.kind, reembed: plan.reembed }, plan.reason);
+  const built = await buildLoop({ config: { ...config, model: { ...config.model, descriptor: plan.serve } }, store, log, source: sourceSpec, metrics: true, keepLooking: true, heads });
+  if (plan.adopt) store.generations.adopt(built.descriptor.kind, built.descriptor.version, JSON.stringify(configured), Date.now(), 'system');
   heads.onSwap(() => built.reloadGallery());
   const { loop } = built;
   const events = new EventEmitter<KioskEvents>();
@@ -103,16 +108,16 @@ export async function serve(ctx: CliContext, opts: ServeOptions): Promise<void> 
   // (or the pretrained descriptor) keeps matching until a new one is validated and swapped in.
   const galleryChanged = (): void => {
     built.reloadGallery();
-    heads.retrain(store.people.loadGallery(config.model.descriptor.kind, built.descriptor.version))
+    heads.retrain(store.people.loadGallery(built.descriptor.kind, built.descriptor.version))
       .then((o) => log.info({ status: o.status, reason: o.reason, seconds: o.trainSeconds }, `triplet head retrain: ${o.status} (${o.reason})`))
       .catch((err: unknown) => log.warn({ err: errorMessage(err) }, 'triplet head retrain failed; matching continues unchanged'));
   };
   const enrollment = new KioskEnrollment({
     loop,
-    embedPool: built.embedPool,
+    embedPool: () => built.embedPool,
     store,
     matcher: () => built.currentMatcher(),
-    descriptor: { kind: config.model.descriptor.kind, version: built.descriptor.version },
+    descriptor: () => built.descriptor,
     options: config.enrollment,
     onGalleryChanged: galleryChanged,
     emitProgress: (p) => events.emit('enrollment:progress', p),
@@ -155,6 +160,7 @@ export async function serve(ctx: CliContext, opts: ServeOptions): Promise<void> 
     stopping ??= (async () => {
       log.info({ signal }, 'shutting down');
       await systemd.stop();
+      await reembedding;
       await built.close();
       await heads.close();
       await listening.close();
@@ -162,6 +168,13 @@ export async function serve(ctx: CliContext, opts: ServeOptions): Promise<void> 
     })();
     return stopping;
   };
+  // The old set keeps serving while the configured model's set is computed; then the loop switches.
+  const reembedding = plan.reembed
+    ? reembedInBackground({ store, configured, image: config.model.image, log, stopping: () => stopping !== null, switchTo: async (d) => {
+      await built.switchDescriptor(d);
+      galleryChanged();
+    } })
+    : Promise.resolve();
   const onSignal = (sig: NodeJS.Signals): void => void shutdown(sig);
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { KioskError } from '../errors.ts';
 import { concatRaw } from '../model/descriptors/fuse.ts';
 import { listDataset } from '../model/eval/dataset.ts';
-import { embedDataset, type BaseDescriptor } from '../model/eval/embed-dataset.ts';
+import { baseKinds, embedDataset, type BaseDescriptor } from '../model/eval/embed-dataset.ts';
 import { embedAugmented } from '../model/triplet/augment-dataset.ts';
 import { compareFigures, decideActivation } from '../model/triplet/decision.ts';
 import { HeadStore } from '../model/triplet/head-store.ts';
@@ -72,10 +72,6 @@ export interface TrainSummary {
   saved: { latest: string; active: string | null };
 }
 
-function baseKinds(kind: DescriptorKind): BaseDescriptor[] {
-  return kind === 'fused' ? ['faceres', 'dlib128'] : [kind];
-}
-
 function rowOf(kind: DescriptorKind, d: Partial<Record<BaseDescriptor, Float32Array>>): Float32Array | null {
   if (kind === 'fused') return d.faceres && d.dlib128 ? concatRaw(d.faceres, d.dlib128) : null;
   return d[kind] ?? null;
@@ -93,7 +89,7 @@ async function fromDataset(ctx: CliContext, dir: string, augment: number, option
   const engine = await ctx.engine(true);
   const kind = ctx.config.model.descriptor.kind;
   const fusedWeight = kind === 'fused' ? ctx.config.model.descriptor.fusedWeight : null;
-  const kinds = baseKinds(kind);
+  const kinds = baseKinds([kind]);
   let bar = progressBar(dataset.images.length, 'embed');
   const embedded = await embedDataset(engine, ctx.config.model, dataset, {
     kinds, cacheFile: cache ? ctx.cachePath('eval-embeddings.json') : undefined, onProgress: (done, _t, file) => bar.update(done, file),

@@ -12,25 +12,50 @@ import { FaceresModel } from './descriptors/faceres.ts';
 import { FaceCheckModel } from './face-checks.ts';
 import { Dlib128Model } from './descriptors/dlib128.ts';
 import { concatRaw, DLIB_DIM, FACERES_DIM, FUSED_DIM } from './descriptors/fuse.ts';
-import type { DescriptorModel } from './descriptors/types.ts';
+import { OnnxTemplateModel } from './descriptors/onnx-template.ts';
+import { alignFace, fivePointsFromMesh } from './align/five-point.ts';
+import { resolveOnnxOptions } from './descriptors/onnx-options.ts';
 import { estimateQuality } from './quality.ts';
 import type { RgbImage } from './decode.ts';
 import type { ModelOptions } from './options.ts';
 import type { DescriptorKind, FaceObservation, Point } from './types.ts';
 
-/** A detected face before embedding: the observation plus the aligned crop to embed. */
-export interface DetectedFace {
-  observation: FaceObservation;
+/** The two crops of one face: Human's mesh crop, and the five-point template crop (null without a full mesh). */
+export interface FaceCrops {
+  /** Human's crop, rotated upright: input of faceres, dlib128, antispoof and liveness. */
   crop: RgbImage;
+  /** 112×112 ArcFace-template crop: input of the arcface descriptor, and what enrollment keeps. */
+  aligned: RgbImage | null;
+}
+
+/** A detected face before embedding: the observation plus the crops to embed. */
+export interface DetectedFace extends FaceCrops {
+  observation: FaceObservation;
+}
+
+/** The image a descriptor kind embeds from; arcface needs the template crop. */
+export function descriptorInput(kind: DescriptorKind, face: FaceCrops): RgbImage {
+  if (kind !== 'arcface') return face.crop;
+  if (!face.aligned) throw new KioskError('ALIGNMENT_FAILED', 'the face has no five landmarks to align it', { hint: 'the face is turned away or partly outside the frame' });
+  return face.aligned;
+}
+
+export interface DescriptorInfo {
+  kind: DescriptorKind;
+  dim: number;
+  version: string;
+  /** Where the descriptor network runs: tfjs's backend, or onnxruntime's execution provider. */
+  runtime: string;
 }
 
 export interface EngineInfo {
   backend: BackendReport;
   human: string;
-  descriptor: { kind: DescriptorKind; dim: number; version: string };
+  descriptor: DescriptorInfo;
 }
 
-export const DESCRIPTOR_DIMS: Record<DescriptorKind, number> = { faceres: FACERES_DIM, dlib128: DLIB_DIM, fused: FUSED_DIM };
+/** Output widths of the tfjs descriptors; arcface's is read from its model. */
+export const TFJS_DESCRIPTOR_DIMS: Record<Exclude<DescriptorKind, 'arcface'>, number> = { faceres: FACERES_DIM, dlib128: DLIB_DIM, fused: FUSED_DIM };
 
 function meanPoint(mesh: FaceResult['mesh'], a: number, b: number): Point | null {
   const p = mesh[a];
@@ -69,43 +94,66 @@ export interface Embedding {
  * thread with its own backend while the main thread detects.
  */
 export class FaceEmbedder {
-  readonly descriptor: EngineInfo['descriptor'];
+  readonly descriptor: DescriptorInfo;
   readonly #opts: ModelOptions;
   readonly #faceres: FaceresModel | null;
   readonly #dlib: Dlib128Model | null;
+  readonly #arcface: OnnxTemplateModel | null;
   readonly #antispoof: FaceCheckModel | null;
   readonly #liveness: FaceCheckModel | null;
 
-  private constructor(opts: ModelOptions, models: { faceres: FaceresModel | null; dlib: Dlib128Model | null; antispoof: FaceCheckModel | null; liveness: FaceCheckModel | null }) {
+  private constructor(opts: ModelOptions, backend: string, models: { faceres: FaceresModel | null; dlib: Dlib128Model | null; arcface: OnnxTemplateModel | null; antispoof: FaceCheckModel | null; liveness: FaceCheckModel | null }) {
     this.#opts = opts;
     this.#faceres = models.faceres;
     this.#dlib = models.dlib;
+    this.#arcface = models.arcface;
     this.#antispoof = models.antispoof;
     this.#liveness = models.liveness;
     const kind = opts.descriptor.kind;
-    const version = kind === 'faceres' ? models.faceres?.version : kind === 'dlib128' ? models.dlib?.version : `${models.faceres?.version}+${models.dlib?.version}`;
-    this.descriptor = { kind, dim: DESCRIPTOR_DIMS[kind], version: version ?? kind };
+    if (kind === 'arcface') {
+      const m = models.arcface as OnnxTemplateModel;
+      this.descriptor = { kind, dim: m.dim, version: m.version, runtime: `onnxruntime ${m.provider}` };
+    } else {
+      const version = kind === 'faceres' ? models.faceres?.version : kind === 'dlib128' ? models.dlib?.version : `${models.faceres?.version}+${models.dlib?.version}`;
+      this.descriptor = { kind, dim: TFJS_DESCRIPTOR_DIMS[kind], version: version ?? kind, runtime: `tfjs ${backend}` };
+    }
   }
 
-  /** Loads the networks the configured kind needs (`loadAll`: both, for evaluations). The backend must be initialised. */
-  static async create(opts: ModelOptions, loadAll = false): Promise<FaceEmbedder> {
+  /**
+   * Loads the networks the configured kind needs, and no others (`loadAll`: every one, for
+   * evaluations that compare them). The tfjs backend must be initialised.
+   */
+  static async create(opts: ModelOptions, backend: string, loadAll = false): Promise<FaceEmbedder> {
     const kind = opts.descriptor.kind;
-    return new FaceEmbedder(opts, {
-      faceres: loadAll || kind !== 'dlib128' ? await FaceresModel.load() : null,
-      dlib: loadAll || kind !== 'faceres' ? await Dlib128Model.load(opts.descriptor.dlibCropFraction) : null,
+    return new FaceEmbedder(opts, backend, {
+      faceres: loadAll || kind === 'faceres' || kind === 'fused' ? await FaceresModel.load() : null,
+      dlib: loadAll || kind === 'dlib128' || kind === 'fused' ? await Dlib128Model.load(opts.descriptor.dlibCropFraction) : null,
+      arcface: loadAll || kind === 'arcface' ? await OnnxTemplateModel.load(resolveOnnxOptions(opts.descriptor.onnx)) : null,
       antispoof: opts.detector.antispoof ? await FaceCheckModel.load('antispoof') : null,
       liveness: opts.detector.liveness ? await FaceCheckModel.load('liveness') : null,
     });
   }
 
-  #need(model: DescriptorModel | null, kind: string): DescriptorModel {
+  #need<T>(model: T | null, kind: string): T {
     if (!model) throw new KioskError('MODEL_LOAD_FAILED', `descriptor model ${kind} is not loaded in this engine`, { hint: 'create the engine with loadAll for evaluations' });
     return model;
   }
 
-  /** Raw descriptors of a kind (fused = [faceres, dlib128] concatenated, both unit). */
+  /** Version string of a kind's model, as samples store it (for evaluations that load every model). */
+  versionOf(kind: DescriptorKind): string {
+    if (kind === 'arcface') return this.#need(this.#arcface, kind).version;
+    if (kind === 'faceres') return this.#need(this.#faceres, kind).version;
+    if (kind === 'dlib128') return this.#need(this.#dlib, kind).version;
+    return `${this.#need(this.#faceres, 'faceres').version}+${this.#need(this.#dlib, 'dlib128').version}`;
+  }
+
+  /**
+   * Raw descriptors of a kind from that kind's input images (see descriptorInput): aligned
+   * template crops for arcface, Human's crops otherwise; fused = [faceres, dlib128] concatenated.
+   */
   async describeAs(kind: DescriptorKind, crops: readonly RgbImage[]): Promise<Float32Array[]> {
     const flip = this.#opts.descriptor.flipAverage;
+    if (kind === 'arcface') return this.#need(this.#arcface, kind).embed(crops, flip);
     if (kind === 'faceres') return this.#need(this.#faceres, kind).embed(crops, flip);
     if (kind === 'dlib128') return this.#need(this.#dlib, kind).embed(crops, flip);
     const f = await this.#need(this.#faceres, 'faceres').embed(crops, flip);
@@ -113,9 +161,11 @@ export class FaceEmbedder {
     return f.map((fv, i) => concatRaw(fv, d[i] as Float32Array));
   }
 
-  /** Descriptor of the configured kind plus antispoof and liveness scores, per crop. */
-  async embed(crops: readonly RgbImage[]): Promise<Embedding[]> {
-    const descriptors = await this.describeAs(this.#opts.descriptor.kind, crops);
+  /** Descriptor of the configured kind plus antispoof and liveness scores (on Human's crop), per face. */
+  async embed(faces: readonly FaceCrops[]): Promise<Embedding[]> {
+    const kind = this.#opts.descriptor.kind;
+    const descriptors = await this.describeAs(kind, faces.map((f) => descriptorInput(kind, f)));
+    const crops = faces.map((f) => f.crop);
     const spoof = this.#antispoof ? await this.#antispoof.score(crops) : null;
     const live = this.#liveness ? await this.#liveness.score(crops) : null;
     return descriptors.map((descriptor, i) => ({ descriptor, antispoof: spoof?.[i] ?? null, liveness: live?.[i] ?? null }));
@@ -148,7 +198,7 @@ export class FaceEngine {
     const backend = await initBackend(opts.backend);
     const detector = await HumanDetector.create(backend.name, opts.detector);
     const kind = opts.descriptor.kind;
-    return new FaceEngine(opts, { backend, human: humanVersion(), descriptor: { kind, dim: DESCRIPTOR_DIMS[kind], version: 'not loaded' } }, detector, null, log);
+    return new FaceEngine(opts, { backend, human: humanVersion(), descriptor: { kind, dim: 0, version: 'not loaded', runtime: 'not loaded' } }, detector, null, log);
   }
 
   /**
@@ -160,7 +210,7 @@ export class FaceEngine {
     const backend = await initBackend(opts.backend);
     log.info({ backend: backend.name, provider: backend.provider, skipped: backend.tried }, `tfjs backend: ${backend.name} (${backend.provider})`);
     const detector = await HumanDetector.create(backend.name, opts.detector);
-    const embedder = await FaceEmbedder.create(opts, loadAll);
+    const embedder = await FaceEmbedder.create(opts, backend.name, loadAll);
     return new FaceEngine(opts, { backend, human: humanVersion(), descriptor: embedder.descriptor }, detector, embedder, log);
   }
 
@@ -178,6 +228,7 @@ export class FaceEngine {
     }
     const out: DetectedFace[] = [];
     for (const { result, crop } of raw) {
+      const points = fivePointsFromMesh(result.mesh);
       let rgb: RgbImage;
       try {
         rgb = await cropToRgb(crop);
@@ -188,6 +239,7 @@ export class FaceEngine {
       const angles = result.rotation?.angle ?? null;
       out.push({
         crop: rgb,
+        aligned: points ? alignFace(image, points) : null,
         observation: {
           frameSeq: meta.frameSeq,
           ts: meta.ts,
@@ -205,8 +257,10 @@ export class FaceEngine {
     return out;
   }
 
-  describe(crops: readonly RgbImage[]): Promise<Float32Array[]> {
-    return this.embedder.describeAs(this.#opts.descriptor.kind, crops);
+  /** Descriptors of the configured kind. */
+  describe(faces: readonly FaceCrops[]): Promise<Float32Array[]> {
+    const kind = this.#opts.descriptor.kind;
+    return this.embedder.describeAs(kind, faces.map((f) => descriptorInput(kind, f)));
   }
 
   describeAs(kind: DescriptorKind, crops: readonly RgbImage[]): Promise<Float32Array[]> {
@@ -216,7 +270,7 @@ export class FaceEngine {
   /** Detect, embed and check every face: the whole per-image pipeline. */
   async analyze(image: RgbImage, meta?: { frameSeq: number; ts: number }): Promise<FaceObservation[]> {
     const faces = await this.detect(image, meta);
-    const emb = await this.embedder.embed(faces.map((f) => f.crop));
+    const emb = await this.embedder.embed(faces);
     return faces.map((f, i) => ({ ...f.observation, descriptor: emb[i]?.descriptor ?? null, antispoof: emb[i]?.antispoof ?? null, liveness: emb[i]?.liveness ?? null }));
   }
 }

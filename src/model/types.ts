@@ -25,8 +25,11 @@ export interface FaceQuality {
   score: number;
 }
 
-/** The descriptor models we can embed with; `fused` concatenates the two, each weighted. */
-export type DescriptorKind = 'faceres' | 'dlib128' | 'fused';
+/**
+ * The descriptor models we can embed with: `arcface` runs an ONNX model on five-point aligned crops;
+ * the others run on Human's crop, and `fused` concatenates faceres and dlib128, each weighted.
+ */
+export type DescriptorKind = 'arcface' | 'faceres' | 'dlib128' | 'fused';
 
 /** One face found in one image or frame. */
 export interface FaceObservation {

@@ -2,6 +2,7 @@
 import { KioskError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import { AuditRepo } from './audit-repo.ts';
+import { FaceCropsRepo } from './face-crops-repo.ts';
 import type { Db } from './db.ts';
 import { blobFormat, decryptFailed, DescriptorAad, SEALED_OVERHEAD, type DescriptorCipher } from './crypto.ts';
 import { checkStoredFinite, checkStoredLength, encodeDescriptor } from './descriptor-codec.ts';
@@ -77,6 +78,8 @@ const GALLERY_FROM = `FROM face_samples s JOIN people p ON p.id = s.person_id
   WHERE p.active = 1 AND s.descriptor_kind = @kind AND (@modelVersion IS NULL OR s.model_version = @modelVersion)`;
 
 export class PeopleRepo {
+  /** Enrollment photos' aligned crops, sealed with this repo's key (see FaceCropsRepo). */
+  readonly crops: FaceCropsRepo;
   private readonly logger: Logger;
   private readonly clock: () => number;
   private readonly collator: Intl.Collator;
@@ -94,6 +97,7 @@ export class PeopleRepo {
     this.clock = clock;
     this.collator = new Intl.Collator(options.collationLocale);
     this.audit = new AuditRepo(db, options);
+    this.crops = new FaceCropsRepo(db, () => this.cipher);
     this.stmt = {
       byId: db.prepare<[number], PersonRow>(`SELECT ${PERSON_COLS} FROM people WHERE id = ?`),
       byCode: db.prepare<[string], PersonRow>(`SELECT ${PERSON_COLS} FROM people WHERE employee_code = ?`),
@@ -117,8 +121,9 @@ export class PeopleRepo {
       storedDim: db.prepare<[string, string], { dim: number }>(
         'SELECT dim FROM face_samples WHERE descriptor_kind = ? AND model_version = ? LIMIT 1',
       ),
-      existingSample: db.prepare<[number, string, string], { id: number; model_version: string }>(
-        'SELECT id, model_version FROM face_samples WHERE person_id = ? AND source_key = ? AND descriptor_kind = ?',
+      // The photo's sample of this kind: the one of `version` when there is one, else another version's.
+      existingSample: db.prepare<[number, string, string, string], { id: number; model_version: string }>(
+        'SELECT id, model_version FROM face_samples WHERE person_id = ? AND source_key = ? AND descriptor_kind = ? ORDER BY model_version = ? DESC LIMIT 1',
       ),
       insertSample: db.prepare<[number, Buffer, string, string, number, number, string, number]>(
         `INSERT INTO face_samples (person_id, descriptor, descriptor_kind, model_version, dim, quality, source_key, created_at)
@@ -127,6 +132,7 @@ export class PeopleRepo {
       replaceSample: db.prepare<[Buffer, string, number, number, number, number]>(
         'UPDATE face_samples SET descriptor = ?, model_version = ?, dim = ?, quality = ?, created_at = ? WHERE id = ?',
       ),
+      sampleQuality: db.prepare<[number, string], { quality: number }>('SELECT quality FROM face_samples WHERE person_id = ? AND source_key = ? ORDER BY id LIMIT 1'),
       countSamples: db.prepare<{ personId: number | null; kind: string | null; modelVersion: string | null }, { n: number }>(
         `SELECT count(*) AS n FROM face_samples
          WHERE (@personId IS NULL OR person_id = @personId)
@@ -225,6 +231,7 @@ export class PeopleRepo {
       const row = this.stmt.byId.get(id);
       if (row === undefined) return { removed: false, reason: 'not-found' };
       const samplesDeleted = this.stmt.deleteSamples.run(id).changes;
+      this.crops.deleteOf(id);
       const hasPunches = (this.stmt.punchCount.get(id)?.n ?? 0) > 0;
       if (hasPunches) this.stmt.deactivate.run(id);
       else this.stmt.deletePerson.run(id);
@@ -261,8 +268,9 @@ export class PeopleRepo {
         const expected = dims.get(key) ?? this.stmt.storedDim.get(s.kind, s.modelVersion)?.dim ?? null;
         const blob = this.toStored(encodeDescriptor(s.descriptor, expected, label), personId, s.kind, s.descriptor.length);
         dims.set(key, s.descriptor.length);
-        const existing = this.stmt.existingSample.get(personId, s.sourceKey, s.kind);
-        if (existing === undefined) {
+        const existing = this.stmt.existingSample.get(personId, s.sourceKey, s.kind, s.modelVersion);
+        const keepOther = s.beside === true && existing !== undefined && existing.model_version !== s.modelVersion;
+        if (existing === undefined || keepOther) {
           this.stmt.insertSample.run(personId, blob, s.kind, s.modelVersion, s.descriptor.length, s.quality, s.sourceKey, now);
           result.added++;
         } else if (existing.model_version !== s.modelVersion) {
@@ -271,6 +279,7 @@ export class PeopleRepo {
         } else {
           result.skipped++;
         }
+        if (s.crop) this.crops.put(personId, s.sourceKey, s.crop, now);
       });
       if (result.added + result.replaced > 0) {
         this.audit.write({ ts: now, actor, action: 'samples.add', target: target.person(personId), details: { ...result } });
@@ -281,7 +290,12 @@ export class PeopleRepo {
 
   /** Whether this photo is already enrolled for the person with this kind and model version (lets enrollment skip the embedding). */
   hasSample(personId: number, sourceKey: string, kind: DescriptorKind, modelVersion: string): boolean {
-    return this.stmt.existingSample.get(personId, sourceKey, kind)?.model_version === modelVersion;
+    return this.stmt.existingSample.get(personId, sourceKey, kind, modelVersion)?.model_version === modelVersion;
+  }
+
+  /** The capture quality recorded for a photo's first sample (re-embedding keeps it). */
+  sampleQuality(personId: number, sourceKey: string): number | null {
+    return this.stmt.sampleQuality.get(personId, sourceKey)?.quality ?? null;
   }
 
   countSamples(q: { personId?: number; kind?: DescriptorKind; modelVersion?: string } = {}): number {
@@ -391,6 +405,7 @@ export class PeopleRepo {
         plain.fill(0);
         count++;
       }
+      this.crops.reseal(next);
       inTransaction();
       return count;
     }).immediate();

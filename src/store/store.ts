@@ -9,12 +9,15 @@ import { createKeyFile, DescriptorCipher, readKeyFile, SEALED_OVERHEAD } from '.
 import { databasePath, MEMORY_DB, openDatabase, type Db } from './db.ts';
 import { storeOptionsSchema, type StoreOptions } from './options.ts';
 import { PeopleRepo } from './people-repo.ts';
+import { GalleryGenerations } from './gallery-generations.ts';
 
 export interface Store {
   db: Db;
   people: PeopleRepo;
   attendance: AttendanceRepo;
   audit: AuditRepo;
+  /** Which descriptor kind and model version the gallery is matched with. */
+  generations: GalleryGenerations;
   /** The descriptor key in use; null when store.encryptDescriptors is off. */
   cipher: DescriptorCipher | null;
   close(): void;
@@ -42,6 +45,7 @@ export function openStore(options: Partial<StoreOptions> = {}, deps: { logger?: 
       people,
       attendance: new AttendanceRepo(db, repoDeps),
       audit: new AuditRepo(db, opts),
+      generations: new GalleryGenerations(db, people.crops, opts),
       cipher,
       close: () => db.close(),
     };

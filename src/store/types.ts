@@ -46,6 +46,13 @@ export interface SampleInput {
   quality: number;
   /** Identifies the source photo (path + content hash): re-enrolling it is a no-op. */
   sourceKey: string;
+  /** The photo's aligned face crop (JPEG), kept so a later model can re-embed it. */
+  crop?: Buffer;
+  /**
+   * Written beside the photo's descriptor of another model version of this kind instead of
+   * replacing it (re-embedding: the old set keeps serving until the new one is switched in).
+   */
+  beside?: boolean;
 }
 
 export interface AddSamplesResult {

@@ -4,7 +4,10 @@
  */
 import { openFrameSource } from '../../capture/open-source.ts';
 import { ModelWorkerPool } from '../../model/worker/pool.ts';
-import { Matcher, TransformedMatcher, type ProbeMatcher } from '../../model/matcher.ts';
+import { loadMatchKernel, Matcher, TransformedMatcher, type ProbeMatcher } from '../../model/matcher.ts';
+import type { DotKernel } from '../../model/match/simd-kernel.ts';
+import type { DescriptorInfo } from '../../model/engine.ts';
+import type { DescriptorOptions, ModelOptions } from '../../model/options.ts';
 import type { HeadManager } from '../../model/retrain.ts';
 import type { RuntimeSettings } from '../../server/settings.ts';
 import { Voter } from '../../vote/voter.ts';
@@ -20,9 +23,8 @@ import { KioskMetrics } from './metrics.ts';
  * unknown). With an active triplet head that fits these descriptors, gallery and probes are
  * compared in the head's space.
  */
-export function galleryMatcher(descriptor: { kind: string; dim: number; version: string }, store: Store, config: Config, log: Logger, heads?: HeadManager): ProbeMatcher {
-  const kind = config.model.descriptor.kind;
-  const { version } = descriptor;
+export function galleryMatcher(descriptor: DescriptorInfo, store: Store, config: Config, log: Logger, heads?: HeadManager, kernel?: DotKernel): ProbeMatcher {
+  const { kind, version } = descriptor;
   const gallery = store.people.loadGallery(kind, version);
   if (gallery.personIndex.length === 0) {
     const other = store.people.countSamples();
@@ -35,9 +37,9 @@ export function galleryMatcher(descriptor: { kind: string; dim: number; version:
   const active = heads?.current();
   if (heads && active && gallery.personIndex.length > 0 && active.metadata.descriptorKind === kind && active.metadata.modelVersion === version) {
     log.info({ trainedAt: active.metadata.createdAt }, 'matching through the trained triplet head');
-    return new TransformedMatcher(new Matcher(heads.gallery({ ...gallery, dim }), matcherConfig), (raw) => heads.apply(raw, kind, version).rows);
+    return new TransformedMatcher(new Matcher(heads.gallery({ ...gallery, dim }), matcherConfig, kernel), (raw) => heads.apply(raw, kind, version).rows);
   }
-  return new Matcher({ ...gallery, dim }, matcherConfig);
+  return new Matcher({ ...gallery, dim }, matcherConfig, kernel);
 }
 
 /** The tunables an administrator may change while the kiosk runs. */
@@ -46,7 +48,8 @@ export type LiveSettings = RuntimeSettings;
 export interface BuiltLoop {
   loop: KioskLoop;
   detectPool: ModelWorkerPool;
-  embedPool: ModelWorkerPool;
+  /** The embedding workers in use now (a model switch replaces them). */
+  readonly embedPool: ModelWorkerPool;
   /** Reload the gallery (after enrollment or removal). */
   reloadGallery(): void;
   /** Apply recognition settings changed by an administrator, without a restart. */
@@ -55,8 +58,13 @@ export interface BuiltLoop {
   metrics: KioskMetrics | null;
   /** The matcher in use now (it changes on enrollment and settings). */
   currentMatcher(): ProbeMatcher;
-  /** The embedding model's descriptor (kind, dimension, version). */
-  descriptor: { kind: string; dim: number; version: string };
+  /** The embedding model's descriptor (kind, dimension, version) in use now. */
+  readonly descriptor: DescriptorInfo;
+  /**
+   * Switches the live loop to another descriptor model (a re-embedded gallery was activated): new
+   * embedding workers start first, then replace the old ones, and the gallery is reloaded for them.
+   */
+  switchDescriptor(descriptor: DescriptorOptions): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -65,14 +73,21 @@ export async function buildLoop(opts: { config: Config; store: Store; log: Logge
   // Mutable copy: admin settings replace parts of it while the loop runs.
   let config = opts.config;
   const source = await openFrameSource(opts.source ?? config.pipeline.source, config.capture, { logger: log.child({ stage: 'capture' }), keepLooking: opts.keepLooking ?? false });
-  const [detectPool, embedPool] = await Promise.all([
+  const startEmbedPool = async (model: ModelOptions): Promise<{ pool: ModelWorkerPool; descriptor: DescriptorInfo }> => {
+    const pool = await ModelWorkerPool.create('embed', { ...model, descriptor: { ...model.descriptor, flipAverage: config.pipeline.flipAverage } }, config.pipeline.embedWorkers, config.pipeline.maxInFlightPerWorker, log);
+    const d = pool.ready.descriptor;
+    if (!d) throw new Error('embed worker reported no descriptor');
+    log.info({ descriptor: d.kind, version: d.version, runtime: d.runtime }, `models ready: ${d.kind} on ${d.runtime} (detection on tfjs ${pool.ready.backend})`);
+    return { pool, descriptor: d };
+  };
+  const [detectPool, embedding, kernel] = await Promise.all([
     ModelWorkerPool.create('detect', config.model, 1, 1, log),
-    ModelWorkerPool.create('embed', { ...config.model, descriptor: { ...config.model.descriptor, flipAverage: config.pipeline.flipAverage } }, config.pipeline.embedWorkers, config.pipeline.maxInFlightPerWorker, log),
+    startEmbedPool(config.model),
+    loadMatchKernel((err) => log.warn(`large galleries are matched by the plain loop: ${err.toLine()}`)),
   ]);
-  const descriptor = embedPool.ready.descriptor;
-  if (!descriptor) throw new Error('embed worker reported no descriptor');
-  log.info({ backend: embedPool.ready.backend, descriptor: descriptor.kind, version: descriptor.version }, `models ready: ${descriptor.kind} on ${embedPool.ready.backend}`);
-  let matcher = galleryMatcher(descriptor, store, config, log, opts.heads);
+  let embedPool = embedding.pool;
+  let descriptor = embedding.descriptor;
+  let matcher = galleryMatcher(descriptor, store, config, log, opts.heads, kernel);
   const loop = new KioskLoop({
     source,
     detectPool,
@@ -93,12 +108,27 @@ export async function buildLoop(opts: { config: Config; store: Store; log: Logge
   return {
     loop,
     detectPool,
-    embedPool,
-    descriptor,
+    get embedPool() {
+      return embedPool;
+    },
+    get descriptor() {
+      return descriptor;
+    },
     metrics,
     currentMatcher: () => matcher,
     reloadGallery: () => {
-      matcher = galleryMatcher(descriptor, store, config, log, opts.heads);
+      matcher = galleryMatcher(descriptor, store, config, log, opts.heads, kernel);
+    },
+    switchDescriptor: async (next) => {
+      const started = await startEmbedPool({ ...config.model, descriptor: next });
+      const old = embedPool;
+      config = { ...config, model: { ...config.model, descriptor: next } };
+      embedPool = started.pool;
+      descriptor = started.descriptor;
+      matcher = galleryMatcher(descriptor, store, config, log, opts.heads, kernel);
+      loop.replaceEmbedPool(embedPool);
+      await old.drain();
+      await old.close();
     },
     applySettings: (st) => {
       config = {
@@ -111,7 +141,7 @@ export async function buildLoop(opts: { config: Config; store: Store; log: Logge
         },
         store: { ...config.store, cooldownMs: st.cooldownMs },
       };
-      matcher = galleryMatcher(descriptor, store, config, log, opts.heads);
+      matcher = galleryMatcher(descriptor, store, config, log, opts.heads, kernel);
       loop.replaceVoter(new Voter(config.vote));
       log.info({ settings: st }, 'recognition settings applied');
     },

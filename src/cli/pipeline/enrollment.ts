@@ -11,6 +11,8 @@ import type { DetectedFace } from '../../model/engine.ts';
 import type { ProbeMatcher } from '../../model/matcher.ts';
 import type { ModelWorkerPool } from '../../model/worker/pool.ts';
 import { embedInWorker } from '../../model/worker/clients.ts';
+import { encodeCropJpeg } from '../../model/align/crop-jpeg.ts';
+import type { DescriptorKind } from '../../model/types.ts';
 import type { Store } from '../../store/store.ts';
 import type { EnrollmentCaptured, EnrollmentPort, EnrollmentProgress } from '../../server/ports.ts';
 import type { KioskLoop } from './kiosk-loop.ts';
@@ -33,6 +35,8 @@ function cosine(a: Float32Array, b: Float32Array): number {
 interface Sample {
   descriptor: Float32Array;
   quality: number;
+  /** The aligned face crop as JPEG, kept for re-embedding under a later model. */
+  crop: Buffer | null;
 }
 
 interface Session {
@@ -51,10 +55,11 @@ interface Session {
 
 export interface EnrollmentDeps {
   loop: KioskLoop;
-  embedPool: ModelWorkerPool;
+  /** The embedding workers and their descriptor in use now (a model switch replaces both). */
+  embedPool: () => ModelWorkerPool;
   store: Store;
   matcher: () => ProbeMatcher | null;
-  descriptor: { kind: 'faceres' | 'dlib128' | 'fused'; version: string };
+  descriptor: () => { kind: DescriptorKind; version: string };
   options: EnrollmentOptions;
   /** Called after a person's face data changed (reload gallery, retrain in the background). */
   onGalleryChanged: () => void;
@@ -94,8 +99,10 @@ export class KioskEnrollment implements EnrollmentPort {
     if (!s.complete) throw new KioskError('USAGE', `enrollment has ${s.samples.length} of ${this.#d.options.samples} samples`, { hint: 'wait until every sample is captured' });
     const people = this.#d.store.people;
     const personId = s.personId ?? people.upsert({ name: s.name, employeeCode: s.employeeCode }, actor).person.id;
+    const { kind, version } = this.#d.descriptor();
     const res = people.addSamples(personId, s.samples.map((x, i) => ({
-      descriptor: x.descriptor, kind: this.#d.descriptor.kind, modelVersion: this.#d.descriptor.version, quality: x.quality, sourceKey: `kiosk:${s.id}:${i}`,
+      descriptor: x.descriptor, kind, modelVersion: version, quality: x.quality, sourceKey: `kiosk:${s.id}:${i}`,
+      ...(x.crop ? { crop: x.crop } : {}),
     })), actor);
     this.#end(null);
     this.#d.onGalleryChanged();
@@ -144,11 +151,11 @@ export class KioskEnrollment implements EnrollmentPort {
     const face = faces[0] as DetectedFace;
     const trackId = tracks[0] ?? null;
     if (s.trackId !== null && trackId !== s.trackId && s.samples.length === 0) s.trackId = null;
-    const job = embedInWorker(this.#d.embedPool, [face.crop]);
+    const job = embedInWorker(this.#d.embedPool(), [face]);
     if (!job) return progress();
     s.embedding = true;
     progress();
-    job.then(([emb]) => {
+    job.then(async ([emb]) => {
       if (this.#session !== s || !emb) return;
       const o = this.#d.options;
       const live = (emb.antispoof ?? 1) >= o.minAntispoof && (emb.liveness ?? 1) >= o.minLiveness;
@@ -158,7 +165,7 @@ export class KioskEnrollment implements EnrollmentPort {
       const first = s.samples[0];
       if (first && trackId !== s.trackId && cosine(first.descriptor, emb.descriptor) < o.minSelfSimilarity) return progress('different-person', true);
       s.trackId = trackId;
-      s.samples.push({ descriptor: emb.descriptor, quality: face.observation.quality.score });
+      s.samples.push({ descriptor: emb.descriptor, quality: face.observation.quality.score, crop: face.aligned ? await encodeCropJpeg(face.aligned) : null });
       s.lastCaptureAt = this.#clock();
       if (s.samples.length < o.samples) return progress(verdict.hint, true);
       s.complete = true;

@@ -164,6 +164,11 @@ export class KioskLoop extends EventEmitter<LoopEvents> {
     this.#d.metrics = metrics;
   }
 
+  /** Embed with other workers from now on (a descriptor switch); votes in flight finish on the old ones. */
+  replaceEmbedPool(pool: ModelWorkerPool): void {
+    this.#d.embedPool = pool;
+  }
+
   /** Swap the voter (new thresholds or window from the admin settings); tracks in progress start over. */
   replaceVoter(voter: Voter): void {
     this.#d.voter = voter;
@@ -204,7 +209,7 @@ export class KioskLoop extends EventEmitter<LoopEvents> {
   }
 
   #embed(trackId: number, face: DetectedFace): void {
-    const job = embedInWorker(this.#d.embedPool, [face.crop]);
+    const job = embedInWorker(this.#d.embedPool, [face]);
     if (!job) {
       this.#skippedBusy++;
       this.#d.metrics?.embedSkipped();

@@ -5,14 +5,20 @@
  */
 import { errorMessage, isKioskError } from '../../errors.ts';
 import { decodeImageFile } from '../decode.ts';
-import type { FaceEngine } from '../engine.ts';
+import { descriptorInput, type FaceEngine } from '../engine.ts';
 import type { ModelOptions } from '../options.ts';
-import type { Box } from '../types.ts';
+import type { Box, DescriptorKind } from '../types.ts';
 import type { Dataset, DatasetImage } from './dataset.ts';
 import { readKeyedCache, writeKeyedCache } from './json-cache.ts';
 import { fingerprint, type ImageFingerprint } from './near-duplicates.ts';
 
-export type BaseDescriptor = 'faceres' | 'dlib128';
+/** The descriptor networks an evaluation embeds with (fused is built from two of them). */
+export type BaseDescriptor = 'arcface' | 'faceres' | 'dlib128';
+
+/** The networks a set of descriptor kinds needs (fused = faceres + dlib128). */
+export function baseKinds(kinds: readonly DescriptorKind[]): BaseDescriptor[] {
+  return [...new Set(kinds.flatMap((k): BaseDescriptor[] => (k === 'fused' ? ['faceres', 'dlib128'] : [k])))];
+}
 
 export interface EmbeddedImage {
   image: DatasetImage;
@@ -35,7 +41,7 @@ interface CacheEntry {
 }
 
 function cacheKey(engine: FaceEngine, opts: ModelOptions): string {
-  return JSON.stringify({ v: 1, human: engine.info.human, detector: opts.detector, descriptor: { flip: opts.descriptor.flipAverage, crop: opts.descriptor.dlibCropFraction }, maxSide: opts.image.maxSide });
+  return JSON.stringify({ v: 2, human: engine.info.human, detector: opts.detector, descriptor: { flip: opts.descriptor.flipAverage, crop: opts.descriptor.dlibCropFraction, arcface: engine.embedder.versionOf('arcface') }, maxSide: opts.image.maxSide });
 }
 
 const toB64 = (v: Float32Array): string => Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('base64');
@@ -85,7 +91,7 @@ async function embedOne(engine: FaceEngine, opts: ModelOptions, path: string, ki
     const largest = faces.reduce((a, b) => (b.observation.box.width * b.observation.box.height > a.observation.box.width * a.observation.box.height ? b : a));
     const descriptors: CacheEntry['descriptors'] = {};
     for (const k of kinds) {
-      const [v] = await engine.describeAs(k, [largest.crop]);
+      const [v] = await engine.describeAs(k, [descriptorInput(k, largest)]);
       if (v) descriptors[k] = toB64(v);
     }
     return { faces: faces.length, box: largest.observation.box, scale: img.scale, descriptors, error: null };

@@ -9,7 +9,8 @@ import { errorMessage, isKioskError } from '../../errors.ts';
 import { initBackend } from '../tfjs.ts';
 import { FaceEmbedder, FaceEngine } from '../engine.ts';
 import type { RgbImage } from '../decode.ts';
-import type { ModelWorkerInit, PlainImage, WorkerRequest, WorkerResponse } from './protocol.ts';
+import type { ModelWorkerInit, PlainCrops, PlainImage, WorkerRequest, WorkerResponse } from './protocol.ts';
+import { buffersOf, toRgb } from './clients.ts';
 
 const port = parentPort;
 if (!port) throw new Error('model-worker must run in a worker thread');
@@ -19,7 +20,9 @@ function send(msg: WorkerResponse, transfer: ArrayBuffer[] = []): void {
   port?.postMessage(msg, transfer);
 }
 
-const toRgb = (p: PlainImage): RgbImage => ({ width: p.width, height: p.height, pixels: Buffer.from(p.pixels.buffer, p.pixels.byteOffset, p.pixels.byteLength) });
+
+/** A view on the crop's own buffer (each crop is allocated alone, so transferring it is safe). */
+const toPlain = (r: RgbImage): PlainImage => ({ width: r.width, height: r.height, pixels: new Uint8Array(r.pixels.buffer, r.pixels.byteOffset, r.pixels.byteLength) });
 
 const blank = (width: number, height: number): RgbImage => ({ width, height, pixels: Buffer.alloc(width * height * 3, 128) });
 
@@ -32,17 +35,17 @@ async function start(): Promise<(req: WorkerRequest) => Promise<void>> {
     return async (req) => {
       if (req.type !== 'detect') throw new Error(`detect worker got ${req.type}`);
       const faces = await engine.detect(toRgb(req.image), { frameSeq: req.frameSeq, ts: req.ts });
-      const plain = faces.map((f) => ({ observation: f.observation, crop: { width: f.crop.width, height: f.crop.height, pixels: new Uint8Array(f.crop.pixels.buffer, f.crop.pixels.byteOffset, f.crop.pixels.byteLength) } }));
-      send({ type: 'detected', id: req.id, faces: plain }, plain.map((f) => f.crop.pixels.buffer as ArrayBuffer));
+      const plain = faces.map((f) => ({ observation: f.observation, crop: toPlain(f.crop), aligned: f.aligned ? toPlain(f.aligned) : null }));
+      send({ type: 'detected', id: req.id, faces: plain }, plain.flatMap((f) => buffersOf(f)));
     };
   }
   const backend = await initBackend(init.options.backend);
-  const embedder = await FaceEmbedder.create(init.options);
-  await embedder.embed([blank(112, 112)]);
+  const embedder = await FaceEmbedder.create(init.options, backend.name);
+  await embedder.embed([{ crop: blank(112, 112), aligned: blank(112, 112) }]);
   send({ type: 'ready', backend: backend.name, provider: backend.provider, descriptor: embedder.descriptor });
   return async (req) => {
     if (req.type !== 'embed') throw new Error(`embed worker got ${req.type}`);
-    const items = await embedder.embed(req.crops.map(toRgb));
+    const items = await embedder.embed(req.faces.map((f: PlainCrops) => ({ crop: toRgb(f.crop), aligned: f.aligned ? toRgb(f.aligned) : null })));
     send({ type: 'embedded', id: req.id, items }, items.map((i) => i.descriptor.buffer as ArrayBuffer));
   };
 }
