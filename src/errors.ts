@@ -18,6 +18,7 @@ export type ErrorCode =
   | 'CAPTURE_DEVICE_LOST'
   | 'CAPTURE_SOURCE_INVALID'
   | 'TRAINING_FAILED'
+  | 'SERVER_LISTEN_FAILED'
   | 'USAGE';
 
 export class KioskError extends Error {
