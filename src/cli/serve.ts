@@ -16,6 +16,7 @@ import { startOpsSchedules } from '../ops/runtime.ts';
 import { erasePerson } from '../ops/retention.ts';
 import { HeadManager } from '../model/retrain.ts';
 import { initBackend } from '../model/tfjs.ts';
+import { erasePersonFromHeads } from '../model/triplet/persist.ts';
 import { join } from 'node:path';
 import type { Config } from '../config/schema.ts';
 import { openRecorder } from '../store/store.ts';
@@ -61,7 +62,8 @@ export async function serve(ctx: CliContext, opts: ServeOptions): Promise<void> 
   const store = ctx.store();
   // The triplet head (if one was validated and activated) is applied to probes on this thread.
   await initBackend(config.model.backend);
-  const heads = new HeadManager({ modelsDir: join(ctx.dataDir, 'models'), triplet: config.triplet, retrain: config.retrain, fusedWeight: config.model.descriptor.fusedWeight, logger: log });
+  const modelsDir = join(ctx.dataDir, 'models');
+  const heads = new HeadManager({ modelsDir, triplet: config.triplet, retrain: config.retrain, fusedWeight: config.model.descriptor.fusedWeight, logger: log });
   await heads.init();
   // Replays decisions a previous run had to keep in the journal, before any new one is made.
   const recorder = openRecorder(store, config.store, { logger: log });
@@ -96,7 +98,8 @@ export async function serve(ctx: CliContext, opts: ServeOptions): Promise<void> 
     emitCaptured: (c) => events.emit('enrollment:captured', c),
     emitFailed: (f) => events.emit('enrollment:failed', f),
     logger: log.child({ stage: 'enrollment' }),
-    remove: (personId, actor) => erasePerson({ people: store.people, audit: store.audit, dataDir: ctx.dataDir, options: config.ops.retention }, personId, actor),
+    remove: (personId, actor) =>
+      erasePerson({ people: store.people, audit: store.audit, dataDir: ctx.dataDir, options: config.ops.retention, eraseFromModels: (name) => erasePersonFromHeads(modelsDir, name) }, personId, actor),
   });
   const port: KioskPort = {
     events,
