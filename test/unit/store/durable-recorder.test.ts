@@ -5,6 +5,7 @@
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { appendFileSync, copyFileSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { openRecorder, openStore, type Store } from '../../../src/store/store.ts';
 import { DurableRecorder } from '../../../src/store/durable-recorder.ts';
@@ -139,5 +140,33 @@ describe('DurableRecorder', () => {
     const recorder = new DurableRecorder({ db: store.db, attendance: store.attendance, journal: new PunchJournal(`${blocked}/journal`), retryMs: 1, clock: clock.now });
     readOnly(store, true);
     assert.throws(() => recorder.recordPunch(punch(personId, clock.now()), COOLDOWN), /the database and the journal .* both refuse writes/);
+  });
+
+  test('the real fault: kiosk.db and its WAL made immutable (chattr +i) mid-run, then writable again', (t) => {
+    const { store, clock, path, personId } = setup(t);
+    const recorder = openRecorder(store, { journalRetryMs: 1_000 }, { clock: clock.now });
+    recorder.recordPunch(punch(personId, clock.now()), COOLDOWN);
+    const files = [path, `${path}-wal`];
+    try {
+      execFileSync('chattr', ['+i', ...files], { stdio: 'ignore' });
+    } catch {
+      t.skip('chattr +i is not available here (needs root and a filesystem with attributes)');
+      return;
+    }
+    let locked = true;
+    const unlock = (): void => {
+      if (locked) execFileSync('chattr', ['-i', ...files], { stdio: 'ignore' });
+      locked = false;
+    };
+    t.after(unlock);
+    clock.advance(COOLDOWN + 1);
+    const during = clock.now();
+    assert.deepEqual(recorder.recordPunch(punch(personId, during), COOLDOWN), { logged: true, journaled: true });
+    assert.equal(recorder.state.recording, false);
+    unlock();
+    clock.advance(1_000);
+    recorder.tick();
+    assert.equal(recorder.state.recording, true);
+    assert.deepEqual(livePunches(store), [during - COOLDOWN - 1, during]);
   });
 });
