@@ -19,6 +19,7 @@ export type ErrorCode =
   | 'CAPTURE_SOURCE_INVALID'
   | 'TRAINING_FAILED'
   | 'ALIGNMENT_FAILED'
+  | 'SERVER_LISTEN_FAILED'
   | 'USAGE';
 
 export class KioskError extends Error {

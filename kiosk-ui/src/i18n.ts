@@ -27,6 +27,7 @@ const en = {
   'camera.lost': 'No camera — please tell the administrator',
   'camera.ended': 'The video source has ended',
   'socket.offline': 'No connection to the kiosk server — reconnecting…',
+  'recording.off': 'Not recording: call an admin',
   // ---- kiosk menu ----
   'menu.pinTitle': 'Administrator PIN',
   'menu.pinWrong': 'Wrong PIN',
@@ -204,6 +205,7 @@ const vi: Record<MessageKey, string> = {
   'camera.lost': 'Không có camera — vui lòng báo quản trị viên',
   'camera.ended': 'Nguồn video đã kết thúc',
   'socket.offline': 'Mất kết nối với máy chủ kiosk — đang kết nối lại…',
+  'recording.off': 'Không ghi được chấm công: hãy gọi quản trị viên',
   'menu.pinTitle': 'Mã PIN quản trị',
   'menu.pinWrong': 'Sai mã PIN',
   'menu.pinLimited': 'Nhập sai quá nhiều lần — thử lại sau {minutes} phút',

@@ -7,6 +7,7 @@ import { readdir } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import sharp from 'sharp';
 import { KioskError, errorMessage } from '../errors.ts';
+import { backoffDelay } from './backoff.ts';
 import type { CaptureOptions } from './options.ts';
 import { BaseFrameSource, type SourceDeps } from './source-base.ts';
 import type { TimerHandle } from './timers.ts';
@@ -80,6 +81,29 @@ export class ImageFolderSource extends BaseFrameSource {
   }
 
   private async play(): Promise<void> {
+    let hadFrames = false;
+    let attempt = 0;
+    do {
+      let shown: number;
+      try {
+        shown = await this.playOnce();
+        if (this.stopping) return;
+      } catch (err) {
+        // At start a bad folder is the user's one-line error. Once it played, the kiosk is
+        // running for people: files that vanish are a lost camera, retried, never the end.
+        if (!(this.opts.loop && hadFrames && err instanceof KioskError)) throw err;
+        attempt += 1;
+        if (!(await this.retryAfter(err, attempt))) return;
+        continue;
+      }
+      hadFrames ||= shown > 0;
+      attempt = 0;
+    } while (this.opts.loop && !this.stopping);
+    this.finish('eof', `end of slideshow ${this.dir} after ${this.stats.framesRead} frames`);
+  }
+
+  /** One pass over the folder; returns how many images were shown. */
+  private async playOnce(): Promise<number> {
     const files = await listImages(this.dir);
     if (files.length === 0) {
       throw new KioskError('CAPTURE_SOURCE_INVALID', `no images in ${this.dir}`, {
@@ -90,43 +114,60 @@ export class ImageFolderSource extends BaseFrameSource {
     const periodMs = 1000 / this.opts.fps;
     let due = this.timers.now();
     let lastError = '';
-    do {
-      let shown = 0;
-      // Decode the next image while the current one is on screen.
-      let pending = this.decode(files[0] as string);
-      for (let i = 0; i < files.length; i++) {
-        const result = await pending;
-        if (this.stopping) return;
-        if (i + 1 < files.length) pending = this.decode(files[i + 1] as string);
-        if (result instanceof Error) {
-          lastError = result.message;
-          this.logger.warn({ source: this.dir, file: files[i], err: result.message }, 'skipping unreadable image');
-          continue;
-        }
-        shown += 1;
-        for (let r = 0; r < this.opts.folderFrameRepeat; r++) {
-          if (this.pauseOnFull) await this.waitForRoom();
-          if (this.stopping) return;
-          if (this.state !== 'running') this.setState('running', 'first-frame', `showing ${this.dir}`);
-          this.emitFrame(r === 0 ? result : Buffer.from(result));
-          if (this.opts.realtime) {
-            due += periodMs;
-            const now = this.timers.now();
-            // Fell behind (slow decode): restart the schedule rather than bursting to catch up.
-            if (due < now) due = now;
-            await this.sleep(due - now);
-            if (this.stopping) return;
-          }
+    let shown = 0;
+    // Decode the next image while the current one is on screen.
+    let pending = this.decode(files[0] as string);
+    for (let i = 0; i < files.length; i++) {
+      const result = await pending;
+      if (this.stopping) return shown;
+      if (i + 1 < files.length) pending = this.decode(files[i + 1] as string);
+      if (result instanceof Error) {
+        lastError = result.message;
+        this.logger.warn({ source: this.dir, file: files[i], err: result.message }, 'skipping unreadable image');
+        continue;
+      }
+      shown += 1;
+      for (let r = 0; r < this.opts.folderFrameRepeat; r++) {
+        if (this.pauseOnFull) await this.waitForRoom();
+        if (this.stopping) return shown;
+        if (this.state !== 'running') this.setState('running', this.stats.reconnects > 0 ? 'reconnected' : 'first-frame', `showing ${this.dir}`);
+        this.emitFrame(r === 0 ? result : Buffer.from(result));
+        if (this.opts.realtime) {
+          due += periodMs;
+          const now = this.timers.now();
+          // Fell behind (slow decode): restart the schedule rather than bursting to catch up.
+          if (due < now) due = now;
+          await this.sleep(due - now);
+          if (this.stopping) return shown;
         }
       }
-      if (shown === 0) {
-        throw new KioskError('CAPTURE_SOURCE_INVALID', `none of the ${files.length} images in ${this.dir} could be decoded: ${lastError}`, {
-          hint: 'check the image files, or use --source <camera device or video file>',
-          context: { dir: this.dir },
-        });
-      }
-    } while (this.opts.loop && !this.stopping);
-    this.finish('eof', `end of slideshow ${this.dir} after ${this.stats.framesRead} frames`);
+    }
+    if (shown === 0) {
+      throw new KioskError('CAPTURE_SOURCE_INVALID', `none of the ${files.length} images in ${this.dir} could be decoded: ${lastError}`, {
+        hint: 'check the image files, or use --source <camera device or video file>',
+        context: { dir: this.dir },
+      });
+    }
+    return shown;
+  }
+
+  /** Lost, then a backoff like a camera's; false when the source gives up (capture.maxReconnects) or stops. */
+  private async retryAfter(err: KioskError, attempt: number): Promise<boolean> {
+    this.setState('lost', 'error', err.message);
+    if (this.opts.maxReconnects > 0 && attempt > this.opts.maxReconnects) {
+      const failure = new KioskError('CAPTURE_DEVICE_LOST', `gave up on ${this.dir} after ${attempt - 1} retries: ${err.message}`, {
+        hint: 'put the images back, or raise capture.maxReconnects (0 = retry forever)',
+        context: { dir: this.dir, attempts: attempt - 1 },
+      });
+      this.finish('gave-up', failure.message, failure);
+      return false;
+    }
+    const delayMs = backoffDelay(attempt, this.opts, this.random);
+    this.setState('reconnecting', 'backoff', `retry ${attempt} in ${delayMs} ms`, { attempt, delayMs });
+    await this.sleep(delayMs);
+    if (this.stopping) return false;
+    this.stats.reconnects += 1;
+    return true;
   }
 
   private async decode(file: string): Promise<Buffer | Error> {

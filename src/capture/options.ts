@@ -82,7 +82,7 @@ export const captureOptionsSchema = z
       .min(1)
       .default(1)
       .describe('Frames each slideshow image is shown for (e.g. 15 at 15 fps = one photo per second, long enough to vote on).'),
-    ffmpegPath: z.string().min(1).optional().describe('ffmpeg binary to use instead of the one bundled by @ffmpeg-installer/ffmpeg.'),
+    ffmpegPath: z.string().min(1).optional().describe('ffmpeg binary to use. Unset: the system ffmpeg on PATH when it is version 5 or newer, else the one bundled by @ffmpeg-installer/ffmpeg (a 2018 build; `kiosk doctor` warns about it).'),
     gstLaunchPath: z.string().min(1).default('gst-launch-1.0').describe('GStreamer launcher used for `gst:` sources (Jetson CSI cameras).'),
   })
   .strict();

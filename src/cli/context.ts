@@ -2,11 +2,11 @@
  * What every command shares: the validated configuration (with the global flags applied), one
  * logger, and lazily opened engine and store, closed once at the end.
  */
-import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { loadConfig, type LoadedConfig } from '../config/load.ts';
 import type { Config } from '../config/schema.ts';
 import { createLogger, type Logger } from '../log.ts';
+import { makePrivateDir } from '../private-files.ts';
 import { FaceEngine } from '../model/engine.ts';
 import { openStore, type Store } from '../store/store.ts';
 
@@ -54,7 +54,7 @@ export class CliContext {
 
   store(): Store {
     if (!this.#store) {
-      mkdirSync(this.dataDir, { recursive: true });
+      makePrivateDir(this.dataDir);
       this.#store = openStore({ ...this.config.store, dataDir: this.dataDir }, { logger: this.log });
     }
     return this.#store;

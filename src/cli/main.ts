@@ -7,7 +7,8 @@ import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { KioskError, isKioskError } from '../errors.ts';
+import { KioskError, errorMessage, isKioskError } from '../errors.ts';
+import { databasePath, isCorruption, openFailure } from '../store/db.ts';
 import { CliContext, type GlobalFlags } from './context.ts';
 import { enrollFolder } from './enroll.ts';
 import { formatIdentify, identifyImages } from './identify.ts';
@@ -215,10 +216,32 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
     const code = (err as { code?: string; exitCode?: number }).code;
     if (typeof code === 'string' && code.startsWith('commander.')) return (err as { exitCode: number }).exitCode;
-    throw err;
+    console.error(`kiosk: ${unexpectedLine(err)}`);
+    return 1;
   } finally {
     context?.close();
   }
 }
+
+/**
+ * Anything that was not turned into a KioskError: still one line. The stack goes to the log at
+ * debug level (`--log-level debug`), never to the terminal by default.
+ */
+function unexpectedLine(err: unknown): string {
+  context?.log.debug({ err }, 'unexpected error');
+  if (isCorruption(err)) {
+    const dataDir = context?.dataDir ?? resolve('data');
+    return openFailure(databasePath({ dataDir, dbFile: context?.config.store.dbFile ?? 'kiosk.db' }), err).toLine();
+  }
+  return `unexpected error: ${errorMessage(err).split('\n')[0]} — rerun with --log-level debug to see where it came from, and report it`;
+}
+
+// Errors nobody awaited (an emitter's 'error', a timer): one line and a non-zero exit, not a stack.
+const crash = (err: unknown): void => {
+  console.error(`kiosk: ${isKioskError(err) ? err.toLine() : unexpectedLine(err)}`);
+  process.exit(1);
+};
+process.on('uncaughtException', crash);
+process.on('unhandledRejection', crash);
 
 process.exitCode = await main(process.argv);

@@ -4,11 +4,10 @@
  * SIGTERM shuts everything down in order and closes the database last.
  */
 import { EventEmitter } from 'node:events';
-import { statfsSync } from 'node:fs';
-import { errorMessage } from '../errors.ts';
+import { errorMessage, isKioskError } from '../errors.ts';
 import { parseSourceSpec } from '../capture/auto.ts';
-import { buildApp, type HealthReport } from '../server/app.ts';
-import { listen } from '../server/listen.ts';
+import { buildApp } from '../server/app.ts';
+import { checkPortFree, listen, type Listening } from '../server/listen.ts';
 import { ensureUiBuilt } from '../server/ui-build.ts';
 import type { KioskEvents, KioskPort } from '../server/ports.ts';
 import type { RuntimeSettings } from '../server/settings.ts';
@@ -17,10 +16,11 @@ import { startOpsSchedules } from '../ops/runtime.ts';
 import { erasePerson } from '../ops/retention.ts';
 import { HeadManager } from '../model/retrain.ts';
 import { initBackend } from '../model/tfjs.ts';
+import { erasePersonFromHeads } from '../model/triplet/persist.ts';
 import { join } from 'node:path';
 import type { Config } from '../config/schema.ts';
-import type { Store } from '../store/store.ts';
-import type { BuiltLoop } from './pipeline/build.ts';
+import { openRecorder } from '../store/store.ts';
+import { healthReport, heartbeatWhileRecording } from './health.ts';
 import type { CliContext } from './context.ts';
 import { buildLoop } from './pipeline/build.ts';
 import { KioskEnrollment } from './pipeline/enrollment.ts';
@@ -36,37 +36,6 @@ export function baseSettings(c: Config): RuntimeSettings {
     livenessMin: c.vote.ballot.livenessMin,
     windowMs: c.vote.voter.windowMs,
     cooldownMs: c.store.cooldownMs,
-  };
-}
-
-/** What /healthz reports: the loop, the camera, the models, and whether the log can be written. */
-export function healthReport(built: BuiltLoop, store: Store, dataDir: string, config: Config, now = Date.now()): HealthReport {
-  const { loop } = built;
-  let db: HealthReport['db'] = { writable: true, error: null };
-  try {
-    // Taking the write lock proves the file is writable and not held by another writer.
-    store.db.exec('BEGIN IMMEDIATE; ROLLBACK');
-  } catch (err) {
-    db = { writable: false, error: errorMessage(err) };
-  }
-  let freeBytes: number;
-  try {
-    const fs = statfsSync(dataDir);
-    freeBytes = fs.bavail * fs.bsize;
-  } catch {
-    freeBytes = 0;
-  }
-  const disk = { freeBytes, ok: freeBytes >= config.ops.doctor.minFreeMb * 1024 * 1024 };
-  const loopAlive = loop.healthy(now);
-  return {
-    ok: loopAlive && loop.camera.state === 'running' && db.writable && disk.ok,
-    camera: loop.camera.state,
-    loopAlive,
-    fps: Math.round(loop.fps * 10) / 10,
-    backend: built.embedPool.ready.backend,
-    descriptor: `${built.descriptor.kind} ${built.descriptor.version}`,
-    db,
-    disk,
   };
 }
 
@@ -87,16 +56,25 @@ export async function serve(ctx: CliContext, opts: ServeOptions): Promise<void> 
   const spec = parseSourceSpec(sourceSpec);
   // A demo on a file or a folder of photos plays on a loop, as a camera would.
   if (spec.kind === 'file' || spec.kind === 'folder') config = { ...config, capture: { ...config.capture, loop: true } };
+  const listenAt = { host: opts.host ?? config.server.host, port: opts.port ?? config.server.port };
+  // A taken port is one line now, not after a minute of loading models.
+  await checkPortFree(listenAt.host, listenAt.port);
   await ensureUiBuilt();
   const store = ctx.store();
   // The triplet head (if one was validated and activated) is applied to probes on this thread.
   await initBackend(config.model.backend);
-  const heads = new HeadManager({ modelsDir: join(ctx.dataDir, 'models'), triplet: config.triplet, retrain: config.retrain, fusedWeight: config.model.descriptor.fusedWeight, logger: log });
+  const modelsDir = join(ctx.dataDir, 'models');
+  const heads = new HeadManager({ modelsDir, triplet: config.triplet, retrain: config.retrain, fusedWeight: config.model.descriptor.fusedWeight, logger: log });
   await heads.init();
   const configured = config.model.descriptor;
   const plan = await galleryPlanFor(store, configured);
   log.info({ serving: plan.serve.kind, reembed: plan.reembed }, plan.reason);
-  const built = await buildLoop({ config: { ...config, model: { ...config.model, descriptor: plan.serve } }, store, log, source: sourceSpec, metrics: true, keepLooking: true, heads });
+  // Replays decisions a previous run had to keep in the journal, before any new one is made.
+  const recorder = openRecorder(store, config.store, { logger: log });
+  const built = await buildLoop({ config: { ...config, model: { ...config.model, descriptor: plan.serve } }, store, log, source: sourceSpec, metrics: true, keepLooking: true, heads, recorder }).catch(async (err: unknown) => {
+    await heads.close();
+    throw err;
+  });
   if (plan.adopt) store.generations.adopt(built.descriptor.kind, built.descriptor.version, JSON.stringify(configured), Date.now(), 'system');
   heads.onSwap(() => built.reloadGallery());
   const { loop } = built;
@@ -104,6 +82,7 @@ export async function serve(ctx: CliContext, opts: ServeOptions): Promise<void> 
   loop.on('decision', (d) => events.emit('decision', d));
   loop.on('preview', (p) => events.emit('preview', p));
   loop.on('camera', (c) => events.emit('camera', c));
+  recorder.on('state', (r) => events.emit('recording', r));
   // New or removed faces: match with them at once, and retrain the head in a worker; the old head
   // (or the pretrained descriptor) keeps matching until a new one is validated and swapped in.
   const galleryChanged = (): void => {
@@ -124,13 +103,15 @@ export async function serve(ctx: CliContext, opts: ServeOptions): Promise<void> 
     emitCaptured: (c) => events.emit('enrollment:captured', c),
     emitFailed: (f) => events.emit('enrollment:failed', f),
     logger: log.child({ stage: 'enrollment' }),
-    remove: (personId, actor) => erasePerson({ people: store.people, audit: store.audit, dataDir: ctx.dataDir, options: config.ops.retention }, personId, actor),
+    remove: (personId, actor) =>
+      erasePerson({ people: store.people, audit: store.audit, dataDir: ctx.dataDir, options: config.ops.retention, eraseFromModels: (name) => erasePersonFromHeads(modelsDir, name) }, personId, actor),
   });
   const port: KioskPort = {
     events,
     enrollment,
     status: () => ({
       camera: loop.camera,
+      recording: recorder.state,
       backend: built.embedPool.ready.backend,
       descriptor: `${built.descriptor.kind} ${built.descriptor.version}`,
       fps: Math.round(loop.fps * 10) / 10,
@@ -143,20 +124,42 @@ export async function serve(ctx: CliContext, opts: ServeOptions): Promise<void> 
     config: config.server,
     logger: log,
     settings: { base: baseSettings(config), onChange: (s) => built.applySettings(s) },
-    health: async () => healthReport(built, store, ctx.dataDir, config),
+    health: async () =>
+      healthReport({
+        loop,
+        backend: built.embedPool.ready.backend,
+        descriptor: `${built.descriptor.kind} ${built.descriptor.version}`,
+        db: store.db,
+        recorder,
+        dataDir: ctx.dataDir,
+        minFreeMb: config.ops.doctor.minFreeMb,
+      }),
     metrics: built.metrics ?? undefined,
   });
-  const listening = await listen(app, { host: opts.host ?? config.server.host, port: opts.port ?? config.server.port });
+  let listening: Listening;
+  try {
+    listening = await listen(app, listenAt);
+  } catch (err) {
+    // Worker threads would keep the process alive after the one-line error.
+    await built.close();
+    await heads.close();
+    await app.close();
+    throw err;
+  }
   log.info({ url: listening.url }, `kiosk at ${listening.url} (admin at ${listening.url}/admin)`);
   opts.onListening?.(listening.url);
 
   const systemd = systemdIntegration(config.ops.watchdog, { logger: log });
-  loop.on('heartbeat', () => systemd.markAlive());
+  // A kiosk that cannot record is not alive to systemd: withholding the ping gets it restarted.
+  loop.on('heartbeat', heartbeatWhileRecording(recorder, () => systemd.markAlive()));
   const schedules = startOpsSchedules({ db: store.db, dataDir: ctx.dataDir, ops: config.ops, logger: log });
   await systemd.ready(`serving ${listening.url}, source ${loop.camera.source}`);
 
   let stopping: Promise<void> | null = null;
+  let stopRequested: () => void = () => undefined;
+  const stopSignal = new Promise<void>((resolve) => (stopRequested = resolve));
   const shutdown = (signal: string): Promise<void> => {
+    stopRequested();
     stopping ??= (async () => {
       log.info({ signal }, 'shutting down');
       await systemd.stop();
@@ -181,8 +184,15 @@ export async function serve(ctx: CliContext, opts: ServeOptions): Promise<void> 
   const onAbort = (): void => void shutdown('abort');
   opts.signal?.addEventListener('abort', onAbort, { once: true });
   try {
-    const summary = await loop.run();
-    log.info({ summary }, 'capture loop ended');
+    try {
+      const summary = await loop.run();
+      log.info({ summary }, 'capture loop ended');
+    } catch (err) {
+      // The source failed for good: the screen shows the camera state, the admin pages stay up
+      // (and, under systemd, the silent loop gets the service restarted by the watchdog).
+      log.error({ err: errorMessage(err), camera: loop.camera }, `capture stopped: ${isKioskError(err) ? err.toLine() : errorMessage(err)}; admin pages stay up until the kiosk is stopped`);
+      await stopSignal;
+    }
   } finally {
     await shutdown('loop-ended');
     process.off('SIGINT', onSignal);

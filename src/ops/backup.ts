@@ -3,9 +3,10 @@
  * the descriptor key stays in the data directory, so a backup file alone reveals no faces — and a
  * restore onto another machine needs the key file copied separately.
  */
-import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { KioskError } from '../errors.ts';
+import { ensurePrivateDir } from '../private-files.ts';
 import { silentLogger, type Logger } from '../log.ts';
 import type { Timers } from '../capture/timers.ts';
 import { backupDatabase, inspectDatabaseFile, restoreDatabase, type DatabaseFileInfo, type RestoreResult } from '../store/backup.ts';
@@ -60,7 +61,7 @@ export interface BackupRun {
 
 /** One backup into `dir` (named by `now`), then pruning to `keep`. */
 export async function takeBackup(db: Db, dir: string, keep: number, now: number): Promise<BackupRun> {
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  ensurePrivateDir(dir);
   const backup = await backupDatabase(db, join(dir, backupFileName(now)));
   return { backup, pruned: pruneBackups(dir, keep) };
 }

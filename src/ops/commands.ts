@@ -134,7 +134,7 @@ export function registerOpsCommands(program: Command, ctxOf: CtxOf): void {
     .option('--json', 'print the checks as JSON')
     .action(async (opts: { json?: boolean }, cmd: Command) => {
       const ctx = ctxOf(cmd);
-      const [{ initBackend, require }, { humanModelsUrl }, { resolveFfmpegPath }] = await Promise.all([
+      const [{ initBackend, require }, { humanModelsUrl }, { resolveFfmpegPath, bundledFfmpegPath }] = await Promise.all([
         import('../model/tfjs.ts'),
         import('../model/human-detector.ts'),
         import('../capture/ffmpeg-path.ts'),
@@ -147,7 +147,7 @@ export function registerOpsCommands(program: Command, ctxOf: CtxOf): void {
           faceApi: [join(faceApiDir, 'face_recognition_model-weights_manifest.json')],
         };
       };
-      const probes = systemProbes(ctx.config, () => resolveFfmpegPath(ctx.config.capture.ffmpegPath), () => initBackend(ctx.config.model.backend), models);
+      const probes = systemProbes(ctx.config, () => resolveFfmpegPath(ctx.config.capture.ffmpegPath), bundledFfmpegPath, () => initBackend(ctx.config.model.backend), models);
       const results = await runDoctor(ctx.config, ctx.dataDir, probes);
       console.log(opts.json ? JSON.stringify(results) : formatDoctor(results));
       process.exitCode = doctorExitCode(results);

@@ -7,7 +7,9 @@ import { accessSync, constants, existsSync, readdirSync, readFileSync, statfsSyn
 import { dirname, join } from 'node:path';
 import { errorMessage, isKioskError } from '../errors.ts';
 import type { Config } from '../config/schema.ts';
-import { openDatabase, databasePath, schemaVersion } from '../store/db.ts';
+import { openDatabase, databasePath, probeWrite, schemaVersion, type Db } from '../store/db.ts';
+import { journalPathFor, PunchJournal } from '../store/punch-journal.ts';
+import { parseFfmpegVersion } from '../capture/ffmpeg-path.ts';
 import { listBackups, resolveIn } from './backup.ts';
 import { keyStatus, type KeyStatus } from './keys.ts';
 import { findExecutable } from './sd-notify.ts';
@@ -122,11 +124,20 @@ export function runVersion(bin: string, timeoutMs: number): Promise<string> {
   });
 }
 
-export async function checkFfmpeg(source: string, resolvePath: () => string, version: (bin: string) => Promise<string>): Promise<CheckResult> {
+/**
+ * ffmpeg runs and says its version; the bundled @ffmpeg-installer build (December 2018) is a warning:
+ * it parses every camera and RTSP stream, and the system's ffmpeg ≥ 5 would be used instead.
+ */
+export async function checkFfmpeg(source: string, resolvePath: () => string, version: (bin: string) => Promise<string>, bundledPath: string | null = null, now = Date.now()): Promise<CheckResult> {
   const needed = !/^gst:/i.test(source);
   try {
     const bin = resolvePath();
     const line = await version(bin);
+    if (bundledPath !== null && bin === bundledPath) {
+      const built = parseFfmpegVersion(line)?.year ?? null;
+      const age = built === null ? '' : `, built ${built} (${new Date(now).getUTCFullYear() - built} years of decoder fixes missing)`;
+      return warn('ffmpeg', `the bundled @ffmpeg-installer build is in use${age}: ${line} (${bin})`, 'install ffmpeg 5 or newer from the OS (`apt install ffmpeg`); the kiosk then prefers it by itself. Or set capture.ffmpegPath');
+    }
     return ok('ffmpeg', `${line} (${bin})`);
   } catch (err) {
     const detail = `ffmpeg not usable: ${errorMessage(err)}`;
@@ -135,23 +146,30 @@ export async function checkFfmpeg(source: string, resolvePath: () => string, ver
   }
 }
 
-/** The data directory's database: opens (and migrates), takes the write lock, reports the key state. */
-export function checkDatabase(path: string): { result: CheckResult; db: ReturnType<typeof openDatabase> | null } {
-  let db: ReturnType<typeof openDatabase>;
+/**
+ * The data directory's database: opens (and migrates, page-checks), then proves it takes a write by
+ * committing the heartbeat row; reports decisions still waiting in the punch journal. `open` is
+ * injectable so tests can hand it a database that refuses writes.
+ */
+export function checkDatabase(path: string, open: (path: string) => Db = openDatabase, now = Date.now()): { result: CheckResult; db: Db | null } {
+  let db: Db;
   try {
-    db = openDatabase(path);
+    db = open(path);
   } catch (err) {
     return { result: fail('database', errorMessage(err), isKioskError(err) && err.hint ? err.hint : 'check the data directory permissions'), db: null };
   }
-  try {
-    db.prepare('BEGIN IMMEDIATE').run();
-    db.prepare('ROLLBACK').run();
-    const people = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM people').get()?.n ?? 0;
-    return { result: ok('database', `${path} writable (schema ${schemaVersion(db)}, ${people} people)`), db };
-  } catch (err) {
+  const probe = probeWrite(db, now);
+  if (!probe.writable) {
     db.close();
-    return { result: fail('database', `${path} not writable: ${errorMessage(err)}`, 'the kiosk user must own the data directory (chown -R kiosk: <dataDir>); is the disk full or read-only?'), db: null };
+    return { result: fail('database', `${path} not writable: ${probe.error}`, 'the kiosk user must own the data directory (chown -R kiosk: <dataDir>); is the disk full or read-only?'), db: null };
   }
+  const people = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM people').get()?.n ?? 0;
+  const detail = `${path} writable (schema ${schemaVersion(db)}, ${people} people)`;
+  const waiting = new PunchJournal(journalPathFor(path)).read().entries.length;
+  if (waiting > 0) {
+    return { result: warn('database', `${detail}; ${waiting} decisions made while it refused writes wait in ${journalPathFor(path)}`, 'start the kiosk (it replays them into the log at start); keep the file until then'), db };
+  }
+  return { result: ok('database', detail), db };
 }
 
 export interface DoctorProbes {
@@ -161,12 +179,14 @@ export interface DoctorProbes {
   canOpen(dev: string): boolean;
   freeBytes(path: string): number;
   resolveFfmpeg(): string;
+  /** The @ffmpeg-installer binary, when installed: the doctor warns when it is the one in use. */
+  bundledFfmpeg(): string | null;
   ffmpegVersion(bin: string): Promise<string>;
   now(): number;
 }
 
 /** The real machine. */
-export function systemProbes(config: Config, resolveFfmpeg: () => string, init: () => Promise<{ name: string; provider: string; tried: { choice: string; error: string }[] }>, models: () => { human: string[]; faceApi: string[] }): DoctorProbes {
+export function systemProbes(config: Config, resolveFfmpeg: () => string, bundledFfmpeg: () => string | null, init: () => Promise<{ name: string; provider: string; tried: { choice: string; error: string }[] }>, models: () => { human: string[]; faceApi: string[] }): DoctorProbes {
   return {
     initBackend: init,
     modelFiles: models,
@@ -184,6 +204,7 @@ export function systemProbes(config: Config, resolveFfmpeg: () => string, init: 
       return s.bavail * s.bsize;
     },
     resolveFfmpeg,
+    bundledFfmpeg,
     ffmpegVersion: (bin) => runVersion(bin, config.ops.doctor.commandTimeoutMs),
     now: Date.now,
   };
@@ -221,7 +242,7 @@ export async function runDoctor(config: Config, dataDir: string, probes: DoctorP
     results.push(warn('disk', `cannot read free space of ${diskPath}: ${errorMessage(err)}`, 'check the data directory'));
   }
   results.push(checkBackups(resolveIn(dataDir, config.ops.backup.dir), config.ops.backup.enabled, config.ops.backup.intervalMs, probes.now(), (p) => statSync(p).mtimeMs));
-  results.push(await checkFfmpeg(source, probes.resolveFfmpeg, probes.ffmpegVersion));
+  results.push(await checkFfmpeg(source, probes.resolveFfmpeg, probes.ffmpegVersion, probes.bundledFfmpeg(), probes.now()));
   return results;
 }
 

@@ -72,14 +72,32 @@ export function scheduleRetention(deps: {
 
 /**
  * Removes a person's face data: descriptors (and the person, when no punch refers to them) through
- * PeopleRepo.remove, which audits it, plus their snapshot folder. Returns how many snapshot files went.
+ * PeopleRepo.remove, which audits it, plus their snapshot folder, plus their name from every model
+ * version kept on disk (`eraseFromModels`, wired by the CLI to the triplet-head folders). Returns how
+ * many snapshot files and model files were changed.
  */
 export function erasePerson(
-  deps: { people: PeopleRepo; audit: AuditRepo; dataDir: string; options: Pick<RetentionOptions, 'snapshotsDir'>; clock?: () => number },
+  deps: {
+    people: PeopleRepo;
+    audit: AuditRepo;
+    dataDir: string;
+    options: Pick<RetentionOptions, 'snapshotsDir'>;
+    clock?: () => number;
+    /** Removes the name from stored models; returns the files rewritten. */
+    eraseFromModels?: (name: string) => number;
+  },
   personId: number,
   actor: string,
-): RemovePersonResult & { snapshotsDeleted: number } {
+): RemovePersonResult & { snapshotsDeleted: number; modelFilesChanged: number } {
+  const name = deps.people.get(personId)?.name ?? null;
   const result = deps.people.remove(personId, actor);
+  let modelFilesChanged = 0;
+  if (result.removed && name !== null && deps.eraseFromModels) {
+    modelFilesChanged = deps.eraseFromModels(name);
+    if (modelFilesChanged > 0) {
+      deps.audit.write({ ts: (deps.clock ?? Date.now)(), actor, action: 'person.models.erase', target: `person:${personId}`, details: { files: modelFilesChanged } });
+    }
+  }
   const dir = personSnapshotDir(snapshotsDirOf(deps.dataDir, deps.options), personId);
   let snapshotsDeleted = 0;
   if (existsSync(dir)) {
@@ -87,5 +105,5 @@ export function erasePerson(
     rmSync(dir, { recursive: true, force: true });
     deps.audit.write({ ts: (deps.clock ?? Date.now)(), actor, action: 'person.snapshots.erase', target: `person:${personId}`, details: { files: snapshotsDeleted } });
   }
-  return { ...result, snapshotsDeleted };
+  return { ...result, snapshotsDeleted, modelFilesChanged };
 }

@@ -13,12 +13,13 @@
  * WatchdogSec kills and restarts the service.
  */
 import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { accessSync, constants } from 'node:fs';
 import type { Socket } from 'node:net';
-import { delimiter, isAbsolute, join } from 'node:path';
 import { errorMessage } from '../errors.ts';
 import { silentLogger, type Logger } from '../log.ts';
 import { realTimers, type TimerHandle, type Timers } from '../capture/timers.ts';
+import { findExecutable } from '../capture/find-executable.ts';
+
+export { findExecutable };
 import type { WatchdogOptions } from './options.ts';
 
 export interface NotifyTransport {
@@ -29,20 +30,6 @@ export interface NotifyTransport {
 
 /** systemd-notify's version gained the BARRIER=1 handshake that makes a short-lived sender reliable. */
 const SYSTEMD_NOTIFY_BARRIER_SINCE = 246;
-
-/** An executable on PATH (or the absolute path given), or null. */
-export function findExecutable(name: string, env: NodeJS.ProcessEnv = process.env): string | null {
-  const candidates = isAbsolute(name) ? [name] : (env.PATH ?? '').split(delimiter).filter(Boolean).map((d) => join(d, name));
-  for (const c of candidates) {
-    try {
-      accessSync(c, constants.X_OK);
-      return c;
-    } catch {
-      // keep looking
-    }
-  }
-  return null;
-}
 
 export function systemdNotifyTransport(binary: string, socket: string, timeoutMs: number): NotifyTransport {
   return {

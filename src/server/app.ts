@@ -55,8 +55,11 @@ export interface HealthReport {
   fps: number;
   backend: string;
   descriptor: string;
+  /** A heartbeat row was just written and committed (not merely a lock taken). */
   db: { writable: boolean; error: string | null };
   disk: { freeBytes: number; ok: boolean };
+  /** Decisions reach the log; false from the first refused punch until the journal is replayed. */
+  recording: { ok: boolean; since: number; pending: number; error: string | null };
 }
 
 export interface RouteEntry {
@@ -117,7 +120,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     options,
     logger,
     clock,
-    sessions: new SessionManager(admins, { idleMs: options.adminSessionIdleMs, maxMs: options.adminSessionMaxMs }, clock),
+    sessions: new SessionManager(admins, { idleMs: options.adminSessionIdleMs, maxMs: options.adminSessionMaxMs }, clock, logger),
     pin: new KioskPin(admins, options.kioskPinHash, options.scryptLogN),
     settings: new SettingsService(admins, deps.settings ?? {}, logger),
     limiters: {

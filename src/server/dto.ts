@@ -2,7 +2,7 @@
  * Store and port objects → wire DTOs, field by field. Nothing is spread, so a field added upstream
  * (a descriptor, a file path, raw evidence) never reaches a browser by accident.
  */
-import type { CameraStatus, DecisionEvent, EnrollmentCaptured, EnrollmentProgress, PreviewFrame } from './ports.ts';
+import type { CameraStatus, DecisionEvent, RecordingStatus, EnrollmentCaptured, EnrollmentProgress, PreviewFrame } from './ports.ts';
 import type {
   CameraStatusDto,
   DailyRowDto,
@@ -12,6 +12,7 @@ import type {
   PersonSummaryDto,
   PreviewDto,
   PunchDto,
+  RecordingStatusDto,
   SightingDto,
   AuditDto,
 } from './protocol.ts';
@@ -20,6 +21,10 @@ import type { Sighting } from '../store/attendance-repo.ts';
 
 export function cameraDto(c: CameraStatus): CameraStatusDto {
   return { state: c.state, reason: c.reason, since: c.since };
+}
+
+export function recordingDto(r: RecordingStatus): RecordingStatusDto {
+  return { recording: r.recording, since: r.since, pending: r.pending };
 }
 
 export function decisionDto(d: DecisionEvent): DecisionDto {

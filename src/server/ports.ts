@@ -54,6 +54,15 @@ export interface CameraStatus {
 
 
 
+/** Whether decisions reach the database (see store/durable-recorder.ts). */
+export interface RecordingStatus {
+  recording: boolean;
+  since: number;
+  pending: number;
+  /** The database's refusal while not recording (admin and health only). */
+  error: string | null;
+}
+
 export interface EnrollmentProgress {
   sessionId: string;
   gates: EnrollmentGates;
@@ -83,6 +92,7 @@ export interface KioskEvents {
   decision: [DecisionEvent];
   preview: [PreviewFrame];
   camera: [CameraStatus];
+  recording: [RecordingStatus];
   'enrollment:progress': [EnrollmentProgress];
   'enrollment:captured': [EnrollmentCaptured];
   'enrollment:failed': [{ sessionId: string; reason: string }];
@@ -90,6 +100,7 @@ export interface KioskEvents {
 
 export interface KioskStatus {
   camera: CameraStatus;
+  recording: RecordingStatus;
   backend: string;
   descriptor: string;
   fps: number;

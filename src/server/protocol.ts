@@ -40,6 +40,17 @@ export interface CameraStatusDto {
   since: number;
 }
 
+/**
+ * Whether decisions reach the attendance log. `recording: false`: the database refuses writes and
+ * decisions wait in the journal; the screen says "not recording: call an admin".
+ */
+export interface RecordingStatusDto {
+  recording: boolean;
+  since: number;
+  /** Decisions waiting in the journal for the database. */
+  pending: number;
+}
+
 export interface PreviewFaceDto {
   trackId: number;
   box: { x: number; y: number; width: number; height: number };
@@ -121,6 +132,8 @@ export interface KioskServerToClient {
   preview: (frame: PreviewDto) => void;
   decision: (d: DecisionDto) => void;
   camera: (c: CameraStatusDto) => void;
+  /** Sent after hello and on every change. */
+  recording: (r: RecordingStatusDto) => void;
   'enrollment:progress': (p: EnrollmentProgressDto) => void;
   'enrollment:captured': (c: EnrollmentCapturedDto) => void;
   'enrollment:failed': (f: EnrollmentFailedDto) => void;

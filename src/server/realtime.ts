@@ -15,8 +15,8 @@ import { readCookie, SESSION_COOKIE } from './auth/cookie.ts';
 import { checkAll } from './auth/rate-limit.ts';
 import type { AdminIdentity } from './auth/sessions.ts';
 import type { LiveNotifier, ServerContext } from './context.ts';
-import { cameraDto, capturedDto, decisionDto, personSummaryDto, previewDto, progressDto } from './dto.ts';
-import type { CameraStatus, DecisionEvent, EnrollmentCaptured, EnrollmentProgress, PreviewFrame } from './ports.ts';
+import { cameraDto, capturedDto, decisionDto, personSummaryDto, previewDto, progressDto, recordingDto } from './dto.ts';
+import type { CameraStatus, DecisionEvent, EnrollmentCaptured, EnrollmentProgress, PreviewFrame, RecordingStatus } from './ports.ts';
 import type {
   AdminClientToServer,
   AdminNamespace,
@@ -179,6 +179,9 @@ export class Realtime implements LiveNotifier {
       kioskOut.emit('camera', dto);
       adminOut.emit('camera', dto);
     };
+    const onRecording = (r: RecordingStatus): void => {
+      kioskOut.emit('recording', recordingDto(r));
+    };
     const onProgress = (p: EnrollmentProgress): void => this.toOwner(p.sessionId, (s) => s.emit('enrollment:progress', progressDto(p)));
     const onCaptured = (c: EnrollmentCaptured): void => this.toOwner(c.sessionId, (s) => s.emit('enrollment:captured', capturedDto(c)));
     const onFailed = (f: { sessionId: string; reason: string }): void => {
@@ -188,6 +191,7 @@ export class Realtime implements LiveNotifier {
     ev.on('decision', onDecision);
     ev.on('preview', onPreview);
     ev.on('camera', onCamera);
+    ev.on('recording', onRecording);
     ev.on('enrollment:progress', onProgress);
     ev.on('enrollment:captured', onCaptured);
     ev.on('enrollment:failed', onFailed);
@@ -195,6 +199,7 @@ export class Realtime implements LiveNotifier {
       ev.off('decision', onDecision);
       ev.off('preview', onPreview);
       ev.off('camera', onCamera);
+      ev.off('recording', onRecording);
       ev.off('enrollment:progress', onProgress);
       ev.off('enrollment:captured', onCaptured);
       ev.off('enrollment:failed', onFailed);
@@ -225,7 +230,9 @@ export class Realtime implements LiveNotifier {
     const st: KioskSocketState = { unlockedUntil: 0, lockTimer: null, enrollment: null, busy: false };
     this.kioskState.set(socket.id, st);
     const out = socket as unknown as KioskSocketOut;
-    out.emit('hello', this.kioskConfig(), cameraDto(this.ctx.kiosk.status().camera));
+    const status = this.ctx.kiosk.status();
+    out.emit('hello', this.kioskConfig(), cameraDto(status.camera));
+    out.emit('recording', recordingDto(status.recording));
 
     const unlocked = (): boolean => st.unlockedUntil > this.ctx.clock();
     const touch = (): void => {

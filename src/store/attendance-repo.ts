@@ -131,6 +131,11 @@ export class AttendanceRepo {
     return result;
   }
 
+  /** The live punch of this person nearest to `ts` within the cooldown, if any: a read, so it works on a read-only file. */
+  livePunchNear(personId: number, ts: number, cooldownMs: number = this.options.cooldownMs): number | null {
+    return this.stmt.nearestLive.get({ personId, ts, cooldown: cooldownMs })?.ts ?? null;
+  }
+
   /** An unrecognised or spoofed face; `count` lets the caller fold a track's frames into one row. */
   recordSighting(kind: SightingKind, ts: number, kioskId: string, evidence: Evidence, count = 1): number {
     checkTs(ts);

@@ -8,6 +8,7 @@
 import { closeSync, existsSync, openSync, readSync, renameSync, rmSync, statSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { KioskError, errorMessage } from '../errors.ts';
+import { makeFilePrivate } from '../private-files.ts';
 import { type Db } from './db.ts';
 import { migrations } from './migrations/index.ts';
 import { KIOSK_APPLICATION_ID } from './migrations/003-privacy.ts';
@@ -44,6 +45,8 @@ export async function backupDatabase(db: Db, dest: string): Promise<DatabaseFile
   rmSync(partial, { force: true });
   try {
     await db.backup(partial);
+    // SQLite creates the copy with the umask's mode; a backup holds everything the database does.
+    makeFilePrivate(partial);
     const info = inspectDatabaseFile(partial);
     renameSync(partial, dest);
     return { ...info, path: dest };
@@ -164,6 +167,7 @@ export async function restoreDatabase(source: string, target: string, stamp: str
     if (current !== null) {
       try {
         await current.backup(aside);
+        makeFilePrivate(aside);
       } finally {
         current.close();
       }
@@ -185,6 +189,7 @@ export async function restoreDatabase(source: string, target: string, stamp: str
   } finally {
     src.close();
   }
+  makeFilePrivate(target);
   const restored = inspectDatabaseFile(target);
   if (restored.people !== candidate.people || restored.punches !== candidate.punches) {
     throw new KioskError('STORE_FAILED', `restore into ${target} does not match ${source}`, { hint: previous ? `the previous database is kept at ${previous}` : '', context: { source, target } });

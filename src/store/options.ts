@@ -31,6 +31,12 @@ export const storeOptionsSchema = z.object({
     .nonnegative()
     .default(5_000)
     .describe('How long a write waits for another connection (e.g. an admin CLI) to release the lock.'),
+  journalRetryMs: z
+    .number()
+    .int()
+    .min(100)
+    .default(5_000)
+    .describe('While the database refuses writes (decisions then go to the fsync\'d journal beside it), how often it is tried again; the journal is replayed into it as soon as a write succeeds.'),
   listDefaultLimit: z.number().int().positive().default(100).describe('Rows returned by a list query when no limit is given.'),
   listMaxLimit: z.number().int().positive().default(1_000).describe('Upper bound on rows a single list query may return.'),
   collationLocale: z.string().min(1).default('vi').describe('Locale used to sort people by name (Intl.Collator).'),

@@ -6,7 +6,9 @@ import { silentLogger, type Logger } from '../log.ts';
 import { AttendanceRepo } from './attendance-repo.ts';
 import { AuditRepo } from './audit-repo.ts';
 import { createKeyFile, DescriptorCipher, readKeyFile, SEALED_OVERHEAD } from './crypto.ts';
-import { databasePath, MEMORY_DB, openDatabase, type Db } from './db.ts';
+import { databasePath, MEMORY_DB, openDatabase, openFailure, type Db } from './db.ts';
+import { DurableRecorder } from './durable-recorder.ts';
+import { journalPathFor, PunchJournal } from './punch-journal.ts';
 import { storeOptionsSchema, type StoreOptions } from './options.ts';
 import { PeopleRepo } from './people-repo.ts';
 import { GalleryGenerations } from './gallery-generations.ts';
@@ -51,8 +53,21 @@ export function openStore(options: Partial<StoreOptions> = {}, deps: { logger?: 
     };
   } catch (err) {
     db.close();
-    throw err;
+    // A damaged page met after the quick check (e.g. while sealing descriptors) is one line too.
+    throw openFailure(path, err);
   }
+}
+
+/**
+ * The recorder the kiosk loop writes decisions through, with its journal beside the database. Only
+ * the process running the loop opens one: it replays (and then removes) a journal left behind.
+ */
+export function openRecorder(store: Store, options: Pick<StoreOptions, 'journalRetryMs'>, deps: { logger?: Logger; clock?: () => number } = {}): DurableRecorder {
+  const file = store.db.name;
+  const journal = file === MEMORY_DB || store.db.memory ? null : new PunchJournal(journalPathFor(file));
+  const recorder = new DurableRecorder({ db: store.db, attendance: store.attendance, journal, retryMs: options.journalRetryMs, ...deps });
+  recorder.open();
+  return recorder;
 }
 
 /** Where the descriptor key lives: `keyFile` relative to `dataDir` unless absolute. */

@@ -110,7 +110,7 @@ describe('kiosk screen in a browser', { skip: skip ?? false }, () => {
     await page.close();
   });
 
-  test('800×480, English: not recognised fits the small screen; missing camera is stated', async () => {
+  test('800×480, English: not recognised fits the small screen; missing camera and not recording are stated', async () => {
     const en = await startServer({ language: 'en', greetingMs: 30_000 });
     const stop = streamPreview(en.kiosk, jpeg, () => ({ trackId: 9, box: FACE_BOX, state: 'decided', label: 'unknown' }));
     try {
@@ -131,6 +131,15 @@ describe('kiosk screen in a browser', { skip: skip ?? false }, () => {
       await page.waitForTimeout(300);
       await screenshot(page, 'kiosk-unknown-800x480');
       en.kiosk.setCamera('lost', 'no device');
+      await page.locator('#status-line').getByText('No camera — please tell the administrator').waitFor();
+      // The database refuses writes: that outranks the camera, and says who to call.
+      en.kiosk.setRecording({ recording: false, since: Date.now(), pending: 1, error: 'attempt to write a readonly database' });
+      await page.locator('#status-line').getByText('Not recording: call an admin').waitFor();
+      assert.equal(await page.locator('#status-line').getAttribute('data-state'), 'not-recording');
+      const late = await openKiosk(browser, en.url, { width: 800, height: 480 });
+      await late.locator('#status-line').getByText('Not recording: call an admin').waitFor();
+      await late.close();
+      en.kiosk.setRecording({ recording: true, since: Date.now(), pending: 0, error: null });
       await page.locator('#status-line').getByText('No camera — please tell the administrator').waitFor();
       await page.close();
     } finally {

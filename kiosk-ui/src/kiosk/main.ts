@@ -1,5 +1,5 @@
 /** The kiosk screen: live preview, a greeting or refusal per decision, camera state, and the menu. */
-import type { CameraStatusDto, DecisionDto, KioskConfigDto } from '../../../src/server/protocol.ts';
+import type { CameraStatusDto, DecisionDto, KioskConfigDto, RecordingStatusDto } from '../../../src/server/protocol.ts';
 import { byId, replace } from '../dom.ts';
 import { translator, type Translate } from '../i18n.ts';
 import { connectKiosk } from '../socket.ts';
@@ -17,6 +17,7 @@ const CLOCK_TICK_MS = 1000;
 let config: KioskConfigDto = { language: 'vi', timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone, sound: false, greetingMs: 4000, menuAvailable: false };
 let t: Translate = translator(config.language);
 let camera: CameraStatusDto | null = null;
+let recording: RecordingStatusDto | null = null;
 let connected = false;
 
 const socket = connectKiosk();
@@ -77,10 +78,17 @@ function enqueue(b: Banner): void {
 
 function refreshStatus(): void {
   let text: string | null = null;
-  if (!connected) text = t('socket.offline');
-  else if (camera !== null && camera.state !== 'running') text = t(`camera.${camera.state}`);
+  let state: string = camera?.state ?? 'unknown';
+  if (!connected) {
+    text = t('socket.offline');
+    state = 'offline';
+  } else if (recording !== null && !recording.recording) {
+    // Ahead of the camera: a kiosk that cannot record must not look as if it were checking people in.
+    text = t('recording.off');
+    state = 'not-recording';
+  } else if (camera !== null && camera.state !== 'running') text = t(`camera.${camera.state}`);
   statusLine.hidden = text === null;
-  statusLine.dataset.state = connected ? (camera?.state ?? 'unknown') : 'offline';
+  statusLine.dataset.state = state;
   replace(statusLine, text ?? '');
 }
 
@@ -123,6 +131,10 @@ socket.on('hello', (cfg, cam) => {
 socket.on('camera', (cam) => {
   camera = cam;
   if (cam.state !== 'running') preview.clear();
+  refreshStatus();
+});
+socket.on('recording', (r) => {
+  recording = r;
   refreshStatus();
 });
 socket.on('preview', (frame) => preview.push(frame));

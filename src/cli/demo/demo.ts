@@ -9,6 +9,7 @@ import { basename, join } from 'node:path';
 import { listDataset } from '../../model/eval/dataset.ts';
 import type { CliContext } from '../context.ts';
 import { enrollFolder } from '../enroll.ts';
+import { checkPortFree } from '../../server/listen.ts';
 import { serve } from '../serve.ts';
 import { buildWalkupVideo, type WalkupPhoto } from './walkup-video.ts';
 
@@ -20,6 +21,8 @@ export interface DemoOptions {
 }
 
 export async function demo(ctx: CliContext, dir: string, opts: DemoOptions): Promise<void> {
+  // Before enrolling for a minute: a taken port is one line at once.
+  await checkPortFree(ctx.config.server.host, opts.port ?? ctx.config.server.port);
   const dataset = await listDataset(dir);
   const staging = await mkdtemp(join(tmpdir(), 'kiosk-demo-'));
   try {

@@ -13,7 +13,8 @@ import type { RuntimeSettings } from '../../server/settings.ts';
 import { Voter } from '../../vote/voter.ts';
 import type { Config } from '../../config/schema.ts';
 import type { Logger } from '../../log.ts';
-import type { Store } from '../../store/store.ts';
+import { openRecorder, type Store } from '../../store/store.ts';
+import type { DurableRecorder } from '../../store/durable-recorder.ts';
 import { KioskLoop } from './kiosk-loop.ts';
 import { recordDecision } from './decisions.ts';
 import { KioskMetrics } from './metrics.ts';
@@ -65,11 +66,14 @@ export interface BuiltLoop {
    * embedding workers start first, then replace the old ones, and the gallery is reloaded for them.
    */
   switchDescriptor(descriptor: DescriptorOptions): Promise<void>;
+  /** Where decisions are written: the database, or the journal while the database refuses writes. */
+  recorder: DurableRecorder;
   close(): Promise<void>;
 }
 
-export async function buildLoop(opts: { config: Config; store: Store; log: Logger; source?: string; metrics?: boolean; keepLooking?: boolean; heads?: HeadManager }): Promise<BuiltLoop> {
+export async function buildLoop(opts: { config: Config; store: Store; log: Logger; source?: string; metrics?: boolean; keepLooking?: boolean; heads?: HeadManager; recorder?: DurableRecorder }): Promise<BuiltLoop> {
   const { store, log } = opts;
+  const recorder = opts.recorder ?? openRecorder(store, opts.config.store, { logger: log });
   // Mutable copy: admin settings replace parts of it while the loop runs.
   let config = opts.config;
   const source = await openFrameSource(opts.source ?? config.pipeline.source, config.capture, { logger: log.child({ stage: 'capture' }), keepLooking: opts.keepLooking ?? false });
@@ -94,10 +98,12 @@ export async function buildLoop(opts: { config: Config; store: Store; log: Logge
     embedPool,
     matcher: () => matcher,
     voter: new Voter(config.vote),
-    decide: (e) => recordDecision(store, config.store.kioskId, config.store.cooldownMs, e),
+    decide: (e) => recordDecision(recorder, config.store.kioskId, config.store.cooldownMs, e),
     options: config.pipeline,
     logger: log.child({ stage: 'loop' }),
   });
+  // While the database refuses writes, each tick may retry it and replay the journal.
+  loop.on('heartbeat', () => recorder.tick());
   const metrics = opts.metrics ? new KioskMetrics({
     fps: () => loop.fps,
     framesRead: () => source.counters.framesRead,
@@ -114,6 +120,7 @@ export async function buildLoop(opts: { config: Config; store: Store; log: Logge
     get descriptor() {
       return descriptor;
     },
+    recorder,
     metrics,
     currentMatcher: () => matcher,
     reloadGallery: () => {

@@ -1,8 +1,10 @@
 /**
  * Turns the voter's decisions into attendance: a person is punched (unless inside the cooldown),
  * unknown and spoof become sightings. Returns the DecisionEvent the screen and `kiosk run` print.
+ * Writes go through the DurableRecorder: a punch the database refuses is kept in the journal and
+ * still counts as logged (it is on disk and reaches the log when the database takes writes again).
  */
-import type { Store } from '../../store/store.ts';
+import type { DurableRecorder } from '../../store/durable-recorder.ts';
 import type { TrackDecidedEvent } from '../../vote/types.ts';
 import type { DecisionEvent } from '../../server/ports.ts';
 
@@ -13,7 +15,7 @@ export function votesByName(e: TrackDecidedEvent): Record<string, number> {
   return out;
 }
 
-export function recordDecision(store: Store, kioskId: string, cooldownMs: number, e: TrackDecidedEvent): DecisionEvent {
+export function recordDecision(recorder: Pick<DurableRecorder, 'recordPunch' | 'recordSighting'>, kioskId: string, cooldownMs: number, e: TrackDecidedEvent): DecisionEvent {
   const base: DecisionEvent = {
     type: 'decision',
     track: e.trackId,
@@ -30,9 +32,9 @@ export function recordDecision(store: Store, kioskId: string, cooldownMs: number
   };
   const evidence = { reason: e.reason, trigger: e.trigger, ...e.evidence };
   if (e.result === 'person' && e.personId !== null) {
-    const r = store.attendance.record({ personId: e.personId, ts: e.decidedAt, kioskId, similarity: base.similarity, evidence }, cooldownMs);
+    const r = recorder.recordPunch({ personId: e.personId, ts: e.decidedAt, kioskId, similarity: base.similarity, evidence }, cooldownMs);
     return r.logged ? { ...base, logged: true } : { ...base, previousPunchTs: r.lastPunchTs };
   }
-  store.attendance.recordSighting(e.result === 'spoof' ? 'spoof' : 'unknown', e.decidedAt, kioskId, evidence);
+  recorder.recordSighting(e.result === 'spoof' ? 'spoof' : 'unknown', e.decidedAt, kioskId, evidence);
   return base;
 }

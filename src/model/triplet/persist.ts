@@ -10,12 +10,14 @@
  * tfjs's `file://` handlers exist only in tfjs-node, so files are written and read with fs and
  * handed to tfjs through tf.io.withSaveHandler / tf.io.fromMemory (works on wasm and cpu).
  */
-import { mkdir, open, readFile, readdir, readlink, realpath, rename, rm, symlink, lstat } from 'node:fs/promises';
+import { chmod, mkdir, open, readFile, readdir, readlink, realpath, rename, rm, symlink, lstat } from 'node:fs/promises';
+import { closeSync, fsyncSync, openSync, readdirSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { basename, dirname, join, resolve } from 'node:path';
 import { tf } from '../tfjs.ts';
 import type * as TF from '@tensorflow/tfjs';
 import { KioskError, errorMessage } from '../../errors.ts';
+import { ensurePrivateDir, PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '../../private-files.ts';
 import { TripletHead } from './head.ts';
 import type { TripletHeadMetadata } from './train.ts';
 
@@ -25,9 +27,11 @@ export const METADATA_FILE = 'metadata.json';
 
 const versionPrefix = (dir: string): string => `.${basename(dir)}.v-`;
 
+/** Model files say whom the head was trained on: owner-only, whatever the umask. */
 async function writeDurable(path: string, data: string | Uint8Array): Promise<void> {
-  const fh = await open(path, 'wx');
+  const fh = await open(path, 'wx', PRIVATE_FILE_MODE);
   try {
+    await fh.chmod(PRIVATE_FILE_MODE);
     await fh.writeFile(data);
     await fh.sync();
   } finally {
@@ -50,7 +54,8 @@ function isErrno(err: unknown, code: string): boolean {
 
 /** Writes the three files into a new, not yet visible folder. */
 async function writeVersion(versionDir: string, head: TripletHead, metadata: TripletHeadMetadata): Promise<void> {
-  await mkdir(versionDir);
+  await mkdir(versionDir, { mode: PRIVATE_DIR_MODE });
+  await chmod(versionDir, PRIVATE_DIR_MODE);
   await head.save(
     tf.io.withSaveHandler(async (artifacts: TF.io.ModelArtifacts) => {
       const weights = new Uint8Array(tf.io.CompositeArrayBuffer.join(artifacts.weightData ?? new ArrayBuffer(0)));
@@ -81,7 +86,7 @@ export async function saveHead(dir: string, head: TripletHead, metadata: Triplet
   const versionName = `${versionPrefix(target)}${id}`;
   const versionDir = join(parent, versionName);
   try {
-    await mkdir(parent, { recursive: true });
+    ensurePrivateDir(parent);
     await writeVersion(versionDir, head, metadata);
 
     let previous: string | null = null;
@@ -164,4 +169,63 @@ export async function loadHead(dir: string): Promise<{ head: TripletHead; metada
       });
     }
   }
+}
+
+/** What an erased person's name becomes in the metadata of heads kept on disk. */
+export const ERASED_NAME = '(erased)';
+
+/**
+ * Erasure reaches every model version kept on disk: each `metadata.json` under `modelsDir` (the
+ * active and latest heads and the previous versions kept beside them) that lists `name` among the
+ * people it was trained on is rewritten without it, atomically (temp file + rename, fsync'd).
+ * Synchronous, so it completes inside the erase that calls it. Returns the files rewritten.
+ */
+export function erasePersonFromHeads(modelsDir: string, name: string): number {
+  let rewritten = 0;
+  const visit = (dir: string, depth: number): void => {
+    let entries;
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch (err) {
+      if (isErrno(err, 'ENOENT')) return;
+      throw err;
+    }
+    for (const e of entries) {
+      const path = join(dir, e.name);
+      if (e.isDirectory() && depth < 2) visit(path, depth + 1);
+      else if (e.isFile() && e.name === METADATA_FILE && scrubMetadata(path, name)) rewritten++;
+    }
+  };
+  try {
+    visit(modelsDir, 0);
+  } catch (err) {
+    throw new KioskError('STORE_FAILED', `cannot remove a name from the models in ${modelsDir}: ${errorMessage(err)}`, {
+      hint: 'check the models folder is writable, then remove the person again',
+      context: { modelsDir },
+      cause: err,
+    });
+  }
+  return rewritten;
+}
+
+function scrubMetadata(path: string, name: string): boolean {
+  const text = readFileSync(path, 'utf8');
+  let meta: { people?: { name?: unknown }[] };
+  try {
+    meta = JSON.parse(text) as { people?: { name?: unknown }[] };
+  } catch {
+    return false;
+  }
+  if (!Array.isArray(meta.people) || !meta.people.some((p) => p.name === name)) return false;
+  const people = meta.people.map((p) => (p.name === name ? { ...p, name: ERASED_NAME } : p));
+  const tmp = `${path}.erase-${process.pid}`;
+  const fd = openSync(tmp, 'w', PRIVATE_FILE_MODE);
+  try {
+    writeSync(fd, `${JSON.stringify({ ...meta, people }, null, 2)}\n`);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(tmp, path);
+  return true;
 }

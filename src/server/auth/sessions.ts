@@ -2,8 +2,14 @@
  * Admin sessions: a random token in the cookie, its SHA-256 in the database. A session ends after
  * `idleMs` without use or `maxMs` after login, whichever comes first; each use pushes the idle
  * deadline forward. Expiry is decided here with the injected clock, not by SQLite.
+ *
+ * Checking a session only reads. Renewing it (and deleting an expired one) is housekeeping: when the
+ * database refuses the write (full disk, read-only file) the request still goes through on the
+ * session as it stands, so an administrator can read the log while the disk is being fixed.
  */
 import { createHash, randomBytes } from 'node:crypto';
+import { errorMessage } from '../../errors.ts';
+import { silentLogger, type Logger } from '../../log.ts';
 import type { AdminRepo } from '../../store/admin-repo.ts';
 
 const TOKEN_BYTES = 32;
@@ -29,6 +35,7 @@ export class SessionManager {
     private readonly repo: AdminRepo,
     private readonly times: SessionTimes,
     private readonly clock: () => number,
+    private readonly logger: Logger = silentLogger,
   ) {}
 
   /** A new session for the admin; returns the cookie token (shown once, never stored). */
@@ -49,10 +56,10 @@ export class SessionManager {
     const now = this.clock();
     const hardEnd = row.createdAt + this.times.maxMs;
     if (now >= row.expiresAt || now >= hardEnd) {
-      this.repo.deleteSession(sessionId);
+      this.bestEffort('delete an expired session', () => this.repo.deleteSession(sessionId));
       return null;
     }
-    this.repo.touchSession(sessionId, now, Math.min(now + this.times.idleMs, hardEnd));
+    this.bestEffort('renew a session', () => this.repo.touchSession(sessionId, now, Math.min(now + this.times.idleMs, hardEnd)));
     return { adminId: row.adminId, username: row.username, sessionId };
   }
 
@@ -65,6 +72,14 @@ export class SessionManager {
     const now = this.clock();
     if (now >= row.expiresAt || now >= row.createdAt + this.times.maxMs) return null;
     return { adminId: row.adminId, username: row.username, sessionId };
+  }
+
+  private bestEffort(what: string, write: () => void): void {
+    try {
+      write();
+    } catch (err) {
+      this.logger.warn({ err: errorMessage(err) }, `could not ${what}: the database refuses writes; the request goes on without it`);
+    }
   }
 
   destroy(sessionId: string): void {

@@ -6,6 +6,7 @@ import { m001Initial } from './001-initial.ts';
 import { m002Admin } from './002-admin.ts';
 import { m003Privacy } from './003-privacy.ts';
 import { m004FaceCrops } from './004-face-crops.ts';
+import { m006Durability } from './006-durability.ts';
 
 export interface Migration {
   version: number;
@@ -13,4 +14,4 @@ export interface Migration {
   sql: string;
 }
 
-export const migrations: readonly Migration[] = [m001Initial, m002Admin, m003Privacy, m004FaceCrops];
+export const migrations: readonly Migration[] = [m001Initial, m002Admin, m003Privacy, m004FaceCrops, m006Durability];

@@ -2,7 +2,7 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { isKioskError } from '../../../src/errors.ts';
@@ -146,6 +146,38 @@ describe('ImageFolderSource', () => {
       }
     } finally {
       await rmEmpty();
+    }
+  });
+  test('files that vanish from a looping slideshow make the source lost and retried, not ended; it recovers when they return', async () => {
+    const { dir: folder, cleanup: rmFolder } = await makeTempDir();
+    const photo = join(folder, 'a.png');
+    const makePhoto = (): Promise<unknown> => sharp({ create: { width: 20, height: 20, channels: 3, background: { r: 200, g: 10, b: 10 } } }).png().toFile(photo);
+    await makePhoto();
+    const opts = captureOptions({ width: 16, height: 16, realtime: false, backpressure: 'pause', loop: true, backoffMinMs: 5, backoffMaxMs: 20, backoffJitter: 0 });
+    const source = new ImageFolderSource(folder, opts);
+    const states: string[] = [];
+    source.on('state', (c) => states.push(`${c.state}:${c.code}`));
+    const it = source[Symbol.asyncIterator]();
+    try {
+      assert.equal((await it.next()).done, false);
+      await rm(photo);
+      // Frames already decoded may still come; then the source must say it lost the folder.
+      const lost = new Promise<void>((resolve) => source.on('state', (c) => c.state === 'reconnecting' && resolve()));
+      const drain = (async () => {
+        for (;;) if ((await it.next()).done) return;
+      })();
+      await lost;
+      assert.ok(states.includes('lost:error'), `states: ${states.join(', ')}`);
+      assert.notEqual(source.state, 'ended', 'the slideshow is not over: the kiosk keeps running');
+      await makePhoto();
+      await new Promise<void>((resolve) => source.on('state', (c) => c.state === 'running' && resolve()));
+      assert.equal(source.lastChange?.code, 'reconnected');
+      assert.ok(source.counters.reconnects >= 1);
+      await source.stop();
+      await drain;
+    } finally {
+      await source.stop();
+      await rmFolder();
     }
   });
 });

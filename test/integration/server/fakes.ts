@@ -15,6 +15,7 @@ import type {
   KioskPort,
   KioskStatus,
   PreviewFrame,
+  RecordingStatus,
 } from '../../../src/server/ports.ts';
 import { openStore, type Store } from '../../../src/store/store.ts';
 
@@ -35,6 +36,7 @@ export interface BeginCall {
 export class FakeKiosk implements KioskPort {
   readonly events = new EventEmitter<KioskEvents>();
   camera: CameraStatus = { state: 'running', reason: 'ok', since: 0, source: 'rtsp://user:secret@camera/stream' };
+  recording: RecordingStatus = { recording: true, since: 0, pending: 0, error: null };
   readonly calls: { method: string; args: unknown[] }[] = [];
   readonly sessions = new Map<string, BeginCall>();
   private seq = 0;
@@ -46,7 +48,7 @@ export class FakeKiosk implements KioskPort {
   constructor(private readonly store: Store) {}
 
   status(): KioskStatus {
-    return { camera: this.camera, backend: 'fake', descriptor: 'fused', fps: 10, enrolledPeople: this.store.people.list().length };
+    return { camera: this.camera, recording: this.recording, backend: 'fake', descriptor: 'fused', fps: 10, enrolledPeople: this.store.people.list().length };
   }
 
   readonly enrollment: EnrollmentPort = {
@@ -115,6 +117,11 @@ export class FakeKiosk implements KioskPort {
 
   preview(frame: PreviewFrame): void {
     this.events.emit('preview', frame);
+  }
+
+  setRecording(r: RecordingStatus): void {
+    this.recording = r;
+    this.events.emit('recording', r);
   }
 
   setCamera(state: CameraStatus['state'], reason: string = state): void {

@@ -7,6 +7,7 @@ import type { HealthReport } from '../../../src/server/app.ts';
 const healthy: HealthReport = {
   ok: true, camera: 'running', loopAlive: true, fps: 9.5, backend: 'wasm', descriptor: 'fused v1',
   db: { writable: true, error: null }, disk: { freeBytes: 10e9, ok: true },
+  recording: { ok: true, since: 0, pending: 0, error: null },
 };
 
 describe('/healthz and /metrics', () => {

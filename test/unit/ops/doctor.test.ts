@@ -3,7 +3,9 @@ import assert from 'node:assert/strict';
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { configSchema } from '../../../src/config/schema.ts';
-import { checkBackendReport, checkBackups, checkCamera, checkDiskSpace, checkFfmpeg, checkKey, checkModelFiles, doctorExitCode, formatDoctor, runDoctor, type DoctorProbes } from '../../../src/ops/doctor.ts';
+import { checkBackendReport, checkBackups, checkCamera, checkDatabase, checkDiskSpace, checkFfmpeg, checkKey, checkModelFiles, doctorExitCode, formatDoctor, runDoctor, type DoctorProbes } from '../../../src/ops/doctor.ts';
+import { openDatabase } from '../../../src/store/db.ts';
+import { journalPathFor, PunchJournal } from '../../../src/store/punch-journal.ts';
 import { backupFileName } from '../../../src/ops/backup.ts';
 import { openStore } from '../../../src/store/store.ts';
 import { KioskError } from '../../../src/errors.ts';
@@ -20,6 +22,7 @@ function probes(over: Partial<DoctorProbes> = {}): DoctorProbes {
     canOpen: () => true,
     freeBytes: () => 10_000 * MIB,
     resolveFfmpeg: () => '/usr/bin/ffmpeg',
+    bundledFfmpeg: () => '/opt/kiosk/node_modules/@ffmpeg-installer/linux-x64/ffmpeg',
     ffmpegVersion: () => Promise.resolve('ffmpeg version 6.0'),
     now: () => NOW,
     ...over,
@@ -94,6 +97,39 @@ describe('doctor checks', () => {
     assert.equal((await checkFfmpeg('auto', () => '/x/ffmpeg', broken)).status, 'fail');
     assert.equal((await checkFfmpeg('gst:csi', () => '/x/ffmpeg', broken)).status, 'warn');
     assert.equal((await checkFfmpeg('auto', () => '/x/ffmpeg', () => Promise.resolve('ffmpeg version 6'))).status, 'ok');
+  });
+
+  test('ffmpeg: the bundled 2018 build in use is a warning that names its age and the fix', async () => {
+    const bundled = '/opt/kiosk/node_modules/@ffmpeg-installer/linux-x64/ffmpeg';
+    const line = 'ffmpeg version N-47683-g0e8eb07980-static https://johnvansickle.com/ffmpeg/  Copyright (c) 2000-2018 the FFmpeg developers';
+    const r = await checkFfmpeg('auto', () => bundled, () => Promise.resolve(line), bundled, NOW);
+    assert.equal(r.status, 'warn');
+    assert.match(r.detail, /bundled .* built 2018 \(6 years/);
+    assert.match(r.fix ?? '', /ffmpeg 5 or newer .*apt install ffmpeg.*capture\.ffmpegPath/);
+    const system = await checkFfmpeg('auto', () => '/usr/bin/ffmpeg', () => Promise.resolve('ffmpeg version 5.1.9-0+deb12u1 Copyright (c) 2000-2026'), bundled, NOW);
+    assert.equal(system.status, 'ok');
+  });
+
+  test('database: a file that refuses writes fails, though its lock can be taken; decisions waiting in the journal are a warning', (t) => {
+    const tmp = tempDir();
+    t.after(tmp.cleanup);
+    const path = tmp.file();
+    openDatabase(path).close();
+    const readOnly = (p: string): ReturnType<typeof openDatabase> => {
+      const db = openDatabase(p);
+      db.pragma('query_only = ON');
+      return db;
+    };
+    const refused = checkDatabase(path, readOnly, NOW);
+    assert.equal(refused.result.status, 'fail');
+    assert.match(refused.result.detail, /not writable: attempt to write a readonly database/);
+    assert.equal(refused.db, null);
+
+    new PunchJournal(journalPathFor(path)).append({ id: 'x', kind: 'sighting', sighting: 'unknown', ts: NOW, kioskId: 'k', evidence: {}, count: 1 });
+    const waiting = checkDatabase(path, openDatabase, NOW);
+    t.after(() => waiting.db?.close());
+    assert.equal(waiting.result.status, 'warn');
+    assert.match(waiting.result.detail, /1 decisions .* wait in .*kiosk\.db\.pending\.jsonl/);
   });
 });
 

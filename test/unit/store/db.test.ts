@@ -1,6 +1,6 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { closeSync, existsSync, openSync, statSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { openDatabase, runMigrations, schemaVersion, databasePath, MEMORY_DB } from '../../../src/store/db.ts';
@@ -24,7 +24,7 @@ describe('openDatabase', () => {
     const db = openDatabase(tmp.file());
     t.after(() => db.close());
     assert.equal(schemaVersion(db), LATEST);
-    assert.deepEqual(tables(db), ['admin_sessions', 'admins', 'audit', 'face_samples', 'kiosk_meta', 'people', 'punches', 'settings', 'sightings']);
+    assert.deepEqual(tables(db), ['admin_sessions', 'admins', 'audit', 'face_samples', 'health_heartbeat', 'journal_applied', 'kiosk_meta', 'people', 'punches', 'settings', 'sightings']);
     assert.equal(db.pragma('journal_mode', { simple: true }), 'wal');
     assert.equal(db.pragma('synchronous', { simple: true }), 2); // 2 = FULL
     assert.equal(db.pragma('foreign_keys', { simple: true }), 1);
@@ -104,5 +104,23 @@ describe('openDatabase', () => {
   test('databasePath joins dataDir and dbFile, except for memory', () => {
     assert.equal(databasePath({ dataDir: 'data', dbFile: 'kiosk.db' }), join('data', 'kiosk.db'));
     assert.equal(databasePath({ dataDir: 'data', dbFile: MEMORY_DB }), MEMORY_DB);
+  });
+
+  test('a file with damaged pages behind an intact header is refused at open, in one line that says to restore a backup', (t) => {
+    const tmp = tempDir();
+    t.after(tmp.cleanup);
+    const db = openDatabase(tmp.file());
+    db.prepare('CREATE TABLE filler (id INTEGER PRIMARY KEY, body TEXT)').run();
+    const insert = db.prepare('INSERT INTO filler (body) VALUES (?)');
+    for (let i = 0; i < 300; i++) insert.run('x'.repeat(300));
+    db.close();
+    const size = statSync(tmp.file()).size;
+    const fd = openSync(tmp.file(), 'r+');
+    writeSync(fd, Buffer.alloc(4096, 0x5a), 0, 4096, size - 3 * 4096);
+    closeSync(fd);
+    assert.throws(
+      () => openDatabase(tmp.file()),
+      (err: unknown) => isKioskError(err) && err.code === 'STORE_FAILED' && /is damaged/.test(err.message) && /kiosk restore/.test(err.hint) && !err.toLine().includes('\n'),
+    );
   });
 });
