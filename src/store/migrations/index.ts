@@ -5,6 +5,7 @@
 import { m001Initial } from './001-initial.ts';
 import { m002Admin } from './002-admin.ts';
 import { m003Privacy } from './003-privacy.ts';
+import { m005NetworkAuth } from './005-network-auth.ts';
 
 export interface Migration {
   version: number;
@@ -12,4 +13,4 @@ export interface Migration {
   sql: string;
 }
 
-export const migrations: readonly Migration[] = [m001Initial, m002Admin, m003Privacy];
+export const migrations: readonly Migration[] = [m001Initial, m002Admin, m003Privacy, m005NetworkAuth];
