@@ -34,7 +34,7 @@ export const serverOptionsSchema = z
       .array(z.string().min(1).max(253))
       .default([])
       .describe('Extra host names accepted in Host and Origin headers (e.g. "kiosk.local"); localhost, the bound addresses and the machine name are always accepted.'),
-    tls: tlsOptionsSchema.prefault({}),
+    tls: tlsOptionsSchema.prefault({}).describe('HTTPS: always on beyond loopback; see its keys.'),
     port: z.number().int().min(0).max(65_535).default(8080).describe('TCP port of the kiosk screen, admin pages and socket.io (0 = any free port).'),
     uiDir: z
       .string()
@@ -69,9 +69,9 @@ export const serverOptionsSchema = z
       .positive()
       .default(120_000)
       .describe('The kiosk menu locks again after this long without a menu action once the PIN was entered.'),
-    pinBackoff: backoff('kiosk PINs', 3, 30_000, 15 * 60_000).prefault({}),
-    loginBackoff: backoff('admin logins', 5, 30_000, 30 * 60_000).prefault({}),
-    codeBackoff: backoff('setup or pairing codes', 5, 30_000, 30 * 60_000).prefault({}),
+    pinBackoff: backoff('kiosk PINs', 3, 30_000, 15 * 60_000).prefault({}).describe('Per-screen back-off for wrong kiosk PINs (no shared bucket).'),
+    loginBackoff: backoff('admin logins', 5, 30_000, 30 * 60_000).prefault({}).describe('Per (user name, address) back-off for failed admin logins.'),
+    codeBackoff: backoff('setup or pairing codes', 5, 30_000, 30 * 60_000).prefault({}).describe('Per-address back-off for wrong setup and screen pairing codes.'),
     pairingCodeMs: z.number().int().min(10_000).default(10 * 60_000).describe('How long a screen pairing code issued from the admin pages stays valid (single use).'),
     passwordMinLength: z.number().int().min(8).default(10).describe('Shortest admin password accepted at setup.'),
     scryptLogN: z
