@@ -8,6 +8,9 @@ import { errorMessage, isKioskError } from '../errors.ts';
 import { parseSourceSpec } from '../capture/auto.ts';
 import { buildApp } from '../server/app.ts';
 import { checkPortFree, listen, type Listening } from '../server/listen.ts';
+import { SetupCode, formatCode, setupCodeFile } from '../server/auth/one-time-code.ts';
+import { serverOptionsSchema } from '../server/options.ts';
+import { loadTls, tlsWanted } from '../server/tls.ts';
 import { ensureUiBuilt } from '../server/ui-build.ts';
 import type { KioskEvents, KioskPort } from '../server/ports.ts';
 import type { RuntimeSettings } from '../server/settings.ts';
@@ -20,6 +23,7 @@ import { erasePersonFromHeads } from '../model/triplet/persist.ts';
 import { join } from 'node:path';
 import type { Config } from '../config/schema.ts';
 import { openRecorder } from '../store/store.ts';
+import { AdminRepo } from '../store/admin-repo.ts';
 import { healthReport, heartbeatWhileRecording } from './health.ts';
 import type { CliContext } from './context.ts';
 import { buildLoop } from './pipeline/build.ts';
@@ -118,10 +122,17 @@ export async function serve(ctx: CliContext, opts: ServeOptions): Promise<void> 
       enrolledPeople: store.people.list().length,
     }),
   };
+  // --host / --port go into the server's config, so the Host check and the certificate know the real bind address.
+  const serverConfig = serverOptionsSchema.parse({ ...config.server, ...(opts.host === undefined ? {} : { host: opts.host }), ...(opts.port === undefined ? {} : { port: opts.port }) });
+  const tls = tlsWanted(serverConfig) ? await loadTls(serverConfig, ctx.dataDir) : null;
+  if (tls !== null) log.info({ certificate: tls.certPath, source: tls.source, sha256: tls.fingerprint256, notAfter: tls.notAfter }, `HTTPS certificate SHA-256 ${tls.fingerprint256}`);
+  const setupCode = new AdminRepo(store.db).count() === 0 ? SetupCode.inFile(setupCodeFile(ctx.dataDir)) : SetupCode.inMemory();
   const app = buildApp({
     store,
     kiosk: port,
-    config: config.server,
+    config: serverConfig,
+    setupCode,
+    ...(tls === null ? {} : { tls: { key: tls.key, cert: tls.cert } }),
     logger: log,
     settings: { base: baseSettings(config), onChange: (s) => built.applySettings(s) },
     health: async () =>
@@ -138,7 +149,7 @@ export async function serve(ctx: CliContext, opts: ServeOptions): Promise<void> 
   });
   let listening: Listening;
   try {
-    listening = await listen(app, listenAt);
+    listening = await listen(app);
   } catch (err) {
     // Worker threads would keep the process alive after the one-line error.
     await built.close();
@@ -146,7 +157,10 @@ export async function serve(ctx: CliContext, opts: ServeOptions): Promise<void> 
     await app.close();
     throw err;
   }
-  log.info({ url: listening.url }, `kiosk at ${listening.url} (admin at ${listening.url}/admin)`);
+  log.info({ url: listening.url, bound: listening.bound }, `kiosk at ${listening.url} (admin at ${listening.url}/admin), bound to ${listening.bound}`);
+  const code = setupCode.current();
+  // On the device's terminal (and journal) only: whoever reads it is at the device.
+  if (code !== null) process.stderr.write(`kiosk: first-run setup code ${formatCode(code)} — enter it at ${listening.url}/admin (also shown on the kiosk screen and by \`kiosk doctor\`)\n`);
   opts.onListening?.(listening.url);
 
   const systemd = systemdIntegration(config.ops.watchdog, { logger: log });

@@ -13,6 +13,9 @@ import { parseFfmpegVersion } from '../capture/ffmpeg-path.ts';
 import { listBackups, resolveIn } from './backup.ts';
 import { keyStatus, type KeyStatus } from './keys.ts';
 import { findExecutable } from './sd-notify.ts';
+import { formatCode, readSetupCode, setupCodeFile } from '../server/auth/one-time-code.ts';
+import { isLoopbackHost } from '../server/host-check.ts';
+import { describeCert, readSelfSigned, selfSignedPaths, tlsWanted } from '../server/tls.ts';
 
 export type CheckStatus = 'ok' | 'warn' | 'fail';
 
@@ -146,6 +149,33 @@ export async function checkFfmpeg(source: string, resolvePath: () => string, ver
   }
 }
 
+/** What the network sees: loopback only, or HTTPS with the certificate's SHA-256 (to compare with the browser's). */
+export function checkNetwork(server: Config['server'], dataDir: string, now: number): CheckResult {
+  const where = `${server.host}:${server.port}`;
+  if (!tlsWanted(server)) return ok('network', `bound to ${where}: only this device can connect (set server.host to serve the LAN, over HTTPS)`);
+  const scope = isLoopbackHost(server.host) ? 'this device' : 'the network';
+  if (server.tls.certFile !== undefined) {
+    try {
+      const c = describeCert(readFileSync(server.tls.certFile, 'utf8'));
+      if (Date.parse(c.notAfter) <= now) return fail('network', `${server.tls.certFile} expired ${c.notAfter}`, 'renew the certificate (server.tls.certFile / keyFile)');
+      return ok('network', `HTTPS on ${where} for ${scope}, certificate ${server.tls.certFile}, SHA-256 ${c.fingerprint256}`);
+    } catch (err) {
+      return fail('network', `cannot read ${server.tls.certFile}: ${errorMessage(err)}`, 'point server.tls.certFile / keyFile at PEM files the kiosk user can read');
+    }
+  }
+  const self = readSelfSigned(dataDir);
+  if (self === null) return warn('network', `HTTPS on ${where} for ${scope}: the self-signed certificate is made at the first \`kiosk serve\` (${selfSignedPaths(dataDir).cert})`, 'start the kiosk once, then run `kiosk doctor` again to see its fingerprint');
+  return ok('network', `HTTPS on ${where} for ${scope}, self-signed ${self.path} (until ${self.notAfter}), SHA-256 ${self.fingerprint256} — check a browser shows this fingerprint before trusting it`);
+}
+
+/** Before the first admin exists: the setup code, shown only here, on the kiosk screen and by `kiosk serve`. */
+export function checkSetup(admins: number, dataDir: string): CheckResult {
+  if (admins > 0) return ok('setup', `${admins} admin${admins === 1 ? '' : 's'}`);
+  const code = readSetupCode(setupCodeFile(dataDir));
+  if (code === null) return warn('setup', 'no admin yet, and no setup code: `kiosk serve` makes one at start', 'start the kiosk, then open /admin on this device and enter the setup code it prints');
+  return warn('setup', `no admin yet: setup code ${formatCode(code)}`, 'open /admin (on the kiosk screen or a paired browser) and enter this code to create the first admin');
+}
+
 /**
  * The data directory's database: opens (and migrates, page-checks), then proves it takes a write by
  * committing the heartbeat row; reports decisions still waiting in the punch journal. `open` is
@@ -229,6 +259,14 @@ export async function runDoctor(config: Config, dataDir: string, probes: DoctorP
   const { result, db } = checkDatabase(dbPath);
   results.push(result);
   const storeOpts = { dataDir, keyFile: config.store.keyFile };
+  if (db !== null) {
+    try {
+      results.push(checkSetup(db.prepare<[], { n: number }>('SELECT count(*) AS n FROM admins').get()?.n ?? 0, dataDir));
+    } catch (err) {
+      results.push(warn('setup', `cannot count admins: ${errorMessage(err)}`, 'check the database'));
+    }
+  }
+  results.push(checkNetwork(config.server, dataDir, probes.now()));
   try {
     results.push(checkKey(keyStatus(storeOpts, db), config.store.encryptDescriptors));
   } finally {

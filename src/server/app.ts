@@ -1,10 +1,12 @@
 /**
  * `buildApp(deps)`: the kiosk's HTTP server and socket.io, built but not listening (tests use
- * `app.inject()`; `listen.ts` starts it). Contexts, by Fastify encapsulation:
- *   /api/auth/*   public: state, first-run setup, login (rate-limited)
+ * `app.inject()`; `listen.ts` starts it). Every request, HTTP or socket.io, must name this kiosk in
+ * Host (and Origin, when a browser sends one). Contexts, by Fastify encapsulation:
+ *   /api/auth/*   public: state, first-run setup (needs the code shown on the device), login (back-off per client)
  *   /api/admin/*  admin: every route behind the session hook registered in that child context
  *   /, /admin, /assets/*, /healthz   public: the built UI and a health probe
- * and socket.io namespaces /kiosk (screen; menu needs the PIN) and /admin (session required).
+ * and socket.io namespaces /kiosk (screen: faces and names only to paired screens; menu needs the PIN)
+ * and /admin (session required).
  */
 import { fileURLToPath } from 'node:url';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
@@ -14,12 +16,18 @@ import { silentLogger, type Logger } from '../log.ts';
 import { AdminRepo } from '../store/admin-repo.ts';
 import type { Store } from '../store/store.ts';
 import { KioskPin } from './auth/kiosk-pin.ts';
-import { FailureLimiter } from './auth/rate-limit.ts';
+import { Backoff } from './auth/backoff.ts';
+import { PairingCodes, SetupCode } from './auth/one-time-code.ts';
+import { SecretHasher } from './auth/password.ts';
 import { SessionManager } from './auth/sessions.ts';
+import { DisplayRepo } from '../store/display-repo.ts';
+import { HostGuard } from './host-check.ts';
 import type { LiveNotifier, ServerContext } from './context.ts';
 import { installErrorHandlers } from './http-errors.ts';
 import { serverOptionsSchema, type ServerOptions } from './options.ts';
 import { requireAdmin } from './plugins/admin-auth.ts';
+import { apiError } from './http-errors.ts';
+import { adminAccountRoutes } from './routes/admin/admins.ts';
 import type { KioskPort, SnapshotPort } from './ports.ts';
 import { Realtime } from './realtime.ts';
 import { peopleRoutes } from './routes/admin/people.ts';
@@ -46,6 +54,10 @@ export interface AppDeps {
   health?: () => Promise<HealthReport>;
   /** Prometheus exposition for /metrics. */
   metrics?: { contentType: string; render(): Promise<string> };
+  /** Serve HTTPS with this key and certificate (see tls.ts); plain HTTP without. */
+  tls?: { key: string; cert: string };
+  /** The first-run setup code; without one a fresh in-memory code is made (read it from `app.setupCode`). */
+  setupCode?: SetupCode;
 }
 
 export interface HealthReport {
@@ -73,6 +85,10 @@ declare module 'fastify' {
     /** Every route as registered (method, full URL): lets tests walk the whole table. */
     routeTable: RouteEntry[];
     serverOptions: ServerOptions;
+    /** The first-run setup code shown on the device (tests read it here; `kiosk serve` prints it). */
+    setupCode: SetupCode;
+    /** True when this server speaks HTTPS. */
+    tls: boolean;
   }
 }
 
@@ -88,7 +104,10 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: options.bodyLimitBytes,
     return503OnClosing: true,
+    ...(deps.tls === undefined ? {} : { https: { key: deps.tls.key, cert: deps.tls.cert, minVersion: 'TLSv1.2' as const } }),
   }) as unknown as FastifyInstance;
+  const hosts = new HostGuard(options.host, options.allowedHosts);
+  const setupCode = deps.setupCode ?? SetupCode.inMemory();
 
   const routeTable: RouteEntry[] = [];
   app.addHook('onRoute', (route) => {
@@ -97,6 +116,19 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   });
   app.decorate('routeTable', routeTable);
   app.decorate('serverOptions', options);
+  app.decorate('setupCode', setupCode);
+  app.decorate('tls', deps.tls !== undefined);
+  // Before anything else: a request that does not name this kiosk (DNS rebinding, another site's page) gets nothing.
+  app.addHook('onRequest', async (request, reply) => {
+    if (!hosts.allowsHost(request.headers.host)) {
+      request.log.warn({ host: request.headers.host, client: request.ip }, 'request for another host refused');
+      return reply.code(421).header('cache-control', 'no-store').send(apiError('bad-host', 'this kiosk does not answer to that host name (see server.allowedHosts)'));
+    }
+    if (!hosts.allowsOrigin(request.headers.origin)) {
+      request.log.warn({ origin: request.headers.origin, client: request.ip }, 'cross-origin request refused');
+      return reply.code(403).header('cache-control', 'no-store').send(apiError('bad-origin', 'requests from other sites are refused'));
+    }
+  });
   app.decorateRequest('admin', null);
   installZodCompilers(app);
   installErrorHandlers(app);
@@ -105,29 +137,39 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     reply.header('referrer-policy', 'no-referrer');
     reply.header('x-frame-options', 'DENY');
     if (request.url.startsWith('/api/') && !reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
+    if (deps.tls !== undefined) reply.header('strict-transport-security', 'max-age=31536000');
   });
   app.addHook('onResponse', async (request, reply) => {
     request.log.debug({ method: request.method, url: request.url, status: reply.statusCode, ms: reply.elapsedTime }, 'request');
   });
 
   const admins = new AdminRepo(deps.store.db, { clock, logger });
-  const live: LiveNotifier = { logChanged: () => undefined, sessionEnded: () => undefined };
+  const hasher = new SecretHasher(options.scryptLogN);
+  const live: LiveNotifier = { logChanged: () => undefined, sessionEnded: () => undefined, displayRemoved: () => undefined, setupDone: () => undefined };
+  if (admins.count() > 0) setupCode.consume();
   const ctx: ServerContext = {
     store: deps.store,
     admins,
+    displays: new DisplayRepo(deps.store.db, { clock, logger }),
     kiosk: deps.kiosk,
     snapshots: deps.snapshots ?? null,
     options,
     logger,
     clock,
     sessions: new SessionManager(admins, { idleMs: options.adminSessionIdleMs, maxMs: options.adminSessionMaxMs }, clock, logger),
-    pin: new KioskPin(admins, options.kioskPinHash, options.scryptLogN),
+    hasher,
+    pin: new KioskPin(admins, options.kioskPinHash, hasher),
+    setupCode,
+    pairing: new PairingCodes(options.pairingCodeMs, clock),
+    hosts,
+    cookieSecure: options.cookieSecure || deps.tls !== undefined,
     settings: new SettingsService(admins, deps.settings ?? {}, logger),
     limiters: {
-      pinPerClient: new FailureLimiter({ maxFailures: options.pinMaxFailures, windowMs: options.pinWindowMs }, clock),
-      pinGlobal: new FailureLimiter({ maxFailures: options.pinGlobalMaxFailures, windowMs: options.pinWindowMs }, clock),
-      loginPerClient: new FailureLimiter({ maxFailures: options.loginMaxFailures, windowMs: options.loginWindowMs }, clock),
-      loginPerUser: new FailureLimiter({ maxFailures: options.loginMaxFailures, windowMs: options.loginWindowMs }, clock),
+      pin: new Backoff(options.pinBackoff, clock),
+      login: new Backoff(options.loginBackoff, clock),
+      // One address may try several names, so it gets a few more free tries than one name does.
+      loginAddress: new Backoff({ ...options.loginBackoff, freeFailures: options.loginBackoff.freeFailures * 2 }, clock),
+      code: new Backoff(options.codeBackoff, clock),
     },
     live,
   };
@@ -135,6 +177,8 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   const realtime = new Realtime(app.server, ctx);
   live.logChanged = () => realtime.logChanged();
   live.sessionEnded = (id) => realtime.sessionEnded(id);
+  live.displayRemoved = (id) => realtime.displayRemoved(id);
+  live.setupDone = () => realtime.setupDone();
   app.decorate('realtime', realtime);
   // Sockets go first, or the HTTP server would wait for their connections to end.
   app.addHook('preClose', async () => realtime.close());
@@ -147,6 +191,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
       await admin.register(peopleRoutes, { ctx });
       await admin.register(recordRoutes, { ctx });
       await admin.register(systemRoutes, { ctx, realtime });
+      await admin.register(adminAccountRoutes, { ctx, realtime });
     },
     { prefix: '/api/admin' },
   );

@@ -20,7 +20,16 @@ export const employeeCode = z
   .nullable()
   .transform((s) => s ?? null);
 
-export const pin = z.string().regex(/^\d{4,12}$/u, { message: 'a PIN is 4 to 12 digits' });
+/** The kiosk menu PIN: at least 6 digits (a 4-digit PIN fell to an offline search in minutes). */
+export const PIN_MIN_DIGITS = 6;
+export const pin = z.string().regex(/^\d{6,12}$/u, { message: 'a PIN is 6 to 12 digits' });
+
+/** A one-time setup or screen pairing code as typed: spaces and dashes between groups are ignored, case too. */
+export const oneTimeCode = z
+  .string()
+  .max(64)
+  .transform((s) => s.replace(/[\s-]/gu, '').toUpperCase())
+  .pipe(z.string().regex(/^[A-Z0-9]{4,32}$/u, { message: 'a code is letters and digits' }));
 
 export const reason = z
   .string()

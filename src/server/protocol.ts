@@ -32,6 +32,15 @@ export interface KioskConfigDto {
   greetingMs: number;
   /** False until a PIN exists (config or first-run setup): the menu then says to finish setup first. */
   menuAvailable: boolean;
+  /**
+   * This screen may show faces and names: it is the device's own (loopback) or was paired with a
+   * code from the admin pages. Unpaired screens get no preview, no decisions and no menu.
+   */
+  paired: boolean;
+  /** Name given at pairing; null for the device's own screen and unpaired ones. */
+  displayName: string | null;
+  /** The first-run setup code, only to paired screens and only until setup is done. */
+  setupCode: string | null;
 }
 
 export interface CameraStatusDto {
@@ -114,6 +123,7 @@ export type RefusalReason =
   | 'rate-limited'
   | 'not-found'
   | 'busy'
+  | 'unpaired'
   | 'failed';
 
 export interface Refusal {
@@ -160,7 +170,14 @@ export interface PersonRequest {
   personId: number;
 }
 
+export interface PairRequest {
+  /** The pairing code issued in the admin pages (dashes and case ignored). */
+  code: string;
+}
+
 export interface KioskClientToServer {
+  /** Pairs this screen; the token is kept by the browser and sent as handshake auth `displayToken`. */
+  'display:pair': (req: PairRequest, ack: Ack<{ token: string; name: string }>) => void;
   'menu:unlock': (req: UnlockRequest, ack: Ack<{ expiresInMs: number }>) => void;
   'menu:lock': (req: Record<string, never>, ack: Ack) => void;
   'people:list': (req: PeopleListRequest, ack: Ack<{ people: PersonSummaryDto[] }>) => void;
@@ -213,6 +230,33 @@ export interface AuthStateDto {
   username: string | null;
   /** Kiosk PIN comes from the config file and cannot be changed from the pages. */
   pinFromConfig: boolean;
+  /** The stored PIN predates the 6-digit rule: the menu stays locked until an admin sets a new one (false when logged out). */
+  pinResetRequired: boolean;
+}
+
+export interface AdminAccountDto {
+  id: number;
+  username: string;
+  createdAt: number;
+  lastLoginAt: number | null;
+  disabled: boolean;
+  /** The admin looking at the list. */
+  self: boolean;
+}
+
+export interface DisplayDto {
+  id: number;
+  name: string;
+  createdAt: number;
+  createdBy: string;
+  /** Screens connected with this pairing now. */
+  connected: number;
+}
+
+export interface PairingCodeDto {
+  /** Shown once, in groups ("ABCD-EFGH-JKMN"); typed on the screen to be paired. */
+  code: string;
+  expiresAt: number;
 }
 
 export interface PunchDto {

@@ -1,19 +1,24 @@
 /**
  * socket.io on the Fastify HTTP server. Two namespaces:
- * - `/kiosk`: the screen at the door. Anyone on the network may watch it (preview, decisions,
- *   camera state); the menu (enrollment, re-enroll, remove) needs the PIN first, per socket.
+ * - `/kiosk`: the screen at the door. Only paired screens (the device's own, connecting from
+ *   loopback, or one paired with a code from the admin pages) get preview frames, decisions and
+ *   camera state, and may open the menu (enrollment, re-enroll, remove), which needs the PIN
+ *   first, per socket. An unpaired screen gets a hello that says so, and may only pair.
  * - `/admin`: the admin pages' live feed; the handshake and every event need an admin session.
- * Every client message is size-checked and validated; bad ones are refused with a reply and
- * counted, and nothing a client sends can throw out of a handler.
+ * Every handshake must name this kiosk in Host and Origin. Every client message is size-checked and
+ * validated; bad ones are refused with a reply and counted, and nothing a client sends can throw
+ * out of a handler.
  */
-import type { Server as HttpServer, IncomingMessage } from 'node:http';
+import { randomBytes } from 'node:crypto';
+import type { Server as HttpServer } from 'node:http';
 import { Server, type Namespace, type Socket } from 'socket.io';
 import type { z } from 'zod';
 import { isKioskError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import { readCookie, SESSION_COOKIE } from './auth/cookie.ts';
-import { checkAll } from './auth/rate-limit.ts';
-import type { AdminIdentity } from './auth/sessions.ts';
+import { formatCode } from './auth/one-time-code.ts';
+import { hashToken, type AdminIdentity } from './auth/sessions.ts';
+import { isLocalAddress } from './host-check.ts';
 import type { LiveNotifier, ServerContext } from './context.ts';
 import { cameraDto, capturedDto, decisionDto, personSummaryDto, previewDto, progressDto, recordingDto } from './dto.ts';
 import type { CameraStatus, DecisionEvent, EnrollmentCaptured, EnrollmentProgress, PreviewFrame, RecordingStatus } from './ports.ts';
@@ -37,6 +42,12 @@ const ADMIN_NS: AdminNamespace = '/admin';
 /** Engine-level hard cap relative to the per-message limit: a polling request may batch several messages. */
 const ENGINE_BUFFER_FACTOR = 8;
 const KIOSK_ACTOR = 'kiosk-menu';
+/** socket.io room of the screens that may see faces and names. */
+const PAIRED_ROOM = 'paired';
+const DISPLAY_TOKEN_BYTES = 32;
+
+/** Who a /kiosk socket is: the device's own screen, a paired screen, or nobody in particular. */
+type DisplayIdentity = { kind: 'local' } | { kind: 'paired'; id: number; name: string } | { kind: 'unpaired' };
 
 type RequestOf<M, K extends keyof M> = M[K] extends (req: infer R, ...rest: never[]) => void ? R : never;
 type AckOf<M, K extends keyof M> = M[K] extends (req: never, ack: infer A) => void ? A : never;
@@ -75,15 +86,8 @@ function jsonSize(value: unknown): number {
   }
 }
 
-/** Browsers send Origin on the handshake; another site's page must not drive our sockets. */
-function sameOrigin(req: IncomingMessage): boolean {
-  const origin = req.headers.origin;
-  if (origin === undefined) return true;
-  try {
-    return new URL(origin).host === req.headers.host;
-  } catch {
-    return false;
-  }
+function displayOf(socket: Socket): DisplayIdentity {
+  return (socket.data as { display?: DisplayIdentity }).display ?? { kind: 'unpaired' };
 }
 
 export class Realtime implements LiveNotifier {
@@ -106,10 +110,22 @@ export class Realtime implements LiveNotifier {
     this.io = new Server(httpServer, {
       serveClient: false,
       maxHttpBufferSize: ctx.options.socketMaxMessageBytes * ENGINE_BUFFER_FACTOR,
-      allowRequest: (req, cb) => cb(null, sameOrigin(req)),
+      // Browsers send Origin on the handshake: another site's page, or a rebound host name, must not drive our sockets.
+      allowRequest: (req, cb) => {
+        const allowed = ctx.hosts.allowsHost(req.headers.host) && ctx.hosts.allowsOrigin(req.headers.origin);
+        if (!allowed) {
+          this.counters.unauthorized++;
+          this.logger.warn({ host: req.headers.host, origin: req.headers.origin }, 'socket handshake for another host or origin refused');
+        }
+        cb(allowed ? null : 'host or origin not allowed', allowed);
+      },
     });
     this.kioskNs = this.io.of(KIOSK_NS);
     this.adminNs = this.io.of(ADMIN_NS);
+    this.kioskNs.use((socket, next) => {
+      socket.data.display = this.identify(socket);
+      next();
+    });
     this.kioskNs.on('connection', (s) => this.onKiosk(s));
     this.adminNs.use((socket, next) => {
       if (this.adminOf(socket) === null) {
@@ -141,6 +157,29 @@ export class Realtime implements LiveNotifier {
     }
   }
 
+  /** Screens now connected with a pairing (admin list of screens). */
+  displayConnections(displayId: number): number {
+    let n = 0;
+    for (const s of this.kioskNs.sockets.values()) {
+      const d = displayOf(s);
+      if (d.kind === 'paired' && d.id === displayId) n++;
+    }
+    return n;
+  }
+
+  /** Unpaired in the admin pages: its screens are dropped at once (they reconnect unpaired). */
+  displayRemoved(displayId: number): void {
+    for (const s of this.kioskNs.sockets.values()) {
+      const d = displayOf(s);
+      if (d.kind === 'paired' && d.id === displayId) s.disconnect(true);
+    }
+  }
+
+  /** Setup is done: paired screens stop showing the setup code. */
+  setupDone(): void {
+    for (const s of this.kioskNs.sockets.values()) this.sendHello(s);
+  }
+
   /** Disconnects every client and stops listening to the port; the HTTP server is Fastify's to close. */
   async close(): Promise<void> {
     for (const off of this.detach.splice(0)) off();
@@ -157,7 +196,7 @@ export class Realtime implements LiveNotifier {
 
   private attachPort(): void {
     const ev = this.ctx.kiosk.events;
-    const kioskOut = this.kioskNs as unknown as KioskOut;
+    const kioskOut = (this.kioskNs as unknown as KioskOut).to(PAIRED_ROOM);
     const adminOut = this.adminNs as unknown as AdminOut;
     const onDecision = (d: DecisionEvent): void => {
       const dto = decisionDto(d);
@@ -171,7 +210,7 @@ export class Realtime implements LiveNotifier {
         return;
       }
       // volatile: a screen that cannot keep up misses frames instead of queueing them.
-      kioskOut.volatile.emit('preview', previewDto(f));
+      (this.kioskNs as unknown as KioskOut).to(PAIRED_ROOM).volatile.emit('preview', previewDto(f));
       this.counters.previewSent++;
     };
     const onCamera = (c: CameraStatus): void => {
@@ -221,18 +260,53 @@ export class Realtime implements LiveNotifier {
 
   // ---------- /kiosk ----------
 
-  private kioskConfig(): KioskConfigDto {
+  /** Loopback is the device's own screen; otherwise the handshake's `displayToken` must belong to a paired screen. */
+  private identify(socket: Socket): DisplayIdentity {
+    if (isLocalAddress(socket.handshake.address)) return { kind: 'local' };
+    const auth: unknown = socket.handshake.auth;
+    const token = typeof auth === 'object' && auth !== null ? (auth as Record<string, unknown>).displayToken : undefined;
+    if (typeof token !== 'string' || token.length === 0 || token.length > 200) return { kind: 'unpaired' };
+    const display = this.ctx.displays.byTokenHash(hashToken(token));
+    return display === null ? { kind: 'unpaired' } : { kind: 'paired', id: display.id, name: display.name };
+  }
+
+  private kioskConfig(display: DisplayIdentity): KioskConfigDto {
     const o = this.ctx.options;
-    return { language: o.language, timeZone: o.timeZone, sound: o.sound, greetingMs: o.greetingMs, menuAvailable: this.ctx.pin.isSet() };
+    const paired = display.kind !== 'unpaired';
+    const code = paired ? this.ctx.setupCode.current() : null;
+    return {
+      language: o.language,
+      timeZone: o.timeZone,
+      sound: o.sound,
+      greetingMs: o.greetingMs,
+      menuAvailable: paired && this.ctx.pin.isSet(),
+      paired,
+      displayName: display.kind === 'paired' ? display.name : null,
+      setupCode: code === null ? null : formatCode(code),
+    };
+  }
+
+  private sendHello(socket: Socket): void {
+    const display = displayOf(socket);
+    const paired = display.kind !== 'unpaired';
+    if (paired) void socket.join(PAIRED_ROOM);
+    // Unpaired screens learn nothing about the camera either: its reason text may name the device.
+    const status = this.ctx.kiosk.status();
+    const out = socket as unknown as KioskSocketOut;
+    out.emit('hello', this.kioskConfig(display), paired ? cameraDto(status.camera) : { state: status.camera.state, reason: '', since: 0 });
+    if (paired) out.emit('recording', recordingDto(status.recording));
+  }
+
+  /** Back-off key of a screen: each paired screen has its own, the device's own screen one. */
+  private pinKey(socket: Socket): string | null {
+    const d = displayOf(socket);
+    return d.kind === 'local' ? 'local' : d.kind === 'paired' ? `display:${d.id}` : null;
   }
 
   private onKiosk(socket: Socket): void {
     const st: KioskSocketState = { unlockedUntil: 0, lockTimer: null, enrollment: null, busy: false };
     this.kioskState.set(socket.id, st);
-    const out = socket as unknown as KioskSocketOut;
-    const status = this.ctx.kiosk.status();
-    out.emit('hello', this.kioskConfig(), cameraDto(status.camera));
-    out.emit('recording', recordingDto(status.recording));
+    this.sendHello(socket);
 
     const unlocked = (): boolean => st.unlockedUntil > this.ctx.clock();
     const touch = (): void => {
@@ -252,27 +326,50 @@ export class Realtime implements LiveNotifier {
     };
 
     const handlers: Handlers<KioskClientToServer> = {
+      'display:pair': async (req) => {
+        if (displayOf(socket).kind !== 'unpaired') return refuse('bad-request', 'this screen is paired already');
+        const key = `pair:${socket.handshake.address}`;
+        const limiter = this.ctx.limiters.code;
+        const check = limiter.check(key);
+        if (!check.allowed) return refuse('rate-limited', 'too many wrong pairing codes', check.retryAfterMs);
+        const grant = this.ctx.pairing.redeem(req.code);
+        if (grant === null) {
+          limiter.fail(key);
+          this.logger.warn({ client: socket.handshake.address }, 'wrong screen pairing code');
+          return refuse('not-found', 'no such pairing code (it may have expired)');
+        }
+        limiter.reset(key);
+        const token = randomBytes(DISPLAY_TOKEN_BYTES).toString('base64url');
+        const display = this.ctx.displays.add(grant.name, hashToken(token), grant.issuedBy);
+        this.logger.info({ displayId: display.id, name: display.name, client: socket.handshake.address }, 'screen paired');
+        socket.data.display = { kind: 'paired', id: display.id, name: display.name } satisfies DisplayIdentity;
+        this.sendHello(socket);
+        return { ok: true as const, token, name: display.name };
+      },
       'menu:unlock': async (req) => {
         const pin = this.ctx.pin;
+        const key = this.pinKey(socket);
+        if (key === null) {
+          this.counters.unauthorized++;
+          return refuse('unpaired', 'pair this screen first (admin pages → screens)');
+        }
         if (!pin.isSet()) return refuse('no-pin', 'no PIN is set: finish setup in the admin pages');
         if (st.busy) return refuse('busy');
-        const client = socket.handshake.address;
-        const { pinPerClient, pinGlobal } = this.ctx.limiters;
-        const check = checkAll([pinPerClient.check(client), pinGlobal.check('*')]);
+        const limiter = this.ctx.limiters.pin;
+        const check = limiter.check(key);
         if (!check.allowed) return refuse('rate-limited', 'too many wrong PINs', check.retryAfterMs);
         // Counted before the check and forgiven on success, so parallel guesses cannot slip past the limit.
-        pinPerClient.fail(client);
-        pinGlobal.fail('*');
+        limiter.fail(key);
         st.busy = true;
         try {
-          if (!(await pin.verify(req.pin))) {
-            this.logger.warn({ client }, 'wrong kiosk PIN');
+          if (!(await pin.verify(req.pin, KIOSK_ACTOR))) {
+            this.logger.warn({ screen: key, client: socket.handshake.address }, 'wrong kiosk PIN');
             return refuse('wrong-pin');
           }
         } finally {
           st.busy = false;
         }
-        pinPerClient.reset(client);
+        limiter.reset(key);
         touch();
         return { ok: true, expiresInMs: this.ctx.options.menuUnlockMs };
       },

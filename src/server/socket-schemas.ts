@@ -3,7 +3,7 @@
  * change to the contract that is not reflected here fails to compile.
  */
 import { z } from 'zod';
-import { employeeCode, id, personName, pin } from './fields.ts';
+import { employeeCode, id, oneTimeCode, personName, pin } from './fields.ts';
 import type { AdminClientToServer, KioskClientToServer } from './protocol.ts';
 
 type RequestOf<M, K extends keyof M> = M[K] extends (req: infer R, ...rest: never[]) => void ? R : never;
@@ -13,6 +13,7 @@ type SchemaMap<M> = { [K in keyof M]: z.ZodType<RequestOf<M, K>, unknown> };
 const empty = z.object({}).strict();
 
 export const kioskRequestSchemas: SchemaMap<KioskClientToServer> = {
+  'display:pair': z.object({ code: oneTimeCode }).strict(),
   'menu:unlock': z.object({ pin }).strict(),
   'menu:lock': empty,
   'people:list': z.object({ search: z.string().max(100).optional() }).strict(),

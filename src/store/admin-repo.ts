@@ -10,7 +10,12 @@ export interface Admin {
   username: string;
   createdAt: number;
   lastLoginAt: number | null;
+  /** Set while the admin is disabled: kept for the audit trail, unable to log in. */
+  disabledAt: number | null;
 }
+
+/** Why an admin change was refused: expected outcomes, returned rather than thrown. */
+export type AdminChange = { ok: true; endedSessions: string[] } | { ok: false; reason: 'not-found' | 'last-admin' };
 
 export interface AdminSessionRow {
   adminId: number;
@@ -39,9 +44,10 @@ interface AdminRow {
   password_hash: string;
   created_at: number;
   last_login_at: number | null;
+  disabled_at: number | null;
 }
 
-const ADMIN_COLS = 'id, username, password_hash, created_at, last_login_at';
+const ADMIN_COLS = 'id, username, password_hash, created_at, last_login_at, disabled_at';
 
 /** User names are NFC and lower-case: "QUẢN TRỊ" typed on any keyboard logs into "quản trị" (NOCASE folds ASCII only). */
 export function canonicalUsername(username: string): string {
@@ -62,6 +68,12 @@ export class AdminRepo {
     this.audit = new AuditRepo(db, options);
     this.stmt = {
       count: db.prepare<[], { n: number }>('SELECT count(*) AS n FROM admins'),
+      countEnabled: db.prepare<[], { n: number }>('SELECT count(*) AS n FROM admins WHERE disabled_at IS NULL'),
+      all: db.prepare<[], AdminRow>(`SELECT ${ADMIN_COLS} FROM admins ORDER BY id`),
+      setHash: db.prepare<[string, number]>('UPDATE admins SET password_hash = ? WHERE id = ?'),
+      setDisabled: db.prepare<[number | null, number]>('UPDATE admins SET disabled_at = ? WHERE id = ?'),
+      remove: db.prepare<[number]>('DELETE FROM admins WHERE id = ?'),
+      sessionsOf: db.prepare<[number], { token_hash: string }>('SELECT token_hash FROM admin_sessions WHERE admin_id = ?'),
       byName: db.prepare<[string], AdminRow>(`SELECT ${ADMIN_COLS} FROM admins WHERE username = ?`),
       byId: db.prepare<[number], AdminRow>(`SELECT ${ADMIN_COLS} FROM admins WHERE id = ?`),
       insert: db.prepare<[string, string, number]>('INSERT INTO admins (username, password_hash, created_at) VALUES (?, ?, ?)'),
@@ -71,7 +83,7 @@ export class AdminRepo {
       ),
       session: db.prepare<[string], { admin_id: number; username: string; created_at: number; last_seen_at: number; expires_at: number }>(
         `SELECT s.admin_id, a.username, s.created_at, s.last_seen_at, s.expires_at
-         FROM admin_sessions s JOIN admins a ON a.id = s.admin_id WHERE s.token_hash = ?`,
+         FROM admin_sessions s JOIN admins a ON a.id = s.admin_id WHERE s.token_hash = ? AND a.disabled_at IS NULL`,
       ),
       touch: db.prepare<[number, number, string]>('UPDATE admin_sessions SET last_seen_at = ?, expires_at = ? WHERE token_hash = ?'),
       deleteSession: db.prepare<[string]>('DELETE FROM admin_sessions WHERE token_hash = ?'),
@@ -88,6 +100,55 @@ export class AdminRepo {
 
   count(): number {
     return this.stmt.count.get()?.n ?? 0;
+  }
+
+  countEnabled(): number {
+    return this.stmt.countEnabled.get()?.n ?? 0;
+  }
+
+  list(): Admin[] {
+    return this.stmt.all.all().map(toAdmin);
+  }
+
+  /**
+   * A new password hash. `reason` 'changed' (by the admin) ends the admin's other sessions;
+   * 'upgraded' is the same password re-hashed at today's cost after a successful login.
+   */
+  setPasswordHash(adminId: number, passwordHash: string, actor: string, reason: 'changed' | 'upgraded', keepSession: string | null = null): AdminChange {
+    return this.db.transaction((): AdminChange => {
+      if (this.stmt.byId.get(adminId) === undefined) return { ok: false, reason: 'not-found' };
+      this.stmt.setHash.run(passwordHash, adminId);
+      const ended = reason === 'changed' ? this.endSessions(adminId, keepSession) : [];
+      this.audit.write({ ts: this.clock(), actor, action: reason === 'changed' ? 'admin.password' : 'admin.hash-upgrade', target: `admin:${adminId}` });
+      return { ok: true, endedSessions: ended };
+    }).immediate();
+  }
+
+  /** Disables or re-enables an admin; the last enabled admin cannot be disabled. Ends a disabled admin's sessions. */
+  setDisabled(adminId: number, disabled: boolean, actor: string): AdminChange {
+    return this.db.transaction((): AdminChange => {
+      const row = this.stmt.byId.get(adminId);
+      if (row === undefined) return { ok: false, reason: 'not-found' };
+      if (disabled && row.disabled_at === null && this.countEnabled() <= 1) return { ok: false, reason: 'last-admin' };
+      const now = this.clock();
+      this.stmt.setDisabled.run(disabled ? (row.disabled_at ?? now) : null, adminId);
+      const ended = disabled ? this.endSessions(adminId, null) : [];
+      this.audit.write({ ts: now, actor, action: disabled ? 'admin.disable' : 'admin.enable', target: `admin:${adminId}`, details: { username: row.username } });
+      return { ok: true, endedSessions: ended };
+    }).immediate();
+  }
+
+  /** Removes an admin (their audit entries stay); the last enabled admin cannot be removed. */
+  remove(adminId: number, actor: string): AdminChange {
+    return this.db.transaction((): AdminChange => {
+      const row = this.stmt.byId.get(adminId);
+      if (row === undefined) return { ok: false, reason: 'not-found' };
+      if (row.disabled_at === null && this.countEnabled() <= 1) return { ok: false, reason: 'last-admin' };
+      const ended = this.endSessions(adminId, null);
+      this.stmt.remove.run(adminId);
+      this.audit.write({ ts: this.clock(), actor, action: 'admin.remove', target: `admin:${adminId}`, details: { username: row.username } });
+      return { ok: true, endedSessions: ended };
+    }).immediate();
   }
 
   /**
@@ -139,6 +200,13 @@ export class AdminRepo {
     this.stmt.deleteSession.run(tokenHash);
   }
 
+  /** Deletes the admin's sessions but `keep`; returns the ended session ids (token hashes). */
+  private endSessions(adminId: number, keep: string | null): string[] {
+    const ended = this.stmt.sessionsOf.all(adminId).map((r) => r.token_hash).filter((h) => h !== keep);
+    for (const h of ended) this.stmt.deleteSession.run(h);
+    return ended;
+  }
+
   deleteExpiredSessions(now: number): number {
     return this.stmt.deleteExpired.run(now).changes;
   }
@@ -176,5 +244,5 @@ export class AdminRepo {
 }
 
 function toAdmin(r: AdminRow): Admin {
-  return { id: r.id, username: r.username, createdAt: r.created_at, lastLoginAt: r.last_login_at };
+  return { id: r.id, username: r.username, createdAt: r.created_at, lastLoginAt: r.last_login_at, disabledAt: r.disabled_at };
 }

@@ -9,8 +9,11 @@ import { ADMIN, browserSkipReason, launchBrowser, PIN, screenshot, startServer, 
 const skip = browserSkipReason();
 const TIMEOUT = 15_000;
 
-/** First-run setup through the page, in English; resolves once the log is shown. */
+/** First-run setup through the page, in English, with the code read off the kiosk's own screen; resolves once the log is shown. */
 async function firstRunSetup(page: Page, url: string): Promise<void> {
+  await page.goto(`${url}/`);
+  const code = await page.getByTestId('setup-code').textContent({ timeout: TIMEOUT });
+  assert.match(code ?? '', /^[A-Z0-9]{4}(-[A-Z0-9]{4}){2}$/u);
   await page.goto(`${url}/admin`);
   await page.getByTestId('lang-en').click();
   await page.getByTestId('setup-form').waitFor();
@@ -18,6 +21,7 @@ async function firstRunSetup(page: Page, url: string): Promise<void> {
   await page.locator('#password').fill(ADMIN.password);
   await page.locator('#password2').fill(ADMIN.password);
   await page.locator('#pin').fill(PIN);
+  await page.locator('#setup-code').fill(code ?? '');
   await page.getByTestId('setup-submit').click();
   await page.getByTestId('log-table').waitFor();
 }

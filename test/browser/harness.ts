@@ -16,7 +16,7 @@ import { FakeKiosk, tempStore } from '../integration/server/fakes.ts';
 
 export const TZ = 'Asia/Ho_Chi_Minh';
 export const ADMIN = { username: 'lan.admin', password: 'mật khẩu thật dài' } as const;
-export const PIN = '2468';
+export const PIN = '246810';
 
 const CHROMIUM = process.env.KIOSK_CHROMIUM ?? '/usr/bin/chromium';
 const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'];
@@ -38,20 +38,23 @@ export interface KioskServer {
   store: Store;
   kiosk: FakeKiosk;
   server: Listening;
+  /** The first-run setup code (what the kiosk screen shows and `kiosk serve` prints). */
+  setupCode(): string;
   close(): Promise<void>;
 }
 
-export async function startServer(config: AppDeps['config'] = {}): Promise<KioskServer> {
+export async function startServer(config: AppDeps['config'] = {}, tls?: AppDeps['tls']): Promise<KioskServer> {
   const uiDir = await ensureUiBuilt();
   const { store, done } = tempStore({ reportTimeZone: TZ });
   const kiosk = new FakeKiosk(store);
-  const app = buildApp({ store, kiosk, config: { scryptLogN: 10, timeZone: TZ, sound: false, uiDir, ...config } });
+  const app = buildApp({ store, kiosk, config: { scryptLogN: 10, timeZone: TZ, sound: false, uiDir, ...config }, ...(tls === undefined ? {} : { tls }) });
   const server = await listen(app, { host: '127.0.0.1', port: 0 });
   return {
     url: server.url,
     store,
     kiosk,
     server,
+    setupCode: () => app.setupCode.current() ?? '',
     close: async () => {
       await server.close();
       done();
@@ -60,8 +63,8 @@ export async function startServer(config: AppDeps['config'] = {}): Promise<Kiosk
 }
 
 /** First-run setup over HTTP (for tests that do not exercise the setup page itself). */
-export async function setupOverHttp(url: string): Promise<void> {
-  const res = await fetch(`${url}/api/auth/setup`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...ADMIN, pin: PIN }) });
+export async function setupOverHttp(url: string, setupCode: string): Promise<void> {
+  const res = await fetch(`${url}/api/auth/setup`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...ADMIN, pin: PIN, setupCode }) });
   if (!res.ok) throw new Error(`setup failed: ${res.status} ${await res.text()}`);
 }
 

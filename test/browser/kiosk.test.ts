@@ -55,7 +55,7 @@ describe('kiosk screen in a browser', { skip: skip ?? false }, () => {
   before(async () => {
     browser = await launchBrowser();
     srv = await startServer({ language: 'vi', greetingMs: 30_000, menuUnlockMs: 600_000 });
-    await setupOverHttp(srv.url);
+    await setupOverHttp(srv.url, srv.setupCode());
     ids = {
       tam: srv.store.people.upsert({ name: 'Nguyễn Thị Thảo Tâm', employeeCode: 'NV-001' }).person.id,
       binh: srv.store.people.upsert({ name: 'Phạm Văn Bình', employeeCode: 'NV-002' }).person.id,
@@ -152,7 +152,7 @@ describe('kiosk screen in a browser', { skip: skip ?? false }, () => {
     const page = await openKiosk(browser, srv.url, { width: 1280, height: 720 });
     await waitForFrames(page);
     await page.locator('#menu-button').click();
-    // A wrong PIN first, typed on the keypad.
+    // A wrong PIN first, typed on the keypad: an old-style 4-digit one.
     for (const d of '1111') await page.getByTestId(`key-${d}`).click();
     await page.getByTestId('pin-ok').click();
     await page.getByText('Sai mã PIN').waitFor();

@@ -15,6 +15,7 @@ import { datasetOrSkip } from '../helpers/dataset.ts';
 import { runCli } from '../helpers/cli.ts';
 import { buildWalkupVideo } from '../helpers/walkup.ts';
 import { ADMIN, PIN, browserSkipReason, launchBrowser, screenshot, setupOverHttp } from './harness.ts';
+import { readSetupCode, setupCodeFile } from '../../src/server/auth/one-time-code.ts';
 import { CliContext } from '../../src/cli/context.ts';
 import { serve } from '../../src/cli/serve.ts';
 import { parseCsv } from '../../src/server/csv.ts';
@@ -56,7 +57,7 @@ describe('the real kiosk in a browser, on a walk-up video', { skip: skip || fals
     const ready = new Promise<string>((r) => (listening = r));
     served = serve(ctx, { source: join(work, 'door.mp4'), port: 0, host: '127.0.0.1', signal: stop.signal, onListening: (u) => listening(u) });
     url = await Promise.race([ready, served.then(() => { throw new Error('serve ended before listening'); })]);
-    await setupOverHttp(url);
+    await setupOverHttp(url, readSetupCode(setupCodeFile(dataDir)) ?? '');
     browser = await launchBrowser();
     kiosk = await browser.newPage({ viewport: { width: 1280, height: 720 } });
     kiosk.setDefaultTimeout(SLOW);

@@ -5,6 +5,7 @@ import { translator, type MessageKey, type Translate } from '../i18n.ts';
 import { connectAdmin, type AdminSocket } from '../socket.ts';
 import { api, ApiError, describeError, setUnauthorizedHandler } from './api.ts';
 import type { AdminCtx } from './context.ts';
+import { accessView } from './views/access.ts';
 import { auditView } from './views/audit.ts';
 import { dailyView } from './views/daily.ts';
 import { logView } from './views/log.ts';
@@ -18,8 +19,9 @@ const LANG_KEY = 'kiosk.admin.lang';
 const MS_PER_MINUTE = 60_000;
 const FLASH_MS = 3000;
 
-type Tab = 'log' | 'daily' | 'people' | 'sightings' | 'settings' | 'audit';
-const TABS: Tab[] = ['log', 'daily', 'people', 'sightings', 'settings', 'audit'];
+type Tab = 'log' | 'daily' | 'people' | 'sightings' | 'settings' | 'access' | 'audit';
+const TABS: Tab[] = ['log', 'daily', 'people', 'sightings', 'settings', 'access', 'audit'];
+const LOGGED_OUT: AuthStateDto = { setupNeeded: false, authenticated: false, username: null, pinFromConfig: false, pinResetRequired: false };
 
 const root = byId('app');
 let lang: Language = localStorage.getItem(LANG_KEY) === 'en' ? 'en' : 'vi';
@@ -72,6 +74,7 @@ function authForm(kind: 'setup' | 'login', message: string | null): HTMLElement 
   const password = h('input', { type: 'password', id: 'password', autocomplete: kind === 'setup' ? 'new-password' : 'current-password', required: true });
   const repeat = h('input', { type: 'password', id: 'password2', autocomplete: 'new-password' });
   const pin = h('input', { type: 'password', id: 'pin', inputmode: 'numeric', autocomplete: 'off', maxlength: 12 });
+  const setupCode = h('input', { type: 'text', id: 'setup-code', autocomplete: 'off', autocapitalize: 'characters', spellcheck: false, maxlength: 20 });
   const error = h('p', { class: 'error', role: 'alert' }, message ?? '');
   const submit = async (ev: Event): Promise<void> => {
     ev.preventDefault();
@@ -79,11 +82,13 @@ function authForm(kind: 'setup' | 'login', message: string | null): HTMLElement 
     try {
       const body: Record<string, string> = { username: username.value, password: password.value };
       if (kind === 'setup' && !(auth?.pinFromConfig ?? false)) body.pin = pin.value;
+      if (kind === 'setup') body.setupCode = setupCode.value;
       await api('POST', `/api/auth/${kind}`, body);
       notice = null;
       await start();
     } catch (err) {
       if (err instanceof ApiError && err.body.error === 'bad-credentials') replace(error, t('admin.badCredentials'));
+      else if (err instanceof ApiError && err.body.error === 'bad-setup-code') replace(error, t('admin.badSetupCode'));
       else if (err instanceof ApiError && err.status === 429) replace(error, t('admin.rateLimited', { minutes: Math.max(1, Math.ceil((err.body.retryAfterMs ?? 0) / MS_PER_MINUTE)) }));
       else replace(error, t('admin.error', { message: describeError(err) }));
     }
@@ -91,6 +96,7 @@ function authForm(kind: 'setup' | 'login', message: string | null): HTMLElement 
   return h('form', { class: 'auth', onsubmit: (ev) => void submit(ev), 'data-testid': `${kind}-form` },
     h('h1', {}, t(kind === 'setup' ? 'admin.setupTitle' : 'admin.loginTitle')),
     kind === 'setup' ? h('p', { class: 'muted' }, t('admin.setupIntro')) : null,
+    kind === 'setup' ? field(t('admin.setupCode'), setupCode) : null,
     field(t('admin.username'), username),
     field(t('admin.password'), password),
     kind === 'setup' ? field(t('admin.passwordRepeat'), repeat) : null,
@@ -128,7 +134,9 @@ function view(c: AdminCtx): HTMLElement {
     case 'sightings':
       return sightingsView(c);
     case 'settings':
-      return settingsView(c, auth ?? { setupNeeded: false, authenticated: true, username: null, pinFromConfig: false });
+      return settingsView(c, auth ?? { ...LOGGED_OUT, authenticated: true });
+    case 'access':
+      return accessView(c, () => void start());
     case 'audit':
       return auditView(c);
   }
@@ -192,13 +200,18 @@ async function start(): Promise<void> {
   try {
     auth = await api<AuthStateDto>('GET', '/api/auth/state');
     if (auth.authenticated) {
+      // An old short PIN no longer opens the kiosk menu: the admin sets a new one first.
+      if (auth.pinResetRequired) {
+        tab = 'settings';
+        notice = { text: t('admin.pinResetRequired'), kind: 'error' };
+      }
       const s = await api<SettingsDto>('GET', '/api/admin/settings');
       timeZone = s.timeZone;
       peopleCache = null;
       connectLive();
     }
   } catch (err) {
-    auth = auth ?? { setupNeeded: false, authenticated: false, username: null, pinFromConfig: false };
+    auth = auth ?? LOGGED_OUT;
     notice = { text: describeError(err), kind: 'error' };
   }
   await render();

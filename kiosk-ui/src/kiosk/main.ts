@@ -5,6 +5,7 @@ import { translator, type Translate } from '../i18n.ts';
 import { connectKiosk } from '../socket.ts';
 import { formatTime } from '../text.ts';
 import { decisionBanner, type Banner } from './greeting.ts';
+import { DevicePanel } from './device.ts';
 import { KioskMenu } from './menu.ts';
 import { PreviewRenderer } from './preview.ts';
 import { Beeper } from './sound.ts';
@@ -14,7 +15,16 @@ import './kiosk.css';
 const MIN_BANNER_MS = 1500;
 const CLOCK_TICK_MS = 1000;
 
-let config: KioskConfigDto = { language: 'vi', timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone, sound: false, greetingMs: 4000, menuAvailable: false };
+let config: KioskConfigDto = {
+  language: 'vi',
+  timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone,
+  sound: false,
+  greetingMs: 4000,
+  menuAvailable: false,
+  paired: false,
+  displayName: null,
+  setupCode: null,
+};
 let t: Translate = translator(config.language);
 let camera: CameraStatusDto | null = null;
 let recording: RecordingStatusDto | null = null;
@@ -31,6 +41,7 @@ const menuButton = byId<HTMLButtonElement>('menu-button');
 const idleHint = byId('idle-hint');
 const clock = byId('clock');
 
+const device = new DevicePanel(socket, byId('device'), () => t);
 const menu = new KioskMenu({
   socket,
   panel: byId('menu'),
@@ -125,6 +136,11 @@ socket.on('hello', (cfg, cam) => {
   t = translator(cfg.language);
   beeper.enabled = cfg.sound;
   camera = cam;
+  if (!cfg.paired) {
+    preview.clear();
+    if (menu.isOpen) menu.locked();
+  }
+  device.show(cfg);
   refreshTexts();
   tick();
 });

@@ -109,7 +109,8 @@ export class KioskMenu {
     const r = await this.deps.socket.timeout(ACK_TIMEOUT_MS).emitWithAck('menu:unlock', { pin }).catch(offline);
     if (r.ok) return this.show({ k: 'home', note: null });
     const error =
-      r.reason === 'wrong-pin' ? t('menu.pinWrong')
+      // A PIN of the wrong length (e.g. an old 4-digit one) is refused as malformed: to the person typing, it is wrong.
+      r.reason === 'wrong-pin' || r.reason === 'bad-request' ? t('menu.pinWrong')
       : r.reason === 'no-pin' ? t('menu.noPin')
       : r.reason === 'rate-limited' ? t('menu.pinLimited', { minutes: Math.max(1, Math.ceil((r.retryAfterMs ?? 0) / MS_PER_MINUTE)) })
       : t('menu.failed', { reason: r.message ?? r.reason });

@@ -2,7 +2,10 @@
 import { z } from 'zod';
 import { day, id, idParam, localDateTime, personName, pin, reason } from '../fields.ts';
 import type {
+  AdminAccountDto,
   AdminStatusDto,
+  DisplayDto,
+  PairingCodeDto,
   ApiErrorDto,
   AuditDto,
   AuthStateDto,
@@ -77,7 +80,35 @@ export const authStateReply = z.object({
   authenticated: z.boolean(),
   username: z.string().nullable(),
   pinFromConfig: z.boolean(),
+  pinResetRequired: z.boolean(),
 }) satisfies z.ZodType<AuthStateDto>;
+
+export const adminsReply = z.object({
+  items: z.array(
+    z.object({
+      id: z.number(),
+      username: z.string(),
+      createdAt: z.number(),
+      lastLoginAt: z.number().nullable(),
+      disabled: z.boolean(),
+      self: z.boolean(),
+    }) satisfies z.ZodType<AdminAccountDto>,
+  ),
+});
+
+export const displaysReply = z.object({
+  items: z.array(
+    z.object({ id: z.number(), name: z.string(), createdAt: z.number(), createdBy: z.string(), connected: z.number() }) satisfies z.ZodType<DisplayDto>,
+  ),
+});
+
+export const pairingCodeReply = z.object({ code: z.string(), expiresAt: z.number() }) satisfies z.ZodType<PairingCodeDto>;
+
+export const passwordChangeBody = z.object({ currentPassword: password, newPassword: password }).strict();
+
+export const disabledBody = z.object({ disabled: z.boolean() }).strict();
+
+export const pairingBody = z.object({ name: personName }).strict();
 
 export const loggedInReply = z.object({ ok: z.literal(true), username: z.string() });
 

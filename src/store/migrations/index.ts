@@ -6,6 +6,7 @@ import { m001Initial } from './001-initial.ts';
 import { m002Admin } from './002-admin.ts';
 import { m003Privacy } from './003-privacy.ts';
 import { m004FaceCrops } from './004-face-crops.ts';
+import { m005NetworkAuth } from './005-network-auth.ts';
 import { m006Durability } from './006-durability.ts';
 
 export interface Migration {
@@ -14,4 +15,4 @@ export interface Migration {
   sql: string;
 }
 
-export const migrations: readonly Migration[] = [m001Initial, m002Admin, m003Privacy, m004FaceCrops, m006Durability];
+export const migrations: readonly Migration[] = [m001Initial, m002Admin, m003Privacy, m004FaceCrops, m005NetworkAuth, m006Durability];

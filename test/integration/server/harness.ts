@@ -6,7 +6,7 @@ import { FakeKiosk, tempStore } from './fakes.ts';
 
 export const TZ = 'Asia/Ho_Chi_Minh';
 export const ADMIN = { username: 'quản trị', password: 'correct horse battery' } as const;
-export const PIN = '2468';
+export const PIN = '246810';
 
 export interface Clock {
   now(): number;
@@ -57,7 +57,8 @@ export function cookieOf(res: { headers: Record<string, unknown> }): string {
 
 /** First-run setup through the API; returns the session cookie. */
 export async function setupAdmin(app: FastifyInstance, pin: string | undefined = PIN): Promise<string> {
-  const payload: Record<string, string> = { ...ADMIN };
+  // The code shown on the device's own screen and printed by `kiosk serve`: the test is at the device.
+  const payload: Record<string, string> = { ...ADMIN, setupCode: app.setupCode.current() ?? '' };
   if (pin !== undefined) payload.pin = pin;
   const res = await app.inject({ method: 'POST', url: '/api/auth/setup', payload });
   if (res.statusCode !== 200) throw new Error(`setup failed: ${res.statusCode} ${res.body}`);

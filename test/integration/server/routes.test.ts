@@ -40,18 +40,19 @@ describe('auth: setup, login, sessions', () => {
   test('first-run setup creates the first admin once and logs them in', () =>
     withApp(async ({ app, store }) => {
       const before = await app.inject({ method: 'GET', url: '/api/auth/state' });
-      assert.deepEqual(before.json(), { setupNeeded: true, authenticated: false, username: null, pinFromConfig: false });
+      assert.deepEqual(before.json(), { setupNeeded: true, authenticated: false, username: null, pinFromConfig: false, pinResetRequired: false });
 
-      const res = await app.inject({ method: 'POST', url: '/api/auth/setup', payload: { ...ADMIN, pin: PIN } });
+      const res = await app.inject({ method: 'POST', url: '/api/auth/setup', payload: { ...ADMIN, pin: PIN, setupCode: app.setupCode.current() } });
       assert.equal(res.statusCode, 200);
       const setCookie = String(res.headers['set-cookie']);
       assert.match(setCookie, /HttpOnly/u);
       assert.match(setCookie, /SameSite=Strict/u);
       const cookie = cookieOf(res);
       const after = await app.inject({ method: 'GET', url: '/api/auth/state', headers: { cookie } });
-      assert.deepEqual(after.json(), { setupNeeded: false, authenticated: true, username: ADMIN.username.normalize('NFC'), pinFromConfig: false });
+      assert.deepEqual(after.json(), { setupNeeded: false, authenticated: true, username: ADMIN.username.normalize('NFC'), pinFromConfig: false, pinResetRequired: false });
+      assert.equal(app.setupCode.current(), null, 'the setup code is spent');
 
-      const again = await app.inject({ method: 'POST', url: '/api/auth/setup', payload: { username: 'intruder', password: 'another long password', pin: '1111' } });
+      const again = await app.inject({ method: 'POST', url: '/api/auth/setup', payload: { username: 'intruder', password: 'another long password', pin: '111111', setupCode: 'AAAA-BBBB-CCCC' } });
       assert.equal(again.statusCode, 409);
       assert.equal(store.db.prepare('SELECT count(*) AS n FROM admins').get() !== undefined, true);
       const n = (store.db.prepare('SELECT count(*) AS n FROM admins').get() as { n: number }).n;
@@ -67,7 +68,7 @@ describe('auth: setup, login, sessions', () => {
       const res = await app.inject({ method: 'POST', url: '/api/auth/setup', payload: { username: 'a', password: 'short' } });
       assert.equal(res.statusCode, 400);
       const paths = (res.json() as { issues: { path: string }[] }).issues.map((i) => i.path).sort();
-      assert.deepEqual(paths, ['password', 'pin']);
+      assert.deepEqual(paths, ['password', 'pin', 'setupCode']);
     }));
 
   test('login: wrong password is 401, the right one opens a session; NFD user names match', () =>
@@ -86,22 +87,24 @@ describe('auth: setup, login, sessions', () => {
       assert.equal(page.statusCode, 200);
     }));
 
-  test('login is rate limited per user name, and the limit lifts after the window', () =>
+  test('login back-off: wrong passwords from one address make that address wait, doubling, and a success resets it', () =>
     withApp(
       async ({ app, clock }) => {
         await setupAdmin(app);
-        for (let i = 0; i < 3; i++) {
-          const r = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: ADMIN.username, password: `guess ${i}` } });
-          assert.equal(r.statusCode, 401);
-        }
-        const limited = await app.inject({ method: 'POST', url: '/api/auth/login', payload: ADMIN });
-        assert.equal(limited.statusCode, 429, 'even the right password waits once the limit is hit');
+        const from = (payload: object) => app.inject({ method: 'POST', url: '/api/auth/login', payload, remoteAddress: '192.0.2.7' });
+        for (let i = 0; i < 3; i++) assert.equal((await from({ username: ADMIN.username, password: `guess ${i}` })).statusCode, 401);
+        const limited = await from(ADMIN);
+        assert.equal(limited.statusCode, 429, 'even the right password waits once this address is backing off');
         assert.equal(limited.headers['retry-after'], '60');
         clock.advance(60_000);
-        const ok = await app.inject({ method: 'POST', url: '/api/auth/login', payload: ADMIN });
-        assert.equal(ok.statusCode, 200);
+        assert.equal((await from({ username: ADMIN.username, password: 'guess 4' })).statusCode, 401);
+        const longer = await from(ADMIN);
+        assert.equal(longer.headers['retry-after'], '120', 'the next wait is twice as long');
+        clock.advance(120_000);
+        assert.equal((await from(ADMIN)).statusCode, 200);
+        assert.equal((await from({ username: ADMIN.username, password: 'typo' })).statusCode, 401, 'after a success the free tries are back');
       },
-      { config: { loginMaxFailures: 3, loginWindowMs: 60_000 } },
+      { config: { loginBackoff: { freeFailures: 3, baseMs: 60_000, maxMs: 600_000 } } },
     ));
 
   test('sessions expire when idle, and at the maximum lifetime even when used', () =>
@@ -403,20 +406,20 @@ describe('settings', () => {
   test('the kiosk PIN can be changed from the admin pages unless it comes from the config', async () => {
     await withApp(async (h) => {
       const cookie = await setupAdmin(h.app);
-      const res = await h.app.inject({ method: 'PUT', url: '/api/admin/pin', payload: { pin: '97531' }, headers: { cookie } });
+      const res = await h.app.inject({ method: 'PUT', url: '/api/admin/pin', payload: { pin: '975310' }, headers: { cookie } });
       assert.equal(res.statusCode, 200);
-      const audit = h.store.audit.list({ target: 'setting:kioskPinHash' });
+      const audit = h.store.audit.list({ target: 'setting:kioskPin' });
       assert.ok(audit.length >= 2);
       assert.ok(!JSON.stringify(audit).includes('scrypt$'), 'the audit log never holds the PIN hash');
     });
     const { hashSecret } = await import('../../../src/server/auth/password.ts');
-    const kioskPinHash = await hashSecret('1357', 10);
+    const kioskPinHash = await hashSecret('135799', 10);
     await withApp(
       async (h) => {
         const state = (await h.app.inject({ url: '/api/auth/state' })).json() as { pinFromConfig: boolean };
         assert.equal(state.pinFromConfig, true);
         const cookie = await setupAdmin(h.app, undefined);
-        const res = await h.app.inject({ method: 'PUT', url: '/api/admin/pin', payload: { pin: '97531' }, headers: { cookie } });
+        const res = await h.app.inject({ method: 'PUT', url: '/api/admin/pin', payload: { pin: '975310' }, headers: { cookie } });
         assert.equal(res.statusCode, 409);
       },
       { config: { kioskPinHash } },

@@ -1,9 +1,13 @@
+import { AdminRepo } from '../../../src/store/admin-repo.ts';
+import { SetupCode, setupCodeFile } from '../../../src/server/auth/one-time-code.ts';
+import { serverOptionsSchema } from '../../../src/server/options.ts';
+import { loadTls } from '../../../src/server/tls.ts';
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { configSchema } from '../../../src/config/schema.ts';
-import { checkBackendReport, checkBackups, checkCamera, checkDatabase, checkDiskSpace, checkFfmpeg, checkKey, checkModelFiles, doctorExitCode, formatDoctor, runDoctor, type DoctorProbes } from '../../../src/ops/doctor.ts';
+import { checkBackendReport, checkBackups, checkCamera, checkDatabase, checkDiskSpace, checkFfmpeg, checkKey, checkModelFiles, checkNetwork, checkSetup, doctorExitCode, formatDoctor, runDoctor, type DoctorProbes } from '../../../src/ops/doctor.ts';
 import { openDatabase } from '../../../src/store/db.ts';
 import { journalPathFor, PunchJournal } from '../../../src/store/punch-journal.ts';
 import { backupFileName } from '../../../src/ops/backup.ts';
@@ -141,6 +145,7 @@ describe('runDoctor', () => {
     const store = openStore({ ...config.store, dataDir: tmp.dir });
     const { person } = store.people.upsert({ name: 'A' });
     store.people.addSamples(person.id, [{ descriptor: descriptor(8, 1), kind: 'faceres', modelVersion: 'm', quality: 1, sourceKey: 'a' }]);
+    new AdminRepo(store.db).createFirst('admin', 'scrypt$10$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=');
     store.close();
     mkdirSync(join(tmp.dir, 'backups'));
     writeFileSync(join(tmp.dir, 'backups', backupFileName(NOW)), '');
@@ -168,5 +173,34 @@ describe('runDoctor', () => {
     const r = await runDoctor(config, tmp.dir, probes());
     assert.equal(r.find((x) => x.name === 'database')?.status, 'fail');
     assert.equal(doctorExitCode(r), 1);
+  });
+});
+
+describe('setup and network checks', () => {
+  test('before the first admin, doctor prints the setup code kiosk serve left on the device', (t) => {
+    const tmp = tempDir();
+    t.after(tmp.cleanup);
+    assert.equal(checkSetup(0, tmp.dir).status, 'warn');
+    assert.match(checkSetup(0, tmp.dir).fix ?? '', /kiosk/);
+    const code = SetupCode.inFile(setupCodeFile(tmp.dir)).current()!;
+    const r = checkSetup(0, tmp.dir);
+    assert.equal(r.status, 'warn');
+    assert.ok(r.detail.includes(code.match(/.{4}/gu)!.join('-')), r.detail);
+    assert.equal(statSync(setupCodeFile(tmp.dir)).mode & 0o777, 0o600);
+    assert.deepEqual(checkSetup(1, tmp.dir), { name: 'setup', status: 'ok', detail: '1 admin' });
+  });
+
+  test('loopback only says so; HTTPS prints the certificate\'s SHA-256 fingerprint', async (t) => {
+    const tmp = tempDir();
+    t.after(tmp.cleanup);
+    const loop = checkNetwork(serverOptionsSchema.parse({}), tmp.dir, NOW);
+    assert.equal(loop.status, 'ok');
+    assert.match(loop.detail, /127\.0\.0\.1:8080: only this device/u);
+    const lan = serverOptionsSchema.parse({ host: '0.0.0.0' });
+    assert.equal(checkNetwork(lan, tmp.dir, NOW).status, 'warn', 'not made yet');
+    const tls = await loadTls(lan, tmp.dir);
+    const made = checkNetwork(lan, tmp.dir, NOW);
+    assert.equal(made.status, 'ok');
+    assert.ok(made.detail.includes(tls.fingerprint256), made.detail);
   });
 });

@@ -1,8 +1,9 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readCookie, sessionCookie } from '../../../src/server/auth/cookie.ts';
-import { hashSecret, isPasswordHash, verifySecret } from '../../../src/server/auth/password.ts';
-import { checkAll, FailureLimiter } from '../../../src/server/auth/rate-limit.ts';
+import { hashSecret, isPasswordHash, isWeakerThan, OWASP_SCRYPT_LOG_N, SecretHasher, verifySecret } from '../../../src/server/auth/password.ts';
+import { Backoff, checkAll } from '../../../src/server/auth/backoff.ts';
+import { defaultServerOptions } from '../../../src/server/options.ts';
 import { RateGate } from '../../../src/server/rate-gate.ts';
 
 const COST = 10;
@@ -32,38 +33,96 @@ describe('scrypt hashes', () => {
   });
 });
 
-describe('FailureLimiter', () => {
-  test('refuses after maxFailures within the window, until the window ends', () => {
-    let now = 1_000;
-    const lim = new FailureLimiter({ maxFailures: 3, windowMs: 10_000 }, () => now);
-    for (let i = 0; i < 3; i++) {
-      assert.deepEqual(lim.check('ip'), { allowed: true });
-      lim.fail('ip');
-    }
-    assert.deepEqual(lim.check('ip'), { allowed: false, retryAfterMs: 10_000 });
-    assert.deepEqual(lim.check('other'), { allowed: true }, 'keys are separate');
-    now += 4_000;
-    assert.deepEqual(lim.check('ip'), { allowed: false, retryAfterMs: 6_000 });
-    now += 6_000;
-    assert.deepEqual(lim.check('ip'), { allowed: true });
-  });
+describe('Backoff (per client, exponential)', () => {
+  const OPTS = { freeFailures: 3, baseMs: 1_000, maxMs: 8_000, maxKeys: 100 };
 
-  test('a success resets the key; expired keys are pruned', () => {
+  test('free tries, then each failure doubles the wait up to the cap', () => {
     let now = 0;
-    const lim = new FailureLimiter({ maxFailures: 2, windowMs: 100 }, () => now);
-    lim.fail('a');
-    lim.reset('a');
-    lim.fail('a');
-    assert.deepEqual(lim.check('a'), { allowed: true });
-    for (let i = 0; i < 50; i++) lim.fail(`k${i}`);
-    now = 200;
-    lim.fail('fresh');
-    assert.equal(lim.size, 1);
+    const b = new Backoff(OPTS, () => now);
+    const waits: number[] = [];
+    for (let i = 0; i < 7; i++) {
+      const c = b.check('screen');
+      assert.equal(c.allowed, true, `try ${i + 1} is allowed once the wait is over`);
+      b.fail('screen');
+      const after = b.check('screen');
+      waits.push(after.allowed ? 0 : after.retryAfterMs);
+      now += after.allowed ? 0 : after.retryAfterMs;
+    }
+    assert.deepEqual(waits, [0, 0, 1_000, 2_000, 4_000, 8_000, 8_000]);
   });
 
-  test('checkAll waits for the slowest limiter', () => {
+  test('the attack: another client failing never slows this one down; there is no shared bucket', () => {
+    const now = 0;
+    const b = new Backoff(OPTS, () => now);
+    for (let i = 0; i < 50; i++) b.fail(`attacker-${i % 5}`);
+    assert.deepEqual(b.check('owner'), { allowed: true });
+    assert.equal(b.check('attacker-0').allowed, false);
+  });
+
+  test('a success resets the key and never counts: 100 right answers in a row are all allowed', () => {
+    const now = 0;
+    const b = new Backoff(OPTS, () => now);
+    b.fail('k');
+    b.fail('k');
+    b.reset('k');
+    assert.equal(b.failures('k'), 0);
+    for (let i = 0; i < 100; i++) {
+      assert.deepEqual(b.check('k'), { allowed: true });
+      b.fail('k'); // counted before verifying…
+      b.reset('k'); // …and forgiven when right
+    }
+    assert.equal(b.size, 0);
+  });
+
+  test('memory stays bounded: quiet keys are forgotten, and past maxKeys the stalest go', () => {
+    let now = 0;
+    const b = new Backoff({ ...OPTS, maxKeys: 10 }, () => now);
+    for (let i = 0; i < 50; i++) b.fail(`k${i}`);
+    assert.equal(b.size, 10);
+    assert.equal(b.failures('k49'), 1, 'the most recent keys are kept');
+    now += 2 * OPTS.maxMs;
+    b.fail('fresh');
+    assert.equal(b.size, 1);
+  });
+
+  test('a clock stepping backwards does not extend a wait', () => {
+    let now = 10_000;
+    const b = new Backoff({ ...OPTS, freeFailures: 1 }, () => now);
+    b.fail('k');
+    assert.equal(b.check('k').allowed, false);
+    now = 5_000;
+    assert.deepEqual(b.check('k'), { allowed: true });
+  });
+
+  test('checkAll waits for the slowest back-off', () => {
     assert.deepEqual(checkAll([{ allowed: true }, { allowed: false, retryAfterMs: 5 }, { allowed: false, retryAfterMs: 9 }]), { allowed: false, retryAfterMs: 9 });
     assert.deepEqual(checkAll([{ allowed: true }]), { allowed: true });
+  });
+});
+
+describe('SecretHasher', () => {
+  test('the default cost is OWASP\'s scrypt advice (N = 2^17, r = 8, p = 1)', () => {
+    assert.equal(defaultServerOptions.scryptLogN, OWASP_SCRYPT_LOG_N);
+    assert.equal(OWASP_SCRYPT_LOG_N, 17);
+  });
+
+  test('an old, cheaper hash still verifies and asks to be re-hashed; a wrong secret never does', async () => {
+    const old = await hashSecret('246810', COST);
+    const hasher = new SecretHasher(COST + 1);
+    assert.deepEqual(await hasher.verify('246810', old), { ok: true, rehash: true });
+    assert.deepEqual(await hasher.verify('000000', old), { ok: false, rehash: false });
+    const fresh = await hasher.hash('246810');
+    assert.match(fresh, /^scrypt\$11\$8\$1\$/u);
+    assert.deepEqual(await hasher.verify('246810', fresh), { ok: true, rehash: false });
+    assert.equal(isWeakerThan(fresh, COST + 1), false);
+    assert.equal(isWeakerThan(old, COST + 1), true);
+  });
+
+  test('hashes run one at a time, so a burst of logins cannot take the memory of many 128 MiB hashes at once', async () => {
+    const hasher = new SecretHasher(COST);
+    const results = await Promise.all(Array.from({ length: 5 }, (_, i) => hasher.hash(`secret ${i}`)));
+    assert.equal(new Set(results).size, 5);
+    for (let i = 0; i < 5; i++) assert.equal((await hasher.verify(`secret ${i}`, results[i]!)).ok, true);
   });
 });
 

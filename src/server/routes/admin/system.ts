@@ -1,27 +1,23 @@
-/** Session end, kiosk PIN, more admins, recognition settings and live status. */
+/** Session end, kiosk PIN, recognition settings and live status (admin accounts and screens: admins.ts). */
 import type { FastifyInstance } from 'fastify';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { clearedSessionCookie } from '../../auth/cookie.ts';
-import { hashSecret } from '../../auth/password.ts';
 import type { ServerContext } from '../../context.ts';
 import { cameraDto } from '../../dto.ts';
 import { apiError } from '../../http-errors.ts';
 import { actorOf, adminOf } from '../../plugins/admin-auth.ts';
 import type { Realtime } from '../../realtime.ts';
-import { createdReply, okReply, password, pinBody, settingsBody, settingsReply, statusReply, username } from '../schemas.ts';
+import { okReply, pinBody, settingsBody, settingsReply, statusReply } from '../schemas.ts';
 
 export async function systemRoutes(app: FastifyInstance, opts: { ctx: ServerContext; realtime: Realtime }): Promise<void> {
   const { ctx, realtime } = opts;
   const o = ctx.options;
-  const newAdminBody = z
-    .object({ username, password: password.min(o.passwordMinLength, { message: `at least ${o.passwordMinLength} characters` }) })
-    .strict();
 
   app.post('/logout', { schema: { response: { 200: okReply } } }, async (request, reply) => {
     const who = adminOf(request);
     ctx.sessions.destroy(who.sessionId);
     ctx.live.sessionEnded(who.sessionId);
-    reply.header('set-cookie', clearedSessionCookie(o.cookieSecure));
+    reply.header('set-cookie', clearedSessionCookie(ctx.cookieSecure));
     return { ok: true as const };
   });
 
@@ -29,12 +25,6 @@ export async function systemRoutes(app: FastifyInstance, opts: { ctx: ServerCont
     if (ctx.pin.fromConfig) return reply.code(409).send(apiError('pin-from-config', 'the kiosk PIN is set in the config file (kioskPinHash)'));
     await ctx.pin.set(request.body.pin, actorOf(request));
     return { ok: true as const };
-  });
-
-  app.post<{ Body: z.infer<typeof newAdminBody> }>('/admins', { schema: { body: newAdminBody, response: { 201: createdReply } } }, async (request, reply) => {
-    const hash = await hashSecret(request.body.password, o.scryptLogN);
-    const admin = ctx.admins.create(request.body.username, hash, actorOf(request));
-    return reply.code(201).send({ ok: true as const, id: admin.id });
   });
 
   app.get('/settings', { schema: { response: { 200: settingsReply } } }, async () => {
