@@ -2,7 +2,9 @@
 import type { EvalJson } from './eval.ts';
 
 /** Misses listed per row in the terminal; the JSON and the HTML report hold all of them. */
-const MAX_MISSES_SHOWN = 8;
+const MAX_MISSES_SHOWN = 12;
+/** Up to this many people the terminal shows the confusion matrix; beyond it, only the misses. */
+const MAX_CONFUSION_PEOPLE = 10;
 
 const pct = (v: number | undefined): string => (v === undefined ? '   -  ' : `${(v * 100).toFixed(1).padStart(5)}%`);
 
@@ -65,12 +67,18 @@ export function formatEval(j: EvalJson): string {
   }
   for (const r of j.rows) {
     out.push('');
-    out.push(`confusion (${r.model}/${r.descriptor}, all seeds; rows = truth, columns = predicted):`);
-    out.push(table(['', ...j.people], r.confusion.map((row, i) => [j.people[i] ?? '', ...row.map(String)])));
+    // A confusion matrix is read at a glance for a few people; past that the misses say more per line.
+    if (j.people.length <= MAX_CONFUSION_PEOPLE) {
+      out.push(`confusion (${r.model}/${r.descriptor}, all seeds; rows = truth, columns = predicted):`);
+      out.push(table(['', ...j.people], r.confusion.map((row, i) => [j.people[i] ?? '', ...row.map(String)])));
+    } else {
+      out.push(`${r.model}/${r.descriptor}: ${r.misses.length} misses over all seeds (the ${j.people.length}×${j.people.length} confusion matrix is in --json and --report)`);
+    }
     if (r.misses.length) {
-      const shown = r.misses.slice(0, MAX_MISSES_SHOWN).map((m) => `seed ${m.seed} ${m.file} → ${m.predicted} (${m.similarity.toFixed(3)} via ${m.matchedFile})`);
-      const more = r.misses.length > MAX_MISSES_SHOWN ? `; … ${r.misses.length - MAX_MISSES_SHOWN} more in --json / --report` : '';
-      out.push(`misses (${r.misses.length}): ${shown.join('; ')}${more}`);
+      const shown = r.misses.slice(0, MAX_MISSES_SHOWN).map((m) => `  seed ${m.seed} ${m.file} → ${m.predicted} (${m.similarity.toFixed(3)} via ${m.matchedFile})`);
+      if (j.people.length <= MAX_CONFUSION_PEOPLE) out.push(`misses (${r.misses.length}):`);
+      out.push(...shown);
+      if (r.misses.length > MAX_MISSES_SHOWN) out.push(`  … ${r.misses.length - MAX_MISSES_SHOWN} more in --json / --report`);
     }
   }
   return out.join('\n');
