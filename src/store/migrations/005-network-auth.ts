@@ -9,7 +9,7 @@ import type { Migration } from './index.ts';
  * migrations of the other halves land (the merger renumbers it to 5).
  */
 export const m005NetworkAuth: Migration = {
-  version: 4,
+  version: 5,
   name: 'disabled admins, paired display screens',
   sql: `
 ALTER TABLE admins ADD COLUMN disabled_at INTEGER;
