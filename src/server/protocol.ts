@@ -296,6 +296,8 @@ export interface PersonDto {
   createdAt: number;
   active: boolean;
   sampleCount: number;
+  /** Enrolled without a stored face crop: must enroll again before (or after) a face model change. */
+  needsReenrollment: boolean;
   /** Only when snapshots are enabled and the pipeline kept one. */
   thumbnailUrl: string | null;
 }

@@ -108,8 +108,11 @@ export class PeopleRepo {
       update: db.prepare<[string, string, string | null, number]>(
         'UPDATE people SET name = ?, name_search = ?, employee_code = ?, active = 1 WHERE id = ?',
       ),
-      list: db.prepare<{ all: number; like: string | null; code: string | null }, PersonRow & { sample_count: number }>(
-        `SELECT ${PERSON_COLS}, (SELECT count(*) FROM face_samples s WHERE s.person_id = people.id) AS sample_count
+      // Photos, not descriptor rows: a re-embedded photo holds one sample per model version.
+      list: db.prepare<{ all: number; like: string | null; code: string | null }, PersonRow & { sample_count: number; has_crops: number }>(
+        `SELECT ${PERSON_COLS},
+           (SELECT count(DISTINCT s.source_key) FROM face_samples s WHERE s.person_id = people.id) AS sample_count,
+           EXISTS (SELECT 1 FROM face_crops c WHERE c.person_id = people.id) AS has_crops
          FROM people
          WHERE (@all = 1 OR active = 1)
            AND (@like IS NULL OR name_search LIKE @like ESCAPE '\\' OR employee_code = @code)`,
@@ -218,7 +221,8 @@ export class PeopleRepo {
       code: search === '' ? null : (q.search ?? '').trim(),
     });
     return rows
-      .map((r) => ({ ...toPerson(r), sampleCount: r.sample_count }))
+      // Samples without a stored crop cannot be re-embedded when the face model changes.
+      .map((r) => ({ ...toPerson(r), sampleCount: r.sample_count, needsReenrollment: r.active === 1 && r.sample_count > 0 && r.has_crops === 0 }))
       .sort((a, b) => this.collator.compare(a.name, b.name) || a.id - b.id);
   }
 

@@ -16,7 +16,10 @@ export interface Person {
 }
 
 export interface PersonListItem extends Person {
+  /** Enrolled photos (a photo re-embedded under a new model still counts once). */
   sampleCount: number;
+  /** Has samples but no stored face crop: a change of face model needs them to enroll again. */
+  needsReenrollment: boolean;
 }
 
 export interface UpsertPersonInput {

@@ -152,6 +152,7 @@ export const peopleReply = z.object({
       createdAt: z.number(),
       active: z.boolean(),
       sampleCount: z.number(),
+      needsReenrollment: z.boolean(),
       thumbnailUrl: z.string().nullable(),
     }) satisfies z.ZodType<PersonDto>,
   ),

@@ -349,6 +349,24 @@ describe('people', () => {
       assert.equal((await h.app.inject({ method: 'DELETE', url: `/api/admin/people/${duc}`, headers: { cookie } })).statusCode, 404);
     }));
 
+  test('people enrolled without a stored face crop are flagged for re-enrolment; a re-embedded photo counts once', () =>
+    withApp(async (h) => {
+      const cookie = await setupAdmin(h.app);
+      const { tam, an, duc } = seedPeople(h);
+      const crop = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x42, 0x42, 0xff, 0xd9]);
+      const fused = (seed: number, sourceKey: string, withCrop: boolean) => ({ descriptor: new Float32Array(8).fill(seed), kind: 'fused' as const, modelVersion: 'fused-1', quality: 0.9, sourceKey, ...(withCrop ? { crop } : {}) });
+      h.store.people.addSamples(tam, [fused(1, 'kiosk:a:0', true), fused(2, 'kiosk:a:1', true)]);
+      h.store.people.addSamples(an, [fused(3, 'old.jpg', false)]);
+      // Tâm's first photo re-embedded: a second sample of the same photo.
+      h.store.people.addSamples(tam, [{ descriptor: new Float32Array(16).fill(1), kind: 'arcface', modelVersion: 'onnx-1', quality: 0.9, sourceKey: 'kiosk:a:0', beside: true }]);
+      const res = await h.app.inject({ url: '/api/admin/people', headers: { cookie } });
+      assert.equal(res.statusCode, 200);
+      const items = (res.json() as { items: { id: number; sampleCount: number; needsReenrollment: boolean }[] }).items;
+      const byId = new Map(items.map((p) => [p.id, p]));
+      assert.deepEqual([tam, an, duc].map((id) => [byId.get(id)?.sampleCount, byId.get(id)?.needsReenrollment]), [[2, false], [1, true], [0, false]]);
+      assert.ok(!res.body.includes('/9j/') && !res.body.includes('"crop"'), 'no crop leaves the server');
+    }));
+
   test('thumbnails are offered only when snapshots are enabled', () =>
     withApp(
       async (h) => {

@@ -1,4 +1,7 @@
-/** People: accent-insensitive search (server side), Vietnamese order, thumbnails if enabled, removal. */
+/**
+ * People: accent-insensitive search (server side), Vietnamese order, thumbnails if enabled, removal,
+ * and who must enroll again because no face crop was kept for a model change.
+ */
 import type { PersonDto } from '../../../../src/server/protocol.ts';
 import { h, replace } from '../../dom.ts';
 import { formatDate } from '../../text.ts';
@@ -33,7 +36,9 @@ export function peopleView(ctx: AdminCtx): HTMLElement {
       const rows = r.items.map((p) =>
         h('tr', { 'data-person-id': p.id, class: p.active ? undefined : 'is-voided' },
           r.snapshotsEnabled ? h('td', {}, p.thumbnailUrl === null ? '' : h('img', { src: p.thumbnailUrl, alt: '', class: 'thumb', loading: 'lazy' })) : null,
-          h('td', {}, p.name, p.active ? null : h('span', { class: 'tag voided' }, t('people.inactive'))),
+          h('td', {}, p.name, p.active ? null : h('span', { class: 'tag voided' }, t('people.inactive')),
+            p.needsReenrollment ? ' ' : null,
+            p.needsReenrollment ? h('span', { class: 'tag manual', title: t('people.needsReenrollmentHint'), 'data-testid': 'needs-reenrollment' }, t('people.needsReenrollment')) : null),
           h('td', {}, p.employeeCode ?? ''),
           h('td', { class: 'num' }, p.sampleCount),
           h('td', { class: 'nowrap' }, formatDate(p.createdAt, ctx.lang, ctx.timeZone)),

@@ -21,6 +21,7 @@ export async function peopleRoutes(app: FastifyInstance, opts: { ctx: ServerCont
         createdAt: p.createdAt,
         active: p.active,
         sampleCount: p.sampleCount,
+        needsReenrollment: p.needsReenrollment,
         thumbnailUrl: thumbnails && p.sampleCount > 0 ? `/api/admin/people/${p.id}/thumbnail` : null,
       })),
       snapshotsEnabled: thumbnails,
