@@ -16,6 +16,12 @@ import { findExecutable } from './sd-notify.ts';
 import { formatCode, readSetupCode, setupCodeFile } from '../server/auth/one-time-code.ts';
 import { isLoopbackHost } from '../server/host-check.ts';
 import { describeCert, readSelfSigned, selfSignedPaths, tlsWanted } from '../server/tls.ts';
+import { fileSha256, usableProviders, type ExecutionProviderChoice } from '../model/descriptors/onnx-session.ts';
+import { resolveOnnxOptions } from '../model/descriptors/onnx-options.ts';
+import { templateVersion } from '../model/descriptors/onnx-template.ts';
+import type { DescriptorKind } from '../model/types.ts';
+import { FaceCropsRepo } from '../store/face-crops-repo.ts';
+import { GalleryGenerations, type GalleryGeneration } from '../store/gallery-generations.ts';
 
 export type CheckStatus = 'ok' | 'warn' | 'fail';
 
@@ -65,6 +71,84 @@ export function checkModelFiles(name: string, required: readonly string[]): Chec
   }
   if (problems.length) return fail(name, problems.slice(0, 5).join('; '), 'reinstall the packages with `npm ci` (models ship inside them)');
   return ok(name, `${required.length} model${required.length === 1 ? '' : 's'} in ${dirname(required[0] ?? '.')}`);
+}
+
+/** What `kiosk doctor` learns about the configured face model (see checkFaceModel). */
+export interface FaceModelFacts {
+  kind: DescriptorKind;
+  /** The ONNX model file (arcface only). */
+  modelPath: string | null;
+  /** Its SHA-256, or why it could not be read. */
+  sha256: string | Error | null;
+  /** What onnxruntime-node offers here, best first, or why it does not load. */
+  providers: readonly ('cuda' | 'cpu')[] | Error | null;
+  executionProvider: ExecutionProviderChoice;
+}
+
+/** Short form of a SHA-256 for one-line reports (enough to tell two files apart by eye). */
+const SHORT_HASH = 12;
+
+/**
+ * The configured descriptor: for arcface, the ONNX file with its hash and the execution provider
+ * that would run it (`auto`: CUDA where this install has it, else CPU).
+ */
+export function checkFaceModel(f: FaceModelFacts): CheckResult {
+  const name = 'face model';
+  if (f.kind !== 'arcface') return ok(name, `${f.kind} descriptor on tfjs (the ONNX face model is not used)`);
+  const where = f.modelPath ?? '(no model path)';
+  if (f.sha256 instanceof Error || f.sha256 === null) {
+    return fail(name, `arcface model ${where} cannot be read${f.sha256 instanceof Error ? `: ${f.sha256.message}` : ''}`, 'set model.descriptor.onnx.modelPath to an existing ArcFace-template .onnx file, or leave it empty for the vendored model (reinstall if it is missing)');
+  }
+  const model = `arcface ${where} (sha256 ${f.sha256.slice(0, SHORT_HASH)})`;
+  if (f.providers instanceof Error || f.providers === null) {
+    return fail(name, `${model}; onnxruntime-node does not load${f.providers instanceof Error ? `: ${f.providers.message}` : ''}`, 'reinstall with `ONNXRUNTIME_NODE_INSTALL=skip npm ci` (its CPU binaries ship inside the package)');
+  }
+  const hasCuda = f.providers.includes('cuda');
+  if (f.executionProvider === 'cuda' && !hasCuda) {
+    return fail(name, `${model}; model.descriptor.onnx.executionProvider is cuda, but this onnxruntime-node install has no CUDA provider`, 'install onnxruntime-node with its CUDA files (--onnxruntime-node-install=cuda12) or set the execution provider to auto');
+  }
+  const runs = f.executionProvider === 'cpu' || !hasCuda ? 'cpu' : 'cuda';
+  const why = f.executionProvider === 'auto' ? (hasCuda ? 'auto: CUDA provider installed, CPU if it fails to start' : 'auto: no CUDA provider in this install') : f.executionProvider;
+  return ok(name, `${model}; onnxruntime provider ${runs} (${why})`);
+}
+
+/** What the gallery holds against what is configured (see checkGallery). */
+export interface GalleryFacts {
+  configured: { kind: DescriptorKind; version: string | null };
+  active: GalleryGeneration | null;
+  /** Active people with samples but no stored face crop. */
+  withoutCrops: readonly { id: number; name: string }[];
+}
+
+/** Names listed in full before "and N more". */
+const MAX_NAMES = 10;
+
+/**
+ * Whether a face model change strands anyone: people enrolled without a stored crop cannot be
+ * re-embedded, and a gallery made with another descriptor than the configured one must be
+ * re-embedded (arcface) or enrolled again (the others).
+ */
+export function checkGallery(g: GalleryFacts): CheckResult {
+  const name = 'gallery';
+  if (g.active === null) return ok(name, `nobody enrolled yet; enrollment will use ${g.configured.kind}`);
+  const problems: string[] = [];
+  const fixes: string[] = [];
+  const differs = g.active.kind !== g.configured.kind || (g.configured.version !== null && g.active.modelVersion !== g.configured.version);
+  if (differs) {
+    const wanted = `${g.configured.kind}${g.configured.version === null ? '' : ` (${g.configured.version})`}`;
+    problems.push(`matching uses ${g.active.kind} (${g.active.modelVersion}), the configured descriptor is ${wanted}`);
+    fixes.push(g.configured.kind === 'arcface'
+      ? 'run `kiosk reembed`, or just start the kiosk: `kiosk serve` re-embeds the stored face crops in the background and switches when done'
+      : `${g.configured.kind} cannot be computed from stored crops: set model.descriptor.kind back to ${g.active.kind}, or enroll everyone again`);
+  }
+  if (g.withoutCrops.length > 0) {
+    const shown = g.withoutCrops.slice(0, MAX_NAMES).map((p) => `${p.name} (#${p.id})`).join(', ');
+    const more = g.withoutCrops.length > MAX_NAMES ? ` and ${g.withoutCrops.length - MAX_NAMES} more` : '';
+    problems.push(`${g.withoutCrops.length} ${g.withoutCrops.length === 1 ? 'person has' : 'people have'} no stored face crop and needs re-enrolment before a model change: ${shown}${more}`);
+    fixes.push('enroll them again (kiosk menu or `kiosk enroll`); the admin People page marks them "needs re-enrolment"');
+  }
+  if (problems.length === 0) return ok(name, `matching uses ${g.active.kind} (${g.active.modelVersion}), as configured; every enrolled person has stored face crops`);
+  return warn(name, problems.join('; '), fixes.join('; '));
 }
 
 export function checkCamera(source: string, devices: readonly string[], canOpen: (dev: string) => boolean, gstLaunch: string | null): CheckResult {
@@ -212,6 +296,9 @@ export interface DoctorProbes {
   /** The @ffmpeg-installer binary, when installed: the doctor warns when it is the one in use. */
   bundledFfmpeg(): string | null;
   ffmpegVersion(bin: string): Promise<string>;
+  /** Execution providers onnxruntime-node offers here, best first. */
+  onnxProviders(): Promise<('cuda' | 'cpu')[]>;
+  sha256(path: string): Promise<string>;
   now(): number;
 }
 
@@ -236,6 +323,8 @@ export function systemProbes(config: Config, resolveFfmpeg: () => string, bundle
     resolveFfmpeg,
     bundledFfmpeg,
     ffmpegVersion: (bin) => runVersion(bin, config.ops.doctor.commandTimeoutMs),
+    onnxProviders: usableProviders,
+    sha256: fileSha256,
     now: Date.now,
   };
 }
@@ -252,6 +341,8 @@ export async function runDoctor(config: Config, dataDir: string, probes: DoctorP
   const models = probes.modelFiles();
   results.push(checkModelFiles('models (Human)', models.human));
   results.push(checkModelFiles('models (face-api)', models.faceApi));
+  const face = await faceModelFacts(config, probes);
+  results.push(checkFaceModel(face));
   const source = config.pipeline.source;
   results.push(checkCamera(source, probes.videoDevices(), probes.canOpen, /^gst:/i.test(source) ? findExecutable(config.capture.gstLaunchPath) : null));
 
@@ -264,6 +355,15 @@ export async function runDoctor(config: Config, dataDir: string, probes: DoctorP
       results.push(checkSetup(db.prepare<[], { n: number }>('SELECT count(*) AS n FROM admins').get()?.n ?? 0, dataDir));
     } catch (err) {
       results.push(warn('setup', `cannot count admins: ${errorMessage(err)}`, 'check the database'));
+    }
+    try {
+      const crops = new FaceCropsRepo(db, () => null);
+      const active = new GalleryGenerations(db, crops, { ...config.store, dataDir }).active();
+      const onnx = resolveOnnxOptions(config.model.descriptor.onnx);
+      const version = face.kind === 'arcface' && typeof face.sha256 === 'string' ? templateVersion(onnx, face.sha256) : null;
+      results.push(checkGallery({ configured: { kind: face.kind, version }, active, withoutCrops: crops.peopleWithoutCrops() }));
+    } catch (err) {
+      results.push(warn('gallery', `cannot read the gallery: ${errorMessage(err)}`, 'check the database'));
     }
   }
   results.push(checkNetwork(config.server, dataDir, probes.now()));
@@ -282,6 +382,17 @@ export async function runDoctor(config: Config, dataDir: string, probes: DoctorP
   results.push(checkBackups(resolveIn(dataDir, config.ops.backup.dir), config.ops.backup.enabled, config.ops.backup.intervalMs, probes.now(), (p) => statSync(p).mtimeMs));
   results.push(await checkFfmpeg(source, probes.resolveFfmpeg, probes.ffmpegVersion, probes.bundledFfmpeg(), probes.now()));
   return results;
+}
+
+async function faceModelFacts(config: Config, probes: DoctorProbes): Promise<FaceModelFacts> {
+  const { kind, onnx } = config.model.descriptor;
+  const facts: FaceModelFacts = { kind, modelPath: null, sha256: null, providers: null, executionProvider: onnx.executionProvider };
+  if (kind !== 'arcface') return facts;
+  const asError = (err: unknown): Error => (err instanceof Error ? err : new Error(String(err)));
+  facts.modelPath = resolveOnnxOptions(onnx).modelPath;
+  facts.sha256 = await probes.sha256(facts.modelPath).catch(asError);
+  facts.providers = await probes.onnxProviders().catch(asError);
+  return facts;
 }
 
 const MARK: Record<CheckStatus, string> = { ok: 'ok  ', warn: 'WARN', fail: 'FAIL' };

@@ -7,7 +7,10 @@ import assert from 'node:assert/strict';
 import { chmodSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { configSchema } from '../../../src/config/schema.ts';
-import { checkBackendReport, checkBackups, checkCamera, checkDatabase, checkDiskSpace, checkFfmpeg, checkKey, checkModelFiles, checkNetwork, checkSetup, doctorExitCode, formatDoctor, runDoctor, type DoctorProbes } from '../../../src/ops/doctor.ts';
+import { checkBackendReport, checkBackups, checkCamera, checkDatabase, checkDiskSpace, checkFaceModel, checkFfmpeg, checkGallery, checkKey, checkModelFiles, checkNetwork, checkSetup, doctorExitCode, formatDoctor, runDoctor, systemProbes, type DoctorProbes, type FaceModelFacts } from '../../../src/ops/doctor.ts';
+import { resolveOnnxOptions, VENDORED_FACE_MODEL } from '../../../src/model/descriptors/onnx-options.ts';
+import { templateVersion } from '../../../src/model/descriptors/onnx-template.ts';
+import type { GalleryGeneration } from '../../../src/store/gallery-generations.ts';
 import { openDatabase } from '../../../src/store/db.ts';
 import { journalPathFor, PunchJournal } from '../../../src/store/punch-journal.ts';
 import { backupFileName } from '../../../src/ops/backup.ts';
@@ -17,6 +20,8 @@ import { descriptor, tempDir } from '../store/helpers.ts';
 
 const MIB = 1024 * 1024;
 const NOW = Date.UTC(2024, 0, 10);
+/** Stands in for the model file's hash, so the checks do not depend on the vendored file's bytes. */
+const SHA = 'c0ffee'.repeat(10) + 'abcd';
 
 function probes(over: Partial<DoctorProbes> = {}): DoctorProbes {
   return {
@@ -28,6 +33,8 @@ function probes(over: Partial<DoctorProbes> = {}): DoctorProbes {
     resolveFfmpeg: () => '/usr/bin/ffmpeg',
     bundledFfmpeg: () => '/opt/kiosk/node_modules/@ffmpeg-installer/linux-x64/ffmpeg',
     ffmpegVersion: () => Promise.resolve('ffmpeg version 6.0'),
+    onnxProviders: () => Promise.resolve(['cpu']),
+    sha256: () => Promise.resolve(SHA),
     now: () => NOW,
     ...over,
   };
@@ -144,7 +151,8 @@ describe('runDoctor', () => {
     const config = configSchema.parse({ dataDir: tmp.dir });
     const store = openStore({ ...config.store, dataDir: tmp.dir });
     const { person } = store.people.upsert({ name: 'A' });
-    store.people.addSamples(person.id, [{ descriptor: descriptor(8, 1), kind: 'faceres', modelVersion: 'm', quality: 1, sourceKey: 'a' }]);
+    const version = templateVersion(resolveOnnxOptions(config.model.descriptor.onnx), SHA);
+    store.people.addSamples(person.id, [{ descriptor: descriptor(8, 1), kind: 'arcface', modelVersion: version, quality: 1, sourceKey: 'a', crop: Buffer.from('jpeg') }]);
     new AdminRepo(store.db).createFirst('admin', 'scrypt$10$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=');
     store.close();
     mkdirSync(join(tmp.dir, 'backups'));
@@ -152,6 +160,8 @@ describe('runDoctor', () => {
 
     const good = await runDoctor(config, tmp.dir, probes());
     assert.deepEqual(good.filter((r) => r.status !== 'ok').map((r) => r.name), []);
+    assert.match(good.find((r) => r.name === 'face model')?.detail ?? '', /arcface .*fr_feature\.onnx \(sha256 c0ffeec0ffee\); onnxruntime provider cpu/);
+    assert.match(good.find((r) => r.name === 'gallery')?.detail ?? '', /matching uses arcface .*as configured/);
     assert.equal(doctorExitCode(good), 0);
     assert.match(formatDoctor(good), /all checks passed/);
 
@@ -173,6 +183,89 @@ describe('runDoctor', () => {
     const r = await runDoctor(config, tmp.dir, probes());
     assert.equal(r.find((x) => x.name === 'database')?.status, 'fail');
     assert.equal(doctorExitCode(r), 1);
+  });
+});
+
+describe('face model and gallery checks', () => {
+  const arcface: FaceModelFacts = { kind: 'arcface', modelPath: VENDORED_FACE_MODEL, sha256: SHA, providers: ['cpu'], executionProvider: 'auto' };
+  const cases: { name: string; facts: FaceModelFacts; status: string; detail: RegExp }[] = [
+    { name: 'auto on a CPU-only install runs cpu', facts: arcface, status: 'ok', detail: /models\/fr-feature\/fr_feature\.onnx \(sha256 c0ffeec0ffee\); onnxruntime provider cpu \(auto: no CUDA provider/ },
+    { name: 'auto with CUDA installed runs cuda', facts: { ...arcface, providers: ['cuda', 'cpu'] }, status: 'ok', detail: /provider cuda \(auto: CUDA provider installed, CPU if it fails/ },
+    { name: 'cpu asked for runs cpu even with CUDA', facts: { ...arcface, providers: ['cuda', 'cpu'], executionProvider: 'cpu' }, status: 'ok', detail: /provider cpu \(cpu\)/ },
+    { name: 'cuda asked for without a CUDA provider fails', facts: { ...arcface, executionProvider: 'cuda' }, status: 'fail', detail: /executionProvider is cuda, but .* no CUDA provider/ },
+    { name: 'a missing model file fails', facts: { ...arcface, modelPath: '/nowhere/model.onnx', sha256: new Error('ENOENT: no such file') }, status: 'fail', detail: /\/nowhere\/model\.onnx cannot be read: ENOENT/ },
+    { name: 'onnxruntime that does not load fails', facts: { ...arcface, providers: new Error('libonnxruntime.so: cannot open shared object') }, status: 'fail', detail: /onnxruntime-node does not load: libonnxruntime/ },
+    { name: 'a tfjs descriptor does not use the ONNX model', facts: { ...arcface, kind: 'fused', modelPath: null, sha256: null, providers: null }, status: 'ok', detail: /fused descriptor on tfjs/ },
+  ];
+  for (const c of cases) {
+    test(`face model: ${c.name}`, () => {
+      const r = checkFaceModel(c.facts);
+      assert.equal(r.status, c.status, r.detail);
+      assert.match(r.detail, c.detail);
+      if (c.status !== 'ok') assert.ok(r.fix, 'a failure says what to do');
+    });
+  }
+
+  const gen = (kind: string, modelVersion: string): GalleryGeneration => ({ kind, modelVersion, options: '', activatedAt: 0, actor: '' });
+  const people = (n: number): { id: number; name: string }[] => Array.from({ length: n }, (_, i) => ({ id: i + 1, name: `Người ${i + 1}` }));
+
+  test('gallery: nobody enrolled, or everything as configured, is fine', () => {
+    assert.equal(checkGallery({ configured: { kind: 'arcface', version: 'v2' }, active: null, withoutCrops: [] }).status, 'ok');
+    const same = checkGallery({ configured: { kind: 'arcface', version: 'v2' }, active: gen('arcface', 'v2'), withoutCrops: [] });
+    assert.deepEqual([same.status, same.fix], ['ok', undefined]);
+    assert.equal(checkGallery({ configured: { kind: 'fused', version: null }, active: gen('fused', 'anything'), withoutCrops: [] }).status, 'ok', 'a tfjs kind is compared by kind');
+  });
+
+  test('gallery: people without stored crops are listed as needing re-enrolment', () => {
+    const r = checkGallery({ configured: { kind: 'arcface', version: 'v2' }, active: gen('arcface', 'v2'), withoutCrops: [{ id: 4, name: 'Trần Văn An' }] });
+    assert.equal(r.status, 'warn');
+    assert.match(r.detail, /1 person has no stored face crop and needs re-enrolment before a model change: Trần Văn An \(#4\)/);
+    assert.match(r.fix ?? '', /enroll them again/);
+    const many = checkGallery({ configured: { kind: 'arcface', version: 'v2' }, active: gen('arcface', 'v2'), withoutCrops: people(13) });
+    assert.match(many.detail, /13 people have .*Người 10 \(#10\) and 3 more$/);
+  });
+
+  test('gallery: another active descriptor says kiosk reembed (arcface) or enroll again (others)', () => {
+    const legacy = checkGallery({ configured: { kind: 'arcface', version: 'v2' }, active: gen('fused', 'human+face-api'), withoutCrops: people(2) });
+    assert.equal(legacy.status, 'warn');
+    assert.match(legacy.detail, /matching uses fused \(human\+face-api\), the configured descriptor is arcface \(v2\); 2 people have no stored face crop/);
+    assert.match(legacy.fix ?? '', /`kiosk reembed`.*`kiosk serve` re-embeds .* in the background[\s\S]*enroll them again/);
+    const otherFile = checkGallery({ configured: { kind: 'arcface', version: 'v3' }, active: gen('arcface', 'v2'), withoutCrops: [] });
+    assert.deepEqual([otherFile.status, /kiosk reembed/.test(otherFile.fix ?? '')], ['warn', true]);
+    const back = checkGallery({ configured: { kind: 'faceres', version: null }, active: gen('arcface', 'v2'), withoutCrops: [] });
+    assert.equal(back.status, 'warn');
+    assert.match(back.fix ?? '', /faceres cannot be computed from stored crops: set model\.descriptor\.kind back to arcface, or enroll everyone again/);
+  });
+
+  test('on this machine onnxruntime-node offers the CPU provider (last resort of auto)', async () => {
+    const real = systemProbes(configSchema.parse({}), () => '/usr/bin/ffmpeg', () => null, () => Promise.reject(new Error('unused')), () => ({ human: [], faceApi: [] }));
+    const providers = await real.onnxProviders();
+    assert.equal(providers.at(-1), 'cpu');
+    assert.match(await real.sha256(VENDORED_FACE_MODEL), /^[0-9a-f]{64}$/);
+  });
+
+  test('runDoctor: a legacy fused gallery with a person enrolled before crops warns, naming them and kiosk reembed', async (t) => {
+    const tmp = tempDir();
+    t.after(tmp.cleanup);
+    const config = configSchema.parse({ dataDir: tmp.dir });
+    const store = openStore({ ...config.store, dataDir: tmp.dir });
+    const lan = store.people.upsert({ name: 'Lan' }).person.id;
+    const an = store.people.upsert({ name: 'An' }).person.id;
+    store.people.addSamples(lan, [{ descriptor: descriptor(8, 1), kind: 'fused', modelVersion: 'f1', quality: 1, sourceKey: 'lan', crop: Buffer.from('jpeg') }]);
+    store.people.addSamples(an, [{ descriptor: descriptor(8, 2), kind: 'fused', modelVersion: 'f1', quality: 1, sourceKey: 'an' }]);
+    store.close();
+    const asked: string[] = [];
+    const r = await runDoctor(config, tmp.dir, probes({ sha256: (path) => (asked.push(path), Promise.resolve(SHA)) }));
+    assert.deepEqual(asked, [VENDORED_FACE_MODEL], 'the configured (vendored) model is hashed');
+    const gallery = r.find((x) => x.name === 'gallery');
+    assert.equal(gallery?.status, 'warn');
+    assert.match(gallery?.detail ?? '', /matching uses fused \(f1\), the configured descriptor is arcface \(onnx:fr_feature\.onnx:sha256=c0ffee.*; 1 person has no stored face crop .*: An \(#\d+\)/);
+    assert.match(formatDoctor(r), /\[WARN\] gallery .*\n.*→ run `kiosk reembed`/);
+    assert.equal(doctorExitCode(r), 0, 'warnings only');
+
+    const broken = await runDoctor(config, tmp.dir, probes({ onnxProviders: () => Promise.reject(new Error('no binding')) }));
+    assert.equal(broken.find((x) => x.name === 'face model')?.status, 'fail');
+    assert.equal(doctorExitCode(broken), 1);
   });
 });
 
