@@ -1,7 +1,8 @@
 /**
  * Subject access: everything the kiosk holds about one person, as plain JSON — the person row,
- * every punch (voided ones too), audit entries about them or their punches, and the metadata of each
- * enrolled sample. Descriptors are left out unless explicitly asked for.
+ * every punch (voided ones too), audit entries about them or their punches, the metadata of each
+ * enrolled sample and of each stored face crop. Descriptors and the crops' images (biometric data)
+ * are left out unless explicitly asked for.
  */
 import { KioskError } from '../errors.ts';
 import type { Store } from '../store/store.ts';
@@ -9,10 +10,19 @@ import type { SampleRecord } from '../store/people-repo.ts';
 import { normalizeName } from '../store/text.ts';
 import type { AuditEntry, Person, Punch } from '../store/types.ts';
 
+/** One enrollment photo's stored aligned face crop. */
+export interface CropRecord {
+  sourceKey: string;
+  createdAt: number;
+  /** The JPEG, base64; only with includeDescriptors (an explicit request for the biometric data). */
+  jpegBase64?: string;
+}
+
 export interface PersonExport {
   exportedAt: number;
   person: Person;
   samples: SampleRecord[];
+  crops: CropRecord[];
   punches: Punch[];
   audit: AuditEntry[];
   /** Unrecognised-face sightings are not linked to anyone, so none can be attributed; said here so a reader knows. */
@@ -55,10 +65,17 @@ export function exportPerson(store: Store, personId: number, opts: { includeDesc
       if (page.items.length === 0 || offset >= page.total) break;
     }
     const audit = store.audit.aboutPerson(personId);
+    const withImages = opts.includeDescriptors === true;
+    const crops = store.people.crops.ofPerson(personId).map((c): CropRecord => {
+      if (!withImages) return { sourceKey: c.sourceKey, createdAt: c.createdAt };
+      const jpeg = store.people.crops.get(personId, c.sourceKey);
+      return { sourceKey: c.sourceKey, createdAt: c.createdAt, ...(jpeg ? { jpegBase64: jpeg.toString('base64') } : {}) };
+    });
     return {
       exportedAt: opts.now,
       person,
-      samples: store.people.sampleRecords(personId, { includeDescriptors: opts.includeDescriptors === true }),
+      samples: store.people.sampleRecords(personId, { includeDescriptors: withImages }),
+      crops,
       punches: punches.reverse(),
       audit,
       notes: ['Sightings of unrecognised faces are not linked to a person and are not included.'],
@@ -72,6 +89,7 @@ export function formatExport(e: PersonExport): string {
     `${e.person.name} (id ${e.person.id}${e.person.employeeCode ? `, code ${e.person.employeeCode}` : ''})${e.person.active ? '' : ' — removed'}`,
     `created ${new Date(e.person.createdAt).toISOString()}`,
     `samples: ${e.samples.length}${e.samples.length ? ` (${[...new Set(e.samples.map((s) => `${s.kind}/${s.modelVersion}`))].join(', ')}; ${e.samples.every((s) => s.encrypted) ? 'encrypted' : 'NOT all encrypted'})` : ''}`,
+    `face crops: ${e.crops.length}${e.crops.some((c) => c.jpegBase64 !== undefined) ? ' (images included)' : ''}`,
     `punches: ${e.punches.length}${e.punches.length ? ` (${new Date(e.punches[0]!.ts).toISOString()} … ${new Date(e.punches[e.punches.length - 1]!.ts).toISOString()})` : ''}`,
     `audit entries: ${e.audit.length}`,
     ...e.audit.map((a) => `  ${new Date(a.ts).toISOString()} ${a.actor} ${a.action} ${a.target}`),

@@ -15,8 +15,10 @@ function setup(t: { after(fn: () => void): void }) {
   const tam = store.people.upsert({ name: 'Tâm', employeeCode: 'E7' }, 'admin').person;
   const other = store.people.upsert({ name: 'Lan' }, 'admin').person;
   const d = [descriptor(8, 1), descriptor(8, 2)];
-  store.people.addSamples(tam.id, d.map((v, i) => ({ descriptor: v, kind: 'faceres' as const, modelVersion: 'm1', quality: 0.7 + i / 10, sourceKey: `tam-${i}.jpg` })), 'admin');
-  store.people.addSamples(other.id, [{ descriptor: descriptor(8, 9), kind: 'faceres', modelVersion: 'm1', quality: 1, sourceKey: 'lan.jpg' }]);
+  // Tâm's first photo came with its aligned face crop (as the kiosk menu and `kiosk enroll` keep them), the second without.
+  const crop = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.from('tam face crop'), Buffer.from([0xff, 0xd9])]);
+  store.people.addSamples(tam.id, d.map((v, i) => ({ descriptor: v, kind: 'faceres' as const, modelVersion: 'm1', quality: 0.7 + i / 10, sourceKey: `tam-${i}.jpg`, ...(i === 0 ? { crop } : {}) })), 'admin');
+  store.people.addSamples(other.id, [{ descriptor: descriptor(8, 9), kind: 'faceres', modelVersion: 'm1', quality: 1, sourceKey: 'lan.jpg', crop: Buffer.from('lan face crop') }]);
   const p1 = store.attendance.record({ personId: tam.id, ts: NOW - 7_200_000, kioskId: 'gate', similarity: 0.9, evidence: {} }, 0);
   store.attendance.record({ personId: tam.id, ts: NOW - 3_600_000, kioskId: 'gate', similarity: 0.88, evidence: {} }, 0);
   const lanPunch = store.attendance.record({ personId: other.id, ts: NOW - 3_600_000, kioskId: 'gate', similarity: 0.9, evidence: {} }, 0);
@@ -24,12 +26,12 @@ function setup(t: { after(fn: () => void): void }) {
   store.attendance.void(p1.punchId, 'double', 'admin');
   store.attendance.void(lanPunch.punchId, 'mistake', 'admin');
   store.attendance.addManual(tam.id, NOW - 60_000, 'admin', 'forgot');
-  return { store, tam, other, d };
+  return { store, tam, other, d, crop };
 }
 
 describe('export-person', () => {
   test('holds the person, every punch, audit entries about them and their punches, and sample metadata without descriptors', (t) => {
-    const { store, tam } = setup(t);
+    const { store, tam, crop } = setup(t);
     const e = exportPerson(store, tam.id, { now: NOW });
     assert.deepEqual(e.person, tam);
     assert.equal(e.exportedAt, NOW);
@@ -40,15 +42,30 @@ describe('export-person', () => {
     assert.ok(e.audit.every((a) => a.target === `person:${tam.id}` || a.details['personId'] === tam.id), 'only entries about this person');
     assert.deepEqual(e.samples.map((s) => [s.sourceKey, s.dim, s.encrypted]), [['tam-0.jpg', 8, true], ['tam-1.jpg', 8, true]]);
     for (const s of e.samples) assert.equal('descriptor' in s, false);
+    assert.deepEqual(e.crops, [{ sourceKey: 'tam-0.jpg', createdAt: NOW }], 'the crop is listed, its image is not');
     const json = JSON.stringify(e);
     assert.ok(!json.includes('"descriptor"'), 'no descriptor field anywhere');
-    assert.match(formatExport(e), /Tâm \(id \d+, code E7\)[\s\S]*punches: 3[\s\S]*audit entries: 4/);
+    assert.ok(!json.includes('jpegBase64') && !json.includes(crop.toString('base64')), 'no crop image anywhere');
+    assert.match(formatExport(e), /Tâm \(id \d+, code E7\)[\s\S]*face crops: 1\n[\s\S]*punches: 3[\s\S]*audit entries: 4/);
   });
 
-  test('--include-descriptors adds the decrypted vectors', (t) => {
-    const { store, tam, d } = setup(t);
+  test('--include-descriptors adds the decrypted vectors and the decrypted crop images', (t) => {
+    const { store, tam, d, crop } = setup(t);
+    const sealed = store.db.prepare<[number], { image: Buffer; sealed: number }>('SELECT image, sealed FROM face_crops WHERE person_id = ?').get(tam.id);
+    assert.equal(sealed?.sealed, 1, 'stored encrypted');
     const e = exportPerson(store, tam.id, { now: NOW, includeDescriptors: true });
     assert.deepEqual(e.samples.map((s) => s.descriptor), d.map((v) => Array.from(v)));
+    assert.deepEqual(e.crops, [{ sourceKey: 'tam-0.jpg', createdAt: NOW, jpegBase64: crop.toString('base64') }]);
+    assert.deepEqual(Buffer.from(e.crops[0]!.jpegBase64!, 'base64'), crop, 'the JPEG as stored');
+    assert.match(formatExport(e), /face crops: 1 \(images included\)/);
+  });
+
+  test('after erasure the export holds no crops', (t) => {
+    const { store, tam } = setup(t);
+    store.people.remove(tam.id, 'admin');
+    const e = exportPerson(store, tam.id, { now: NOW, includeDescriptors: true });
+    assert.equal(e.person.active, false, 'kept for the punches');
+    assert.deepEqual([e.samples, e.crops], [[], []]);
   });
 
   test('finds a person by id, employee code or exact name, and explains ambiguity and absence', (t) => {
