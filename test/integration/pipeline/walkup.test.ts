@@ -23,15 +23,13 @@ const ds = datasetOrSkip();
 const STRANGER = 'thaotam';
 const SEED = 0;
 /**
- * Regression floor for recognised enrolled appearances. The product goal is 90%; measured here:
- * 15–17 of 24 (62–71%) with no wrong name and no stranger punched. Each appearance is one still photo, so
- * its frames add no independent evidence: the ceiling is the per-photo rate at the open-set
- * threshold (19 of these 24 photos reach 0.81 at full resolution, and one stranger photo does too),
- * so 90% is not reachable at this threshold without naming strangers. Over all splits, `kiosk eval
- * --open-set` shows the kiosk's rule capping per-photo TAR at 88.2%; faceres alone reaches 90% only at a
- * 4.6% stranger FAR. See README.
+ * Floor for recognised enrolled appearances: 22 of 24, the product's goal. Measured here with the
+ * arcface descriptor (threshold 0.47 = FAR 1% per photo, leave-one-person-out on facenet5): 22 of 24,
+ * no wrong name, no stranger punched, also with other jobs sharing the two cores (10.7 fps); the
+ * log line names the appearances not recognised. With the fused tfjs descriptor it was 15–17 of 24;
+ * see README.
  */
-const MIN_RECOGNISED = 0.5;
+const MIN_RECOGNISED = 22 / 24;
 
 interface RunOutput {
   decisions: DecisionEvent[];
@@ -86,19 +84,21 @@ describe('walk-up video through `kiosk run`', { skip: ds.skip }, () => {
     }
     const wrong: string[] = [];
     let recognised = 0;
+    const missed: string[] = [];
     const enrolled = appearances.filter((a) => a.enrolled);
     for (const a of appearances) {
       const people = (byAppearance.get(a.index) ?? []).filter((d) => d.result === 'person');
       assert.ok(people.length <= 1, `appearance ${a.index} (${a.path}) decided ${people.length} times as a person`);
       for (const d of people) if (!a.enrolled || d.name !== a.person) wrong.push(`${basename(a.path)} (${a.person}) → ${d.name} ${d.similarity.toFixed(3)}`);
       if (a.enrolled && people[0]?.name === a.person) recognised++;
+      else if (a.enrolled) missed.push(`${a.person}/${basename(a.path)}`);
     }
     const persons = (byAppearance.get(-1) ?? []).filter((d) => d.result === 'person');
     assert.deepEqual(persons, [], 'no person decision outside an appearance');
     const rate = recognised / enrolled.length;
     console.log(`walk-up: ${recognised}/${enrolled.length} enrolled appearances recognised (${(rate * 100).toFixed(1)}%), ${wrong.length} wrong, `
       + `${appearances.length - enrolled.length} stranger appearances; ${first.summary.framesProcessed}/${first.summary.framesRead} frames at ${first.summary.fps} fps; `
-      + `decisions ${JSON.stringify(first.summary.decisions)}`);
+      + `decisions ${JSON.stringify(first.summary.decisions)}; not recognised: ${missed.join(', ') || 'none'}`);
     assert.deepEqual(wrong, [], 'no decision names the wrong person, and no stranger is named');
     assert.ok(rate >= MIN_RECOGNISED, `recognised ${(rate * 100).toFixed(1)}% of enrolled appearances`);
   });
