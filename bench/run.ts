@@ -15,6 +15,7 @@ const benches: Record<string, { needsDataset: boolean; run: () => Promise<void> 
   recognition: { needsDataset: true, run: async () => (await import('./recognition.ts')).benchRecognition(dataset, runs) },
   pipeline: { needsDataset: true, run: async () => (await import('./pipeline.ts')).benchPipeline(dataset) },
   matching: { needsDataset: false, run: async () => (await import('./matching.ts')).benchMatching(runs) },
+  memory: { needsDataset: true, run: async () => (await import('./memory.ts')).benchMemory(dataset) },
 };
 const chosen = process.argv.slice(2).length ? process.argv.slice(2) : Object.keys(benches);
 for (const name of chosen) {
