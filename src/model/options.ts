@@ -38,7 +38,7 @@ export const descriptorOptionsSchema = z.object({
 export type DescriptorOptions = z.infer<typeof descriptorOptionsSchema>;
 
 export const matcherOptionsSchema = z.object({
-  threshold: z.number().min(-1).max(1).default(0.47).describe('Open-set threshold on cosine similarity: below it a face is unknown (0.47 = FAR 1% per photo for arcface on facenet5, leave-one-person-out; 0.81 was fused w=0.6\'s)'),
+  threshold: z.number().min(-1).max(1).default(0.48).describe('Open-set threshold on cosine similarity: below it a face is unknown (0.48: the arcface FAR 1% point per photo on facenet5, leave-one-person-out, 0.4705, rounded up; 0.81 was fused w=0.6\'s)'),
   minMargin: z.number().min(0).max(1).default(0.05).describe('Best minus runner-up person similarity below which a match is unknown: a stranger who resembles one enrolled person scores close to two (look-alike guard, as in a nearest/second-nearest ratio test)'),
   aggregate: z.enum(['max', 'top2', 'centroid']).default('max').describe('How a person\'s samples score a probe: best sample, mean of best two, or similarity to the mean descriptor'),
   topK: z.number().int().min(1).max(50).default(3).describe('How many ranked people a match reports'),
