@@ -71,6 +71,8 @@ export interface TimesheetQuery {
   toDay: string;
   personId?: number;
   timeZone?: string;
+  /** The instant the sheet is read at (default: the clock): today's open day says "in", not "missing check-out". */
+  now?: number;
 }
 
 export class ShiftRepo {
@@ -188,12 +190,11 @@ export class ShiftRepo {
     const timeZone = q.timeZone ?? this.options.reportTimeZone;
     const { people, shifts } = this.timesheetPeople(q.personId, true);
     const span = timesheetSpan(shifts, q.fromDay, q.toDay, timeZone);
-    return buildTimesheet({ people, punches: this.punchesIn(span, q.personId), fromDay: q.fromDay, toDay: q.toDay, timeZone, now: this.clock(), compareNames: this.compare });
+    return buildTimesheet({ people, punches: this.punchesIn(span, q.personId), fromDay: q.fromDay, toDay: q.toDay, timeZone, now: q.now ?? this.clock(), compareNames: this.compare });
   }
 
   /** Each active person's current shift-day: who is in, who has not arrived. */
-  board(timeZone: string = this.options.reportTimeZone): TimesheetRow[] {
-    const now = this.clock();
+  board(timeZone: string = this.options.reportTimeZone, now: number = this.clock()): TimesheetRow[] {
     const { people } = this.timesheetPeople(undefined, false);
     const windows = people.map((p) => shiftDayAt(p.shift, now, timeZone));
     const span = { from: Math.min(now, ...windows.map((w) => w.from)), to: Math.max(now + 1, ...windows.map((w) => w.to)) };
@@ -201,10 +202,10 @@ export class ShiftRepo {
   }
 
   /** Presence intervals of active people on shift-day `day`. */
-  presence(day: string, timeZone: string = this.options.reportTimeZone): (PresenceRow & { person: TimesheetPerson })[] {
+  presence(day: string, timeZone: string = this.options.reportTimeZone, now: number = this.clock()): (PresenceRow & { person: TimesheetPerson })[] {
     const { people, shifts } = this.timesheetPeople(undefined, false);
     const span = timesheetSpan(shifts, day, day, timeZone);
-    return buildPresence({ people, punches: this.punchesIn(span), day, timeZone, now: this.clock(), compareNames: this.compare });
+    return buildPresence({ people, punches: this.punchesIn(span), day, timeZone, now, compareNames: this.compare });
   }
 
   private readonly compare = (a: string, b: string): number => this.collator.compare(a, b);
