@@ -33,7 +33,7 @@ export interface TimesheetPerson {
   personName: string;
   employeeCode: string | null;
   shift: ShiftSpec | null;
-  /** Days that ended before this instant (enrolment) are not reported: nobody is absent before they existed. */
+  /** Days that ended before this instant (enrolment) are reported only if they hold punches: nobody is absent before they existed. */
   activeFrom: number;
 }
 
@@ -219,7 +219,7 @@ function sortedPeople(people: readonly TimesheetPerson[], compareNames: (a: stri
   return [...people].sort((a, b) => compareNames(a.personName, b.personName) || a.personId - b.personId);
 }
 
-/** Every shift-day from `fromDay` to `toDay` (inclusive) for every person, skipping days before their enrolment. */
+/** Every shift-day from `fromDay` to `toDay` (inclusive) for every person, skipping empty days before their enrolment. */
 export function buildTimesheet(input: TimesheetInput): TimesheetRow[] {
   const times = timesByPerson(input.punches);
   const rows: TimesheetRow[] = [];
@@ -227,8 +227,10 @@ export function buildTimesheet(input: TimesheetInput): TimesheetRow[] {
     const mine = times.get(person.personId) ?? [];
     for (let day = input.fromDay; day <= input.toDay; day = addDays(day, 1)) {
       const w = shiftWindow(person.shift, day, input.timeZone);
-      if (w.to <= person.activeFrom) continue;
-      rows.push(summarizeShiftDay(person, w, inWindow(mine, w), input.now));
+      const inside = inWindow(mine, w);
+      // Before enrolment only days with punches (entered by hand) are shown: nobody was absent before they existed.
+      if (w.to <= person.activeFrom && inside.length === 0) continue;
+      rows.push(summarizeShiftDay(person, w, inside, input.now));
     }
   }
   return rows;

@@ -165,9 +165,11 @@ describe('people and the calendar', () => {
     assert.equal(sheet(person(5, null), [], '2024-03-04', '2024-03-04', LATER)[0]!.absent, false);
   });
 
-  test('days before enrolment are left out', () => {
+  test('empty days before enrolment are left out; days with (manual) punches stay', () => {
     const p = { ...person(1, DAY), activeFrom: hcm('2024-03-06', '09:00:00') };
     assert.deepEqual(sheet(p, [], '2024-03-04', '2024-03-08', LATER).map((r) => r.day), ['2024-03-06', '2024-03-07', '2024-03-08']);
+    const manual = punches(1, hcm('2024-03-04', '08:00:00'));
+    assert.deepEqual(sheet(p, manual, '2024-03-04', '2024-03-08', LATER).map((r) => r.day), ['2024-03-04', '2024-03-06', '2024-03-07', '2024-03-08']);
   });
 
   test('rows are ordered by the vi collator, then by day', () => {
