@@ -11,7 +11,7 @@ import { field } from '../widgets.ts';
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
 const MS_PER_HOUR = 3_600_000;
-const CHART = { labelWidth: 170, width: 900, rowHeight: 26, barHeight: 14, axisHeight: 22, padHours: 1, dotRadius: 5 } as const;
+const CHART = { labelWidth: 170, rightPad: 24, width: 900, rowHeight: 26, barHeight: 14, axisHeight: 22, padHours: 1, dotRadius: 5 } as const;
 /** Above this many hours on the axis, ticks every 2 h keep labels apart. */
 const DENSE_AXIS_HOURS = 16;
 
@@ -33,7 +33,7 @@ function axisSpan(items: PresenceRowDto[]): { from: number; to: number } {
 export function presenceChart(ctx: AdminCtx, data: PresenceDto): Element {
   if (data.items.length === 0) return h('p', { class: 'empty' }, ctx.t('today.chartEmpty'));
   const span = axisSpan(data.items);
-  const plot = CHART.width - CHART.labelWidth;
+  const plot = CHART.width - CHART.labelWidth - CHART.rightPad;
   const x = (ts: number): number => CHART.labelWidth + ((ts - span.from) / (span.to - span.from)) * plot;
   const height = CHART.axisHeight + data.items.length * CHART.rowHeight;
   const root = svg('svg', { viewBox: `0 0 ${CHART.width} ${height}`, width: '100%', role: 'img', 'aria-label': `${ctx.t('today.presence')} ${data.day}`, 'data-testid': 'presence-chart', class: 'presence' });
