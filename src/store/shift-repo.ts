@@ -112,8 +112,9 @@ export class ShiftRepo {
         `SELECT id, name, employee_code, created_at, shift_id FROM people
          WHERE (@personId IS NULL OR id = @personId) AND (@all = 1 OR active = 1)`,
       ),
-      punches: db.prepare<{ from: number; to: number; personId: number | null }, { personId: number; ts: number; voided: number }>(
-        `SELECT person_id AS personId, ts, voided_at IS NOT NULL AS voided FROM punches
+      // Live punches only: a voided punch (wrong person, "not me") never counts toward a timesheet.
+      punches: db.prepare<{ from: number; to: number; personId: number | null }, { personId: number; ts: number }>(
+        `SELECT person_id AS personId, ts FROM punches
          WHERE ts >= @from AND ts < @to AND voided_at IS NULL AND (@personId IS NULL OR person_id = @personId)`,
       ),
     };
@@ -225,7 +226,7 @@ export class ShiftRepo {
   }
 
   private punchesIn(span: { from: number; to: number }, personId?: number): TimesheetPunch[] {
-    return this.stmt.punches.all({ ...span, personId: personId ?? null }).map((r) => ({ personId: r.personId, ts: r.ts, voided: r.voided === 1 }));
+    return this.stmt.punches.all({ ...span, personId: personId ?? null }).map((r) => ({ personId: r.personId, ts: r.ts, voided: false }));
   }
 }
 

@@ -223,10 +223,18 @@ function sortedPeople(people: readonly TimesheetPerson[], compareNames: (a: stri
 export function buildTimesheet(input: TimesheetInput): TimesheetRow[] {
   const times = timesByPerson(input.punches);
   const rows: TimesheetRow[] = [];
+  // People on the same shift share windows: each is worked out once per shift and day.
+  const windows = new Map<string, ShiftWindow>();
+  const windowOf = (shift: ShiftSpec | null, day: string): ShiftWindow => {
+    const key = `${shift === null ? '' : `${shift.id}:${shift.startMinute}:${shift.endMinute}:${shift.workDays}`}|${day}`;
+    let w = windows.get(key);
+    if (w === undefined) windows.set(key, (w = shiftWindow(shift, day, input.timeZone)));
+    return w;
+  };
   for (const person of sortedPeople(input.people, input.compareNames)) {
     const mine = times.get(person.personId) ?? [];
     for (let day = input.fromDay; day <= input.toDay; day = addDays(day, 1)) {
-      const w = shiftWindow(person.shift, day, input.timeZone);
+      const w = windowOf(person.shift, day);
       const inside = inWindow(mine, w);
       // Before enrolment only days with punches (entered by hand) are shown: nobody was absent before they existed.
       if (w.to <= person.activeFrom && inside.length === 0) continue;
