@@ -2,7 +2,7 @@
  * People: accent-insensitive search (server side), Vietnamese order, thumbnails if enabled, removal,
  * and who must enroll again because no face crop was kept for a model change.
  */
-import type { PersonDto } from '../../../../src/server/protocol.ts';
+import type { PersonDto, ShiftsDto } from '../../../../src/server/protocol.ts';
 import { h, replace } from '../../dom.ts';
 import { formatDate } from '../../text.ts';
 import { api, describeError, query } from '../api.ts';
@@ -29,10 +29,35 @@ export function peopleView(ctx: AdminCtx): HTMLElement {
     }
   }
 
+  async function assignShift(p: PersonDto, select: HTMLSelectElement): Promise<void> {
+    try {
+      await api('PUT', `/api/admin/people/${p.id}/shift`, { shiftId: select.value === '' ? null : Number(select.value) });
+      ctx.flash(t('shift.assigned', { name: p.name }));
+    } catch (err) {
+      ctx.error(describeError(err));
+      await load();
+    }
+  }
+
+  /** Each person's shift, chosen here (the shifts themselves are defined on the Shifts page). */
+  function shiftPicker(p: PersonDto, shifts: ShiftsDto, current: number | null): HTMLSelectElement {
+    const select = h('select', { 'data-testid': 'person-shift', 'aria-label': t('shift.column') },
+      h('option', { value: '' }, t('shift.none')),
+      ...shifts.items.map((s) => h('option', { value: String(s.id) }, `${s.name} (${s.start}–${s.end})`)),
+    );
+    select.value = current === null ? '' : String(current);
+    select.addEventListener('change', () => void assignShift(p, select));
+    return select;
+  }
+
   async function load(): Promise<void> {
     try {
-      const r = await api<{ items: PersonDto[]; snapshotsEnabled: boolean }>('GET', `/api/admin/people${query({ search: search.value, includeInactive: inactive.checked })}`);
-      const headers = [...(r.snapshotsEnabled ? [t('people.thumbnail')] : []), t('log.name'), t('people.code'), t('people.samples'), t('people.enrolled'), ''];
+      const [r, shifts] = await Promise.all([
+        api<{ items: PersonDto[]; snapshotsEnabled: boolean }>('GET', `/api/admin/people${query({ search: search.value, includeInactive: inactive.checked })}`),
+        api<ShiftsDto>('GET', '/api/admin/shifts'),
+      ]);
+      const assigned = new Map(shifts.assignments.map((a) => [a.personId, a.shiftId] as const));
+      const headers = [...(r.snapshotsEnabled ? [t('people.thumbnail')] : []), t('log.name'), t('people.code'), t('shift.column'), t('people.samples'), t('people.enrolled'), ''];
       const rows = r.items.map((p) =>
         h('tr', { 'data-person-id': p.id, class: p.active ? undefined : 'is-voided' },
           r.snapshotsEnabled ? h('td', {}, p.thumbnailUrl === null ? '' : h('img', { src: p.thumbnailUrl, alt: '', class: 'thumb', loading: 'lazy' })) : null,
@@ -40,6 +65,7 @@ export function peopleView(ctx: AdminCtx): HTMLElement {
             p.needsReenrollment ? ' ' : null,
             p.needsReenrollment ? h('span', { class: 'tag manual', title: t('people.needsReenrollmentHint'), 'data-testid': 'needs-reenrollment' }, t('people.needsReenrollment')) : null),
           h('td', {}, p.employeeCode ?? ''),
+          h('td', {}, p.active ? shiftPicker(p, shifts, assigned.get(p.id) ?? null) : ''),
           h('td', { class: 'num' }, p.sampleCount),
           h('td', { class: 'nowrap' }, formatDate(p.createdAt, ctx.lang, ctx.timeZone)),
           h('td', {}, p.active ? h('button', { type: 'button', class: 'btn small danger', onclick: () => void remove(p) }, t('people.remove')) : null),
