@@ -120,8 +120,30 @@ export const voterOptionsSchema = z
       .max(10_000)
       .default(3000)
       .describe('A track that leaves while votes for it are still being computed waits up to this long (ms) for them before it is ended and decided.'),
+    fewVotesMin: z
+      .number()
+      .int()
+      .min(1)
+      .default(1)
+      .describe('Under load a track may get fewer than minFrames votes: once its window has elapsed or it ended, it is still decided with at least this many when they all name the same person and clear fewVotesMinSimilarity and fewVotesMinMargin. Set it to minFrames to turn the rule off.'),
+    fewVotesMinSimilarity: z
+      .number()
+      .min(-1)
+      .max(1)
+      .default(0.6)
+      .describe('Similarity every vote of a few-votes decision must reach: well above the matcher\'s open-set threshold (0.47 for arcface), so one clear frame is worth more than three borderline ones.'),
+    fewVotesMinMargin: z
+      .number()
+      .min(0)
+      .max(2)
+      .default(0.1)
+      .describe('Best-minus-runner-up similarity every vote of a few-votes decision must reach, so a look-alike never wins on little evidence.'),
   })
   .strict()
+  .refine((o) => o.fewVotesMin <= o.minFrames, {
+    message: 'fewVotesMin must be at most minFrames',
+    path: ['fewVotesMin'],
+  })
   .refine((o) => o.maxVotes >= o.minFrames, {
     message: 'maxVotes must be at least minFrames, or no track could ever be decided',
     path: ['maxVotes'],
