@@ -174,11 +174,12 @@ refreshTexts();
 tick();
 setInterval(tick, CLOCK_TICK_MS);
 // For tests and diagnostics: how many frames were drawn.
-// `shown()`: the faces drawn on the last frame with their text, and the greeting's track and title.
+// `shown()`: the last frame drawn (capture ts, faces with their text), and the greeting's track and title.
 Object.assign(window, {
   kioskDebug: {
     frames: () => preview.frames,
     shown: () => ({
+      ts: preview.ts,
       faces: preview.drawn,
       banner: banner.hidden ? null : { track: shownTrack, title: byId('banner-title').textContent },
     }),

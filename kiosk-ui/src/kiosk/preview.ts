@@ -53,6 +53,11 @@ export class PreviewRenderer {
     this.onDrawn(null);
   }
 
+  /** Capture time of the frame on screen; null when none is shown. */
+  get ts(): number | null {
+    return this.last?.frame.ts ?? null;
+  }
+
   /** The faces of the frame on screen; null when no frame is shown. */
   get faces(): PreviewFaceDto[] | null {
     return this.last?.frame.faces ?? null;
