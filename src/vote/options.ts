@@ -124,8 +124,8 @@ export const voterOptionsSchema = z
       .number()
       .int()
       .min(1)
-      .default(1)
-      .describe('Under load a track may get fewer than minFrames votes: once its window has elapsed or it ended, it is still decided with at least this many when they all name the same person and clear fewVotesMinSimilarity and fewVotesMinMargin. Set it to minFrames to turn the rule off.'),
+      .default(2)
+      .describe('Under load a track may get fewer than minFrames votes: once its window has elapsed or it ended, it is still decided with at least this many when they all name the same person and clear fewVotesMinSimilarity and fewVotesMinMargin (2: at least two frames must agree; one frame alone is never a decision). Set it to minFrames to turn the rule off.'),
     fewVotesMinSimilarity: z
       .number()
       .min(-1)

@@ -398,19 +398,20 @@ describe('Voter: votes still being computed when the face leaves', () => {
 });
 
 describe('Voter: deciding on few votes when more cannot come (busy CPU, stalled or leaving track)', () => {
-  // minFrames 3, fewVotesMin 1, similarity ≥ 0.6, margin ≥ 0.1 (the defaults).
+  // minFrames 3, fewVotesMin 2, similarity ≥ 0.6, margin ≥ 0.1 (the defaults).
   const clear = (seq: number, personId: number | null = 1, similarity = 0.8, margin = 0.2): Vote => ({ ...vote(1, seq, personId, similarity), margin });
   type Row = [name: string, votes: Vote[], how: 'window' | 'leaves', expect: ['person', number, 'few-votes'] | null];
   const rows: Row[] = [
-    ['one clear vote, window elapsed', [clear(0)], 'window', ['person', 1, 'few-votes']],
+    ['two clear agreeing votes, window elapsed', [clear(0), clear(4)], 'window', ['person', 1, 'few-votes']],
     ['two clear agreeing votes, track leaves early', [clear(0), clear(3)], 'leaves', ['person', 1, 'few-votes']],
-    ['one clear vote, track leaves early', [clear(0)], 'leaves', ['person', 1, 'few-votes']],
+    ['one clear vote alone is not enough', [clear(0)], 'window', null],
+    ['one clear vote, track leaves early', [clear(0)], 'leaves', null],
     ['two votes for different people', [clear(0), clear(3, 2)], 'window', null],
     ['a clear vote and an unknown one', [clear(0), clear(3, null)], 'window', null],
-    ['one vote just above the open-set threshold, not far above', [clear(0, 1, 0.55)], 'window', null],
-    ['one vote with a look-alike close behind (small margin)', [clear(0, 1, 0.8, 0.05)], 'window', null],
-    ['one vote with a NaN margin', [clear(0, 1, 0.8, Number.NaN)], 'leaves', null],
-    ['one unknown vote', [clear(0, null)], 'leaves', null],
+    ['two votes just above the open-set threshold, not far above', [clear(0, 1, 0.55), clear(3, 1, 0.58)], 'window', null],
+    ['a look-alike close behind on one of two votes (small margin)', [clear(0), clear(3, 1, 0.8, 0.05)], 'window', null],
+    ['a NaN margin on one of two votes', [clear(0), clear(3, 1, 0.8, Number.NaN)], 'leaves', null],
+    ['two unknown votes', [clear(0, null), clear(3, null)], 'leaves', null],
   ];
   for (const [name, votes, how, expect] of rows) {
     test(name, () => {
@@ -431,10 +432,16 @@ describe('Voter: deciding on few votes when more cannot come (busy CPU, stalled 
     });
   }
 
-  test('with the rule off (fewVotesMin = minFrames) one clear vote is not enough', () => {
+  test('with the rule off (fewVotesMin = minFrames) two clear votes are not enough', () => {
     const voter = new Voter(options({ voter: { minFrames: 3, fewVotesMin: 3 } }));
-    const events = run(voter, 16, (seq) => (seq === 0 ? vote(1, 0) : null));
+    const events = run(voter, 16, (seq) => (seq === 0 || seq === 4 ? vote(1, seq) : null));
     assert.equal(decided(events).length, 0);
+  });
+
+  test('fewVotesMin 1: one clear vote decides when the window elapses', () => {
+    const voter = new Voter(options({ voter: { minFrames: 3, fewVotesMin: 1 } }));
+    const d = decided(run(voter, 16, (seq) => (seq === 0 ? vote(1, 0) : null)));
+    assert.deepEqual(d.map((x) => [x.result, x.trigger, x.decidedAt]), [['person', 'few-votes', 1500]]);
   });
 
   test('progress: votes so far, votes needed, and hold still once the window elapsed undecided', () => {
