@@ -398,7 +398,7 @@ describe('Voter: votes still being computed when the face leaves', () => {
 });
 
 describe('Voter: deciding on few votes when more cannot come (busy CPU, stalled or leaving track)', () => {
-  // minFrames 3, fewVotesMin 2, similarity ≥ 0.6, margin ≥ 0.1 (the defaults).
+  // minFrames 3, fewVotesMin 2; similarity ≥ 0.6, margin ≥ 0.1 (the defaults).
   const clear = (seq: number, personId: number | null = 1, similarity = 0.8, margin = 0.2): Vote => ({ ...vote(1, seq, personId, similarity), margin });
   type Row = [name: string, votes: Vote[], how: 'window' | 'leaves', expect: ['person', number, 'few-votes'] | null];
   const rows: Row[] = [
@@ -415,7 +415,7 @@ describe('Voter: deciding on few votes when more cannot come (busy CPU, stalled 
   ];
   for (const [name, votes, how, expect] of rows) {
     test(name, () => {
-      const voter = new Voter(options({ voter: { minFrames: 3, windowMs: 1500 }, tracker: { maxMissedMs: 500 } }));
+      const voter = new Voter(options({ voter: { minFrames: 3, fewVotesMin: 2, windowMs: 1500 }, tracker: { maxMissedMs: 500 } }));
       const bySeq = new Map(votes.map((v) => [v.frameSeq, v]));
       const frames = how === 'window' ? 16 : 5;
       const events = run(voter, frames, (seq) => bySeq.get(seq) ?? null);
@@ -432,8 +432,8 @@ describe('Voter: deciding on few votes when more cannot come (busy CPU, stalled 
     });
   }
 
-  test('with the rule off (fewVotesMin = minFrames) two clear votes are not enough', () => {
-    const voter = new Voter(options({ voter: { minFrames: 3, fewVotesMin: 3 } }));
+  test('with the rule off (fewVotesMin = minFrames, the default) two clear votes are not enough', () => {
+    const voter = new Voter(options({ voter: { minFrames: 3 } }));
     const events = run(voter, 16, (seq) => (seq === 0 || seq === 4 ? vote(1, seq) : null));
     assert.equal(decided(events).length, 0);
   });
