@@ -60,11 +60,19 @@ export interface RecordingStatusDto {
   pending: number;
 }
 
+export type PreviewFaceState = 'collecting' | 'hold-still' | 'step-back' | 'decided';
+
+export interface VoteProgress {
+  votes: number;
+  needed: number;
+}
+
 export interface PreviewFaceDto {
   trackId: number;
   box: { x: number; y: number; width: number; height: number };
-  state: 'collecting' | 'decided';
+  state: PreviewFaceState;
   label: string | null;
+  progress?: VoteProgress;
 }
 
 export interface PreviewDto {

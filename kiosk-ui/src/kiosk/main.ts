@@ -4,15 +4,14 @@ import { byId, replace } from '../dom.ts';
 import { translator, type Translate } from '../i18n.ts';
 import { connectKiosk } from '../socket.ts';
 import { formatTime } from '../text.ts';
-import { decisionBanner, type Banner } from './greeting.ts';
+import { decisionBanner, faceLabel, type Banner } from './greeting.ts';
+import { TrackBanners } from './track-banners.ts';
 import { DevicePanel } from './device.ts';
 import { KioskMenu } from './menu.ts';
 import { PreviewRenderer } from './preview.ts';
 import { Beeper } from './sound.ts';
 import './kiosk.css';
 
-/** When several people are decided at once, each greeting stays at least this long. */
-const MIN_BANNER_MS = 1500;
 const CLOCK_TICK_MS = 1000;
 
 let config: KioskConfigDto = {
@@ -31,9 +30,7 @@ let recording: RecordingStatusDto | null = null;
 let connected = false;
 
 const socket = connectKiosk();
-const preview = new PreviewRenderer(byId<HTMLCanvasElement>('preview'), (label) =>
-  label === 'unknown' ? t('preview.unknown') : label === 'spoof' ? t('preview.spoof') : label,
-);
+const preview = new PreviewRenderer(byId<HTMLCanvasElement>('preview'), (f) => faceLabel(f, t), () => refreshBanner());
 const beeper = new Beeper(false);
 const statusLine = byId('status-line');
 const banner = byId('banner');
@@ -52,37 +49,45 @@ const menu = new KioskMenu({
   },
 });
 
-// ---------- greeting queue ----------
+// ---------- greetings, bound to their faces ----------
 
-const queue: Banner[] = [];
+/** Without preview frames for this long, the screen cannot tell who is in view: greetings just time out. */
+const PREVIEW_STALE_MS = 2000;
+
+const greetings = new TrackBanners<Banner>(() => config.greetingMs);
+let shownTrack: number | null = null;
+let lastPreviewAt = 0;
 let bannerTimer: ReturnType<typeof setTimeout> | null = null;
-let bannerShownAt = 0;
 
-function showNext(): void {
-  const next = queue.shift();
-  if (next === undefined) {
+/** Shows the greeting of the main face in view (or none); runs on every drawn frame and decision. */
+function refreshBanner(): void {
+  const now = Date.now();
+  const fresh = now - lastPreviewAt < PREVIEW_STALE_MS;
+  const next = greetings.select(fresh ? preview.faces : null, now);
+  if (bannerTimer !== null) clearTimeout(bannerTimer);
+  bannerTimer = next === null ? null : setTimeout(refreshBanner, Math.max(0, next.at + config.greetingMs - now));
+  if (next === null) {
     banner.hidden = true;
-    bannerTimer = null;
+    shownTrack = null;
     refreshIdle();
     return;
   }
-  banner.className = `banner ${next.tone}`;
-  replace(byId('banner-title'), next.title);
-  replace(byId('banner-detail'), next.detail);
+  if (shownTrack === next.track && !banner.hidden) return;
+  banner.className = `banner ${next.banner.tone}`;
+  replace(byId('banner-title'), next.banner.title);
+  replace(byId('banner-detail'), next.banner.detail);
+  banner.dataset.track = String(next.track);
   banner.hidden = false;
-  bannerShownAt = Date.now();
-  if (next.sound !== null) beeper.play(next.sound);
+  shownTrack = next.track;
   refreshIdle();
-  bannerTimer = setTimeout(showNext, config.greetingMs);
 }
 
-function enqueue(b: Banner): void {
-  queue.push(b);
-  if (bannerTimer === null) return showNext();
-  // Someone is waiting: shorten the current greeting to the minimum.
-  const left = Math.max(0, MIN_BANNER_MS - (Date.now() - bannerShownAt));
-  clearTimeout(bannerTimer);
-  bannerTimer = setTimeout(showNext, left);
+function onDecision(d: DecisionDto): void {
+  const b = decisionBanner(d, t, config.language, config.timeZone);
+  if (b.sound !== null) beeper.play(b.sound);
+  greetings.add(d.track, b, Date.now());
+  shownTrack = null;
+  refreshBanner();
 }
 
 // ---------- status ----------
@@ -153,8 +158,11 @@ socket.on('recording', (r) => {
   recording = r;
   refreshStatus();
 });
-socket.on('preview', (frame) => preview.push(frame));
-socket.on('decision', (d: DecisionDto) => enqueue(decisionBanner(d, t, config.language, config.timeZone)));
+socket.on('preview', (frame) => {
+  lastPreviewAt = Date.now();
+  preview.push(frame);
+});
+socket.on('decision', onDecision);
 socket.on('enrollment:progress', (p) => menu.progress(p));
 socket.on('enrollment:captured', (c) => menu.captured(c));
 socket.on('enrollment:failed', (f) => menu.failed(f));
@@ -166,4 +174,14 @@ refreshTexts();
 tick();
 setInterval(tick, CLOCK_TICK_MS);
 // For tests and diagnostics: how many frames were drawn.
-Object.assign(window, { kioskDebug: { frames: () => preview.frames } });
+// `shown()`: the last frame drawn (capture ts, faces with their text), and the greeting's track and title.
+Object.assign(window, {
+  kioskDebug: {
+    frames: () => preview.frames,
+    shown: () => ({
+      ts: preview.ts,
+      faces: preview.drawn,
+      banner: banner.hidden ? null : { track: shownTrack, title: byId('banner-title').textContent },
+    }),
+  },
+});
