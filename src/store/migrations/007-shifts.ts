@@ -8,7 +8,7 @@ import type { Migration } from './index.ts';
  * A shift still assigned to someone cannot be deleted (RESTRICT): reassign first, so no history is rewritten silently.
  * File 008 is registered as version 7 on this branch; the version is renumbered at merge so the list has no gaps.
  */
-export const m008Shifts: Migration = {
+export const m007Shifts: Migration = {
   version: 7,
   name: 'shifts and shift assignment',
   sql: `
