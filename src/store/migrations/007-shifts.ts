@@ -6,7 +6,6 @@ import type { Migration } from './index.ts';
  * and the flag must say so (an end typed before the start by mistake is refused, not read as a night).
  * work_days is a bitmask of weekdays of the shift's start, bit 0 = Sunday … bit 6 = Saturday.
  * A shift still assigned to someone cannot be deleted (RESTRICT): reassign first, so no history is rewritten silently.
- * File 008 is registered as version 7 on this branch; the version is renumbered at merge so the list has no gaps.
  */
 export const m007Shifts: Migration = {
   version: 7,
