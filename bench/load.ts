@@ -9,17 +9,15 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { copyFile, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { basename, join, resolve } from 'node:path';
+import { basename, join } from 'node:path';
 import { appearanceAt, buildWalkupVideo, type Appearance, type WalkupPhoto } from '../test/helpers/walkup.ts';
 import { listDataset } from '../src/model/eval/dataset.ts';
 import { stratifiedSplit } from '../src/model/eval/split.ts';
 import { mulberry32, shuffled } from '../src/model/rng.ts';
-import type { DecisionEvent } from '../src/server/ports.ts';
-import type { LoopSummary } from '../src/cli/pipeline/kiosk-loop.ts';
 import { voterOptionsSchema } from '../src/vote/options.ts';
 import { printTable } from './stats.ts';
+import { kiosk, parseRun } from './kiosk-cli.ts';
 
-const BIN = resolve(import.meta.dirname, '..', 'bin', 'kiosk.js');
 /** As in test/integration/pipeline/walkup.test.ts. */
 const STRANGER = 'thaotam';
 const SEED = 0;
@@ -28,16 +26,6 @@ const HELD_OUT = 0.2;
 /** Decisions on fewer votes than this came from the few-votes rule (the default voter config). */
 const MIN_FRAMES = voterOptionsSchema.parse({}).minFrames;
 const BUSY_PROCESSES = Number(process.env.BENCH_BUSY_PROCESSES ?? 2);
-
-function kiosk(args: string[], env: NodeJS.ProcessEnv = {}): Promise<string> {
-  return new Promise((res, rej) => {
-    const c = spawn(process.execPath, [BIN, '--log-level', 'warn', ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    c.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    c.on('error', rej);
-    c.on('close', (code) => (code === 0 ? res(out) : rej(new Error(`kiosk ${args[0]} exited ${code}`))));
-  });
-}
 
 function busyLoops(n: number): ChildProcess[] {
   return Array.from({ length: n }, () => spawn(process.execPath, ['-e', 'for (;;) {}'], { stdio: 'ignore' }));
@@ -59,10 +47,7 @@ interface Tally {
 }
 
 function tally(out: string, appearances: readonly Appearance[]): Tally {
-  const rows = out.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as DecisionEvent | LoopSummary);
-  const summary = rows.find((r): r is LoopSummary => r.type === 'summary');
-  if (!summary) throw new Error('no summary line');
-  const decisions = rows.filter((r): r is DecisionEvent => r.type === 'decision');
+  const { decisions, summary } = parseRun(out);
   const t0 = summary.firstFrameTs ?? 0;
   const t: Tally = { appearances: appearances.length, decided: 0, right: 0, wrong: 0, none: 0, fewVotes: 0, recognised: 0, enrolled: appearances.filter((a) => a.enrolled).length, wrongDetails: [], fps: summary.fps, skippedBusy: summary.embeds.skippedBusy };
   for (const a of appearances) {
