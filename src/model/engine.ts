@@ -193,11 +193,14 @@ export class FaceEngine {
     return this.#embedder;
   }
 
-  /** Detection only (the real-time loop's detect worker): no descriptor networks loaded. */
+  /**
+   * Detection only (the real-time loop's detect worker): no descriptor networks loaded. Its frames
+   * are a video, so faces are followed between full detections (detector.followMs).
+   */
   static async createDetector(opts: ModelOptions, logger: Logger = silentLogger): Promise<FaceEngine> {
     const log = logger.child({ stage: 'model' });
     const backend = await initBackend(opts.backend);
-    const detector = await HumanDetector.create(backend.name, opts.detector);
+    const detector = await HumanDetector.create(backend.name, opts.detector, true);
     const kind = opts.descriptor.kind;
     return new FaceEngine(opts, { backend, human: humanVersion(), descriptor: { kind, dim: 0, version: 'not loaded', runtime: 'not loaded' } }, detector, null, log);
   }

@@ -41,15 +41,22 @@ export class HumanDetector {
     this.#human = human;
   }
 
-  static async create(backend: BackendName, opts: DetectorOptions): Promise<HumanDetector> {
+  /**
+   * `follow`: a video stream (the live loop), so faces found by the detector may be followed by the
+   * mesh alone for a few frames (Human's own video mode). Still photos never use it: a box from one
+   * photo must not be reused on the next.
+   */
+  static async create(backend: BackendName, opts: DetectorOptions, follow = false): Promise<HumanDetector> {
+    const following = follow && opts.followMs > 0 && opts.followFrames > 0;
     const { Human } = require(join(humanDistDir(), 'human.node-wasm.js')) as HumanModule;
     const config: Partial<HumanConfig> = {
       backend,
       modelBasePath: humanModelsUrl(),
       debug: false,
       async: true,
-      // Every vote must come from a fresh result: no frame/time caching keyed by face index.
-      cacheSensitivity: 0,
+      // Descriptors and checks are not computed here, so no result keyed by face index is ever
+      // reused; only the detector's boxes are, and the mesh (hence the five points) runs on every frame.
+      cacheSensitivity: following ? opts.followMaxChange : 0,
       skipAllowed: false,
       filter: { enabled: false } as HumanConfig['filter'],
       face: {
@@ -61,8 +68,8 @@ export class HumanDetector {
           maxDetected: opts.maxFaces,
           minConfidence: opts.minConfidence,
           iouThreshold: opts.iouThreshold,
-          skipFrames: 0,
-          skipTime: 0,
+          skipFrames: following ? opts.followFrames : 0,
+          skipTime: following ? opts.followMs : 0,
           minSize: opts.minFacePx,
         },
         mesh: { enabled: true },

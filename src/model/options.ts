@@ -8,6 +8,9 @@ export const detectorOptionsSchema = z.object({
   minFacePx: z.number().int().min(0).default(0).describe('Faces smaller than this (pixels, shorter side) are not reported by the detector; quality gates apply later'),
   retryPadShare: z.number().min(0).max(2).default(0.25).describe('When a frame has no face, detect again on it padded by this share of its size on each side, so a face that fills the frame (leaning in) is found: on 149 tight 92×112 crops of facenet5 faces a plain pass missed 4, the padded pass found 3 of them (0.15: 1, 0.5: 2, 1.0: 2); 0 = no second pass'),
   retryPadFill: z.number().int().min(0).max(255).default(128).describe('Grey level of that border'),
+  followMs: z.number().int().min(0).max(2000).default(250).describe('Live loop only: between full detections a face already found is followed by the mesh alone (Human\'s detector skipTime), for at most this long; a new face is found at the next full detection. BlazeFace is ~90% of a frame\'s detection time. 0 = run the detector on every frame'),
+  followFrames: z.number().int().min(0).max(100).default(5).describe('Live loop only: most consecutive frames that reuse the followed boxes before the detector runs again (Human\'s skipFrames)'),
+  followMaxChange: z.number().min(0).max(100).default(5).describe('Live loop only: faces are followed only while consecutive frames differ by at most this mean squared pixel change (Human\'s cacheSensitivity: Σ(Δ²)/pixels/255/3); a scene cut or a new photo in an image-folder source re-runs the detector'),
   antispoof: z.boolean().default(true).describe('Score each embedded face with Human\'s antispoof model (photo/screen detection)'),
   liveness: z.boolean().default(true).describe('Score each embedded face with Human\'s liveness model'),
 }).strict();
