@@ -6,8 +6,8 @@
 import type { EventEmitter } from 'node:events';
 
 /** The small unions the screen shares are defined once, in protocol.ts (which imports nothing). */
-export type { CameraState, DecisionResult, EnrollmentGates, EnrollmentHint, PreviewFaceState, VoteProgress } from './protocol.ts';
-import type { CameraState, DecisionResult, EnrollmentGates, EnrollmentHint, PreviewFaceState, VoteProgress } from './protocol.ts';
+export type { CameraState, DecisionResult, DecisionTrigger, EnrollmentGates, EnrollmentHint, PreviewFaceState, VoteProgress } from './protocol.ts';
+import type { CameraState, DecisionResult, DecisionTrigger, EnrollmentGates, EnrollmentHint, PreviewFaceState, VoteProgress } from './protocol.ts';
 
 /** One decision of the time-window vote (the same object `kiosk run --json` prints). */
 export interface DecisionEvent {
@@ -21,6 +21,8 @@ export interface DecisionEvent {
   frames: number;
   firstSeen: number;
   decidedAt: number;
+  /** What decided it: the window, an early unanimous vote, the track leaving, or few clear votes. */
+  trigger: DecisionTrigger;
   /** True when a punch was written; false inside the cooldown (already checked in) or for unknown/spoof. */
   logged: boolean;
   /** When logged is false because of the cooldown: the earlier punch's time (ms epoch). */

@@ -7,6 +7,8 @@
 // The small unions shared with ports.ts are defined here, so this file imports nothing (the browser
 // build has no node types); ports.ts re-exports them.
 export type DecisionResult = 'person' | 'unknown' | 'spoof';
+/** What decided a track (the voter's trigger). */
+export type DecisionTrigger = 'window' | 'unanimous' | 'track-ended' | 'few-votes';
 export type CameraState = 'starting' | 'running' | 'reconnecting' | 'lost' | 'ended';
 export interface EnrollmentGates {
   oneFace: boolean;

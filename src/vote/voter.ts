@@ -10,6 +10,10 @@
  *   progress(id)           → votes so far / needed, and whether the track should hold still
  *   urgency(id)            → votes still missing: the loop embeds the tracks closest to a decision first
  *
+ * A track is decided early ('unanimous'), unanimousAfterMs after its first frame, when its
+ * minFrames or more votes all name one person and the ballot accepts that person; anything less
+ * clear-cut waits for the window.
+ *
  * A track short of minFrames votes when its window elapses (a busy CPU, a stalled track) or when
  * it ends is still decided if its few votes (≥ fewVotesMin) all name one person, each clearly
  * (fewVotesMinSimilarity, fewVotesMinMargin): trigger 'few-votes'. Otherwise it keeps collecting
@@ -24,7 +28,7 @@ import type { Box } from '../model/types.ts';
 import { decideBallot, isUsableVote } from './ballot.ts';
 import type { VoteOptions } from './options.ts';
 import { Tracker } from './tracker.ts';
-import type { DecisionTrigger, TrackEndReason, TrackProgress, Vote, VoteEvent, VoterStats } from './types.ts';
+import type { Decision, DecisionTrigger, TrackEndReason, TrackProgress, Vote, VoteEvent, VoterStats } from './types.ts';
 
 export interface FrameResult {
   /** Track id per input box, same order; null when the box was not tracked. */
@@ -175,6 +179,7 @@ export class Voter {
     s.votes.push({ ...vote });
     s.accepted++;
     if (this.windowElapsed(s)) this.decideIfReady(s, events);
+    else this.decideIfUnanimous(s, events);
     this.finishEnding(s, events);
     return events;
   }
@@ -237,8 +242,20 @@ export class Voter {
 
   private decideDue(events: VoteEvent[]): void {
     for (const s of this.states.values()) {
-      if (!s.decided && s.endingSince === null && this.windowElapsed(s)) this.decideIfReady(s, events);
+      if (s.decided || s.endingSince !== null) continue;
+      if (this.windowElapsed(s)) this.decideIfReady(s, events);
+      else this.decideIfUnanimous(s, events);
     }
+  }
+
+  /** Before the window ends: decide when minFrames votes all name one person the ballot accepts. */
+  private decideIfUnanimous(s: TrackState, events: VoteEvent[]): void {
+    const o = this.options.voter;
+    if (o.unanimousAfterMs >= o.windowMs || this.clock - s.firstSeen < o.unanimousAfterMs || !this.hasEnoughVotes(s)) return;
+    const first = s.votes[0]?.personId ?? null;
+    if (first === null || !s.votes.every((v) => v.personId === first)) return;
+    const ballot = decideBallot(s.votes, this.options.ballot);
+    if (ballot.result === 'person' && ballot.personId === first) this.commit(s, ballot, 'unanimous', events);
   }
 
   /** A track waiting for its last votes ends once none is pending. */
@@ -249,7 +266,10 @@ export class Voter {
   }
 
   private decide(s: TrackState, trigger: DecisionTrigger, events: VoteEvent[]): void {
-    const d = decideBallot(s.votes, this.options.ballot);
+    this.commit(s, decideBallot(s.votes, this.options.ballot), trigger, events);
+  }
+
+  private commit(s: TrackState, d: Decision, trigger: DecisionTrigger, events: VoteEvent[]): void {
     s.decided = true;
     events.push({
       type: 'track.decided',

@@ -27,6 +27,7 @@ export function recordDecision(recorder: Pick<DurableRecorder, 'recordPunch' | '
     frames: e.framesUsed,
     firstSeen: e.firstSeen,
     decidedAt: e.decidedAt,
+    trigger: e.trigger,
     logged: false,
     previousPunchTs: null,
   };

@@ -109,6 +109,7 @@ export class FakeKiosk implements KioskPort {
       frames: 6,
       firstSeen: (d.decidedAt ?? Date.now()) - 1500,
       decidedAt: Date.now(),
+      trigger: 'window',
       logged: false,
       previousPunchTs: null,
       ...d,
