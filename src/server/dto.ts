@@ -36,6 +36,7 @@ export function decisionDto(d: DecisionEvent): DecisionDto {
     decidedAt: d.decidedAt,
     logged: d.logged,
     previousPunchTs: d.previousPunchTs,
+    ...(d.punchId === undefined ? {} : { punchId: d.punchId }),
   };
 }
 

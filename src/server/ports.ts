@@ -25,6 +25,10 @@ export interface DecisionEvent {
   logged: boolean;
   /** When logged is false because of the cooldown: the earlier punch's time (ms epoch). */
   previousPunchTs: number | null;
+  /** The punch written now (absent when none was, or it waits in the journal): what "not me" voids. */
+  punchId?: number;
+  /** The unknown/spoof sighting written now: its evidence photo is stored under it. */
+  sightingId?: number;
 }
 
 export interface PreviewFace {

@@ -85,6 +85,8 @@ export interface DecisionDto {
   /** A punch was written now. False with previousPunchTs set: already checked in at that time. */
   logged: boolean;
   previousPunchTs: number | null;
+  /** The punch written now: the screen offers "not me" for it for `notMeMs`. */
+  punchId?: number;
 }
 
 export interface EnrollmentProgressDto {

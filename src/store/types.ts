@@ -88,6 +88,9 @@ export interface PunchDecision {
 
 export type RecordResult = { logged: true; punchId: number } | { logged: false; reason: 'cooldown'; lastPunchTs: number };
 
+/** How a punch came to be: the face vote, an admin's manual entry, or the kiosk's code + PIN fallback. */
+export type PunchSource = 'face' | 'manual' | 'fallback';
+
 export interface Punch {
   id: number;
   personId: number;
@@ -99,6 +102,19 @@ export interface Punch {
   voidedAt: number | null;
   voidReason: string | null;
   manual: boolean;
+  source: PunchSource;
+  /** Flagged for an admin to look at (fallback punches). */
+  review: boolean;
+  /** An evidence photo (aligned face crop) is stored with it. */
+  hasPhoto: boolean;
+}
+
+export interface FallbackPunch {
+  personId: number;
+  ts: number;
+  kioskId: string;
+  /** Who let it in (the kiosk screen), kept in the evidence and the audit. */
+  actor: string;
 }
 
 export interface PunchQuery {

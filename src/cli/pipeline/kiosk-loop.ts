@@ -9,6 +9,9 @@ import { EventEmitter } from 'node:events';
 import sharp from 'sharp';
 import type { Frame, FrameSource, StateChange } from '../../capture/types.ts';
 import type { DetectedFace } from '../../model/engine.ts';
+import type { RgbImage } from '../../model/decode.ts';
+import { encodeCropJpeg } from '../../model/align/crop-jpeg.ts';
+import type { EvidenceOwner } from '../../store/evidence-photos-repo.ts';
 import type { ModelWorkerPool } from '../../model/worker/pool.ts';
 import { detectInWorker, embedInWorker } from '../../model/worker/clients.ts';
 import type { ProbeMatcher } from '../../model/matcher.ts';
@@ -46,6 +49,14 @@ export interface LoopDeps {
   logger: Logger;
   clock?: () => number;
   metrics?: LoopMetrics;
+  /** Stores a decision's evidence photo (the track's best aligned crop, JPEG); absent: none is kept. */
+  savePhoto?: (owner: EvidenceOwner, jpeg: Buffer) => void;
+}
+
+/** The sharpest aligned crop a track has shown so far: its evidence photo once it is decided. */
+interface TrackCrop {
+  aligned: RgbImage;
+  score: number;
 }
 
 export interface LoopSummary {
@@ -69,6 +80,9 @@ export class KioskLoop extends EventEmitter<LoopEvents> {
   readonly #d: LoopDeps;
   readonly #clock: () => number;
   readonly #labels = new Map<number, string>();
+  readonly #crops = new Map<number, TrackCrop>();
+  /** The largest face of the latest frame with an aligned crop: the fallback's photo. */
+  #mainFace: { aligned: RgbImage; ts: number } | null = null;
   #processed = 0;
   #firstFrameTs: number | null = null;
   #detectErrors = 0;
@@ -195,6 +209,7 @@ export class KioskLoop extends EventEmitter<LoopEvents> {
       return;
     }
     const { assignments, events } = this.#d.voter.frame(frame.seq, frame.ts, faces.map((f) => f.observation.box));
+    this.#keepCrops(frame.ts, faces, assignments);
     this.#handle(events);
     faces.forEach((face, i) => {
       const trackId = assignments[i];
@@ -206,6 +221,43 @@ export class KioskLoop extends EventEmitter<LoopEvents> {
     this.#handle(this.#d.voter.tick(frame.ts));
     if (this.listenerCount('faces') > 0) this.emit('faces', frame, faces, assignments);
     this.#maybePreview(frame, faces, assignments);
+  }
+
+  /**
+   * The aligned crop of the largest face seen within `maxAgeMs` as a JPEG (the fallback's photo of
+   * who is in front of the camera), or null when nobody with an alignable face was there.
+   */
+  async mainFaceJpeg(maxAgeMs: number): Promise<Buffer | null> {
+    const m = this.#mainFace;
+    if (m === null || this.#clock() - m.ts > maxAgeMs) return null;
+    return encodeCropJpeg(m.aligned);
+  }
+
+  #keepCrops(ts: number, faces: readonly DetectedFace[], assignments: readonly (number | null)[]): void {
+    let main: { aligned: RgbImage; area: number } | null = null;
+    for (const [i, f] of faces.entries()) {
+      if (f.aligned === null) continue;
+      const area = f.observation.box.width * f.observation.box.height;
+      if (main === null || area > main.area) main = { aligned: f.aligned, area };
+      const trackId = assignments[i];
+      if (trackId === null || trackId === undefined || this.#d.savePhoto === undefined) continue;
+      const score = f.observation.quality.score;
+      const kept = this.#crops.get(trackId);
+      if (kept === undefined || score > kept.score) this.#crops.set(trackId, { aligned: f.aligned, score });
+    }
+    if (main !== null) this.#mainFace = { aligned: main.aligned, ts };
+  }
+
+  /** Encodes and stores the decided track's photo off the decision path: a failure costs the photo, never the punch. */
+  #savePhoto(trackId: number, decision: DecisionEvent): void {
+    const save = this.#d.savePhoto;
+    const crop = this.#crops.get(trackId);
+    const owner: EvidenceOwner | null =
+      decision.punchId !== undefined ? { kind: 'punch', id: decision.punchId } : decision.sightingId !== undefined ? { kind: 'sighting', id: decision.sightingId } : null;
+    if (save === undefined || crop === undefined || owner === null) return;
+    encodeCropJpeg(crop.aligned)
+      .then((jpeg) => save(owner, jpeg))
+      .catch((err: unknown) => this.#d.logger.warn({ err: errorMessage(err), ...owner }, 'could not keep the evidence photo'));
   }
 
   #embed(trackId: number, face: DetectedFace): void {
@@ -258,9 +310,11 @@ export class KioskLoop extends EventEmitter<LoopEvents> {
         this.#d.metrics?.decision(decision.result, decision.logged);
         if (decision.logged) this.#decisions.logged++;
         this.#labels.set(e.trackId, decision.result === 'person' ? (decision.name ?? 'person') : decision.result);
+        this.#savePhoto(e.trackId, decision);
         this.emit('decision', decision);
       } else if (e.type === 'track.end') {
         this.#labels.delete(e.trackId);
+        this.#crops.delete(e.trackId);
       }
     }
   }
