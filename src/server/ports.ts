@@ -111,10 +111,22 @@ export interface KioskStatus {
   enrolledPeople: number;
 }
 
+/** Evidence photos: the face in front of the camera now, and adding a stored photo to a person's samples. */
+export interface EvidencePort {
+  /** The aligned crop (JPEG) of the main face seen within `maxAgeMs`, or null when nobody was there. */
+  currentFace(maxAgeMs: number): Promise<Buffer | null>;
+  /**
+   * Embeds a stored aligned crop (JPEG) with the configured descriptor and adds it to the person's
+   * samples under `sourceKey` (with the crop, so a later model can re-embed it).
+   */
+  addSample(personId: number, jpeg: Buffer, sourceKey: string, actor: string): Promise<{ added: number }>;
+}
+
 export interface KioskPort {
   events: EventEmitter<KioskEvents>;
   status(): KioskStatus;
   enrollment: EnrollmentPort;
+  evidence: EvidencePort;
 }
 
 /**

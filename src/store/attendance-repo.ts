@@ -194,7 +194,7 @@ export class AttendanceRepo {
     checkTs(p.ts);
     return this.db.transaction(() => {
       this.requirePerson(p.personId);
-      const info = this.stmt.insertFallback.run(p.personId, p.ts, p.kioskId, JSON.stringify({ reason: 'code + PIN at the kiosk', actor: p.actor }));
+      const info = this.stmt.insertFallback.run(p.personId, p.ts, p.kioskId ?? this.options.kioskId, JSON.stringify({ reason: 'code + PIN at the kiosk', actor: p.actor }));
       const punchId = Number(info.lastInsertRowid);
       inTransaction(punchId);
       this.audit.write({ ts: this.clock(), actor: p.actor, action: 'punch.fallback', target: target.punch(punchId), details: { personId: p.personId, ts: p.ts } });

@@ -118,8 +118,8 @@ export class PeopleRepo {
         'UPDATE people SET name = ?, name_search = ?, employee_code = ?, active = 1 WHERE id = ?',
       ),
       // Photos, not descriptor rows: a re-embedded photo holds one sample per model version.
-      list: db.prepare<{ all: number; like: string | null; code: string | null }, PersonRow & { sample_count: number; has_crops: number }>(
-        `SELECT ${PERSON_COLS},
+      list: db.prepare<{ all: number; like: string | null; code: string | null }, PersonRow & { sample_count: number; has_crops: number; has_pin: number }>(
+        `SELECT ${PERSON_COLS}, pin_hash IS NOT NULL AS has_pin,
            (SELECT count(DISTINCT s.source_key) FROM face_samples s WHERE s.person_id = people.id) AS sample_count,
            EXISTS (SELECT 1 FROM face_crops c WHERE c.person_id = people.id) AS has_crops
          FROM people
@@ -231,7 +231,7 @@ export class PeopleRepo {
     });
     return rows
       // Samples without a stored crop cannot be re-embedded when the face model changes.
-      .map((r) => ({ ...toPerson(r), sampleCount: r.sample_count, needsReenrollment: r.active === 1 && r.sample_count > 0 && r.has_crops === 0 }))
+      .map((r) => ({ ...toPerson(r), sampleCount: r.sample_count, hasPin: r.has_pin === 1, needsReenrollment: r.active === 1 && r.sample_count > 0 && r.has_crops === 0 }))
       .sort((a, b) => this.collator.compare(a.name, b.name) || a.id - b.id);
   }
 

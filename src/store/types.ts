@@ -18,6 +18,8 @@ export interface Person {
 export interface PersonListItem extends Person {
   /** Enrolled photos (a photo re-embedded under a new model still counts once). */
   sampleCount: number;
+  /** A personal PIN for the kiosk fallback is set. */
+  hasPin: boolean;
   /** Has samples but no stored face crop: a change of face model needs them to enroll again. */
   needsReenrollment: boolean;
 }
@@ -112,7 +114,8 @@ export interface Punch {
 export interface FallbackPunch {
   personId: number;
   ts: number;
-  kioskId: string;
+  /** Defaults to the store's kioskId. */
+  kioskId?: string;
   /** Who let it in (the kiosk screen), kept in the evidence and the audit. */
   actor: string;
 }

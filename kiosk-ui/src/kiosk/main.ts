@@ -24,6 +24,7 @@ let config: KioskConfigDto = {
   paired: false,
   displayName: null,
   setupCode: null,
+  notMeMs: 8000,
 };
 let t: Translate = translator(config.language);
 let camera: CameraStatusDto | null = null;
