@@ -6,6 +6,7 @@ import { connectKiosk } from '../socket.ts';
 import { formatTime } from '../text.ts';
 import { decisionBanner, type Banner } from './greeting.ts';
 import { DevicePanel } from './device.ts';
+import { FallbackPanel } from './fallback.ts';
 import { KioskMenu } from './menu.ts';
 import { PreviewRenderer } from './preview.ts';
 import { Beeper } from './sound.ts';
@@ -53,9 +54,51 @@ const menu = new KioskMenu({
   },
 });
 
+const notMe = byId<HTMLButtonElement>('not-me');
+const fallbackButton = byId<HTMLButtonElement>('fallback-button');
+const fallback = new FallbackPanel({
+  socket,
+  panel: byId('fallback'),
+  t: () => t,
+  onPunched: (r) => enqueue({ tone: 'ok', title: r.name, detail: t('fallback.done', { time: formatTime(r.ts, config.language, config.timeZone) }), sound: 'ok' }),
+  onOpenChange: (open) => {
+    document.body.classList.toggle('menu-open', open);
+    refreshIdle();
+  },
+});
+
 // ---------- greeting queue ----------
 
-const queue: Banner[] = [];
+/** A greeting of a punch just made offers "Not me" until this time (ms epoch, screen clock). */
+type Shown = Banner & { punchId?: number; notMeUntil?: number };
+
+const queue: Shown[] = [];
+let notMeTimer: ReturnType<typeof setTimeout> | null = null;
+
+/** "Not me" stays on the greeting of a fresh punch for notMeMs, then goes (the server refuses later ones too). */
+function showNotMe(b: Shown): void {
+  if (notMeTimer !== null) clearTimeout(notMeTimer);
+  notMeTimer = null;
+  const left = b.punchId === undefined || b.notMeUntil === undefined ? 0 : b.notMeUntil - Date.now();
+  notMe.hidden = left <= 0;
+  if (left <= 0) return;
+  replace(notMe, t('notme.button'));
+  notMe.onclick = () => void voidAsNotMe(b.punchId as number);
+  notMeTimer = setTimeout(() => (notMe.hidden = true), left);
+}
+
+async function voidAsNotMe(punchId: number): Promise<void> {
+  notMe.hidden = true;
+  const r = await socket.timeout(10_000).emitWithAck('punch:not-me', { punchId }).catch(() => null);
+  if (r === null || !r.ok) {
+    enqueue({ tone: 'warn', title: t('notme.late'), detail: '', sound: 'refuse' });
+    return;
+  }
+  if (bannerTimer !== null) clearTimeout(bannerTimer);
+  queue.unshift({ tone: 'warn', title: t('notme.voided'), detail: '', sound: null });
+  showNext();
+  fallback.open(t('notme.offer'));
+}
 let bannerTimer: ReturnType<typeof setTimeout> | null = null;
 let bannerShownAt = 0;
 
@@ -63,6 +106,8 @@ function showNext(): void {
   const next = queue.shift();
   if (next === undefined) {
     banner.hidden = true;
+    notMe.hidden = true;
+    document.body.classList.remove('banner-shown');
     bannerTimer = null;
     refreshIdle();
     return;
@@ -71,13 +116,15 @@ function showNext(): void {
   replace(byId('banner-title'), next.title);
   replace(byId('banner-detail'), next.detail);
   banner.hidden = false;
+  document.body.classList.add('banner-shown');
+  showNotMe(next);
   bannerShownAt = Date.now();
   if (next.sound !== null) beeper.play(next.sound);
   refreshIdle();
   bannerTimer = setTimeout(showNext, config.greetingMs);
 }
 
-function enqueue(b: Banner): void {
+function enqueue(b: Shown): void {
   queue.push(b);
   if (bannerTimer === null) return showNext();
   // Someone is waiting: shorten the current greeting to the minimum.
@@ -105,7 +152,7 @@ function refreshStatus(): void {
 }
 
 function refreshIdle(): void {
-  idleHint.hidden = !banner.hidden || menu.isOpen;
+  idleHint.hidden = !banner.hidden || menu.isOpen || fallback.isOpen;
 }
 
 function refreshTexts(): void {
@@ -113,6 +160,8 @@ function refreshTexts(): void {
   document.title = t('kiosk.title');
   replace(menuButton, `☰ ${t('kiosk.menu')}`);
   replace(idleHint, t('kiosk.idle'));
+  replace(fallbackButton, t('fallback.open'));
+  fallbackButton.hidden = !config.paired;
   refreshStatus();
 }
 
@@ -140,6 +189,7 @@ socket.on('hello', (cfg, cam) => {
   if (!cfg.paired) {
     preview.clear();
     if (menu.isOpen) menu.locked();
+    if (fallback.isOpen) fallback.close();
   }
   device.show(cfg);
   refreshTexts();
@@ -155,13 +205,18 @@ socket.on('recording', (r) => {
   refreshStatus();
 });
 socket.on('preview', (frame) => preview.push(frame));
-socket.on('decision', (d: DecisionDto) => enqueue(decisionBanner(d, t, config.language, config.timeZone)));
+socket.on('decision', (d: DecisionDto) => {
+  const b: Shown = decisionBanner(d, t, config.language, config.timeZone);
+  if (d.punchId !== undefined) Object.assign(b, { punchId: d.punchId, notMeUntil: Date.now() + config.notMeMs });
+  enqueue(b);
+});
 socket.on('enrollment:progress', (p) => menu.progress(p));
 socket.on('enrollment:captured', (c) => menu.captured(c));
 socket.on('enrollment:failed', (f) => menu.failed(f));
 socket.on('menu:locked', () => menu.locked());
 
 menuButton.addEventListener('click', () => (menu.isOpen ? menu.close() : menu.open()));
+fallbackButton.addEventListener('click', () => (fallback.isOpen ? fallback.close() : fallback.open()));
 
 refreshTexts();
 tick();
