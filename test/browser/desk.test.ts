@@ -84,10 +84,10 @@ describe('desk: fallback, "not me" and evidence photos in a browser', { skip: sk
     await page.getByTestId('fallback-ok').click();
     await page.getByTestId('fallback-error').filter({ hasText: 'Wrong employee code or PIN' }).waitFor();
     await page.getByTestId('fallback-pin').fill(PERSONAL_PIN);
+    await screenshot(page, 'kiosk-fallback');
     await page.getByTestId('fallback-ok').click();
     await page.locator('#banner-title').filter({ hasText: 'Nguyễn Thị Lan' }).waitFor();
     assert.match((await page.locator('#banner-detail').textContent()) ?? '', /with your code — an administrator will review it/u);
-    await screenshot(page, 'kiosk-fallback');
     const punches = srv.store.attendance.list({ from: 0, to: Date.now() + 1 }).items;
     assert.equal(punches.length, 1);
     assert.deepEqual([punches[0]!.personId, punches[0]!.source, punches[0]!.review, punches[0]!.hasPhoto], [lan, 'fallback', true, true]);
