@@ -1,6 +1,9 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import Database from 'better-sqlite3';
+import { runMigrations, schemaVersion } from '../../../src/store/db.ts';
+import { migrations } from '../../../src/store/migrations/index.ts';
 import { encodeCropJpeg } from '../../../src/model/align/crop-jpeg.ts';
 import { DescriptorCipher } from '../../../src/store/crypto.ts';
 import { purgeExpired, MS_PER_DAY } from '../../../src/store/retention.ts';
@@ -145,5 +148,21 @@ describe('evidence photos', () => {
     const id = punchOf(store, lan, clock.now());
     assert.throws(() => store.people.evidence.put({ kind: 'punch', id }, Buffer.alloc(0), clock.now()), /not a face crop/);
     assert.throws(() => store.people.evidence.put({ kind: 'punch', id }, Buffer.alloc(1024 * 1024), clock.now()), /not a face crop/);
+  });
+});
+
+describe('migration 7 on a version-6 database', () => {
+  test('existing manual punches get source manual, face punches source face, none flagged, no photos', () => {
+    const db = new Database(':memory:');
+    db.pragma('foreign_keys = ON');
+    runMigrations(db, migrations.filter((m) => m.version <= 6));
+    db.prepare("INSERT INTO people (id, name, name_search, created_at) VALUES (1, 'Lan', 'lan', 0)").run();
+    db.prepare("INSERT INTO punches (person_id, ts, kiosk_id, similarity, evidence, manual) VALUES (1, 1, 'k', 0.8, '{}', 0), (1, 2, 'k', NULL, '{\"reason\":\"forgot\"}', 1)").run();
+    runMigrations(db, migrations);
+    assert.equal(schemaVersion(db), 7);
+    assert.deepEqual(db.prepare('SELECT source, review FROM punches ORDER BY ts').all(), [{ source: 'face', review: 0 }, { source: 'manual', review: 0 }]);
+    assert.equal(db.prepare<[], { pin_hash: string | null }>('SELECT pin_hash FROM people').get()?.pin_hash, null);
+    assert.throws(() => db.prepare("UPDATE punches SET source = 'other'").run(), /CHECK/);
+    db.close();
   });
 });
