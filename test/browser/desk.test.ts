@@ -138,6 +138,16 @@ describe('desk: fallback, "not me" and evidence photos in a browser', { skip: sk
     await page.getByTestId('evidence-note').filter({ hasText: 'Added to Nguyễn Thị Lan\'s samples' }).waitFor();
     assert.equal(srv.store.people.list().find((p) => p.id === lan)!.sampleCount, before + 1);
     assert.ok(srv.store.audit.list({ limit: 20 }).some((a) => a.action === 'punch.photo.add-to-samples' && a.target === `punch:${r.punchId}`));
+    await page.getByTestId('evidence-close').click();
+
+    // An unknown face's sighting keeps its photo too.
+    const sighting = srv.store.attendance.recordSighting('unknown', Date.now(), 'kiosk-1', {});
+    srv.store.people.evidence.put({ kind: 'sighting', id: sighting }, await crop(3), Date.now());
+    await page.getByTestId('tab-sightings').click();
+    await page.getByTestId(`sighting-photo-${sighting}`).click();
+    const big = page.getByTestId('sighting-dialog').locator('img');
+    await page.waitForFunction((el) => (el as unknown as ImageGlobals).complete && (el as unknown as ImageGlobals).naturalWidth > 0, await big.elementHandle());
+    assert.equal(await big.evaluate((el) => (el as unknown as ImageGlobals).naturalWidth), 112);
     await page.close();
   });
 });
