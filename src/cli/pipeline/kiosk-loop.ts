@@ -9,7 +9,6 @@ import { EventEmitter } from 'node:events';
 import sharp from 'sharp';
 import type { Frame, FrameSource, StateChange } from '../../capture/types.ts';
 import type { DetectedFace } from '../../model/engine.ts';
-import type { RgbImage } from '../../model/decode.ts';
 import { encodeCropJpeg } from '../../model/align/crop-jpeg.ts';
 import type { EvidenceOwner } from '../../store/evidence-photos-repo.ts';
 import type { ModelWorkerPool } from '../../model/worker/pool.ts';
@@ -23,6 +22,7 @@ import type { VoteEvent } from '../../vote/types.ts';
 import type { CameraStatus, DecisionEvent, PreviewFace, PreviewFrame } from '../../server/ports.ts';
 import type { PipelineOptions } from './options.ts';
 import type { LoopMetrics } from './metrics.ts';
+import { TrackCrops } from './track-crops.ts';
 
 export interface LoopEvents {
   decision: [DecisionEvent];
@@ -53,11 +53,6 @@ export interface LoopDeps {
   savePhoto?: (owner: EvidenceOwner, jpeg: Buffer) => void;
 }
 
-/** The sharpest aligned crop a track has shown so far: its evidence photo once it is decided. */
-interface TrackCrop {
-  aligned: RgbImage;
-  score: number;
-}
 
 export interface LoopSummary {
   type: 'summary';
@@ -80,9 +75,8 @@ export class KioskLoop extends EventEmitter<LoopEvents> {
   readonly #d: LoopDeps;
   readonly #clock: () => number;
   readonly #labels = new Map<number, string>();
-  readonly #crops = new Map<number, TrackCrop>();
-  /** The largest face of the latest frame with an aligned crop: the fallback's photo. */
-  #mainFace: { aligned: RgbImage; ts: number } | null = null;
+  /** Each track's sharpest aligned crop (its evidence photo) and the main face's (the fallback's photo). */
+  readonly #crops = new TrackCrops();
   #processed = 0;
   #firstFrameTs: number | null = null;
   #detectErrors = 0;
@@ -209,7 +203,12 @@ export class KioskLoop extends EventEmitter<LoopEvents> {
       return;
     }
     const { assignments, events } = this.#d.voter.frame(frame.seq, frame.ts, faces.map((f) => f.observation.box));
-    this.#keepCrops(frame.ts, faces, assignments);
+    this.#crops.observe(
+      frame.ts,
+      faces.map((f) => ({ aligned: f.aligned, area: f.observation.box.width * f.observation.box.height, score: f.observation.quality.score })),
+      assignments,
+      this.#d.savePhoto !== undefined,
+    );
     this.#handle(events);
     faces.forEach((face, i) => {
       const trackId = assignments[i];
@@ -228,34 +227,18 @@ export class KioskLoop extends EventEmitter<LoopEvents> {
    * who is in front of the camera), or null when nobody with an alignable face was there.
    */
   async mainFaceJpeg(maxAgeMs: number): Promise<Buffer | null> {
-    const m = this.#mainFace;
-    if (m === null || this.#clock() - m.ts > maxAgeMs) return null;
-    return encodeCropJpeg(m.aligned);
-  }
-
-  #keepCrops(ts: number, faces: readonly DetectedFace[], assignments: readonly (number | null)[]): void {
-    let main: { aligned: RgbImage; area: number } | null = null;
-    for (const [i, f] of faces.entries()) {
-      if (f.aligned === null) continue;
-      const area = f.observation.box.width * f.observation.box.height;
-      if (main === null || area > main.area) main = { aligned: f.aligned, area };
-      const trackId = assignments[i];
-      if (trackId === null || trackId === undefined || this.#d.savePhoto === undefined) continue;
-      const score = f.observation.quality.score;
-      const kept = this.#crops.get(trackId);
-      if (kept === undefined || score > kept.score) this.#crops.set(trackId, { aligned: f.aligned, score });
-    }
-    if (main !== null) this.#mainFace = { aligned: main.aligned, ts };
+    const main = this.#crops.main(this.#clock(), maxAgeMs);
+    return main === null ? null : encodeCropJpeg(main);
   }
 
   /** Encodes and stores the decided track's photo off the decision path: a failure costs the photo, never the punch. */
   #savePhoto(trackId: number, decision: DecisionEvent): void {
     const save = this.#d.savePhoto;
-    const crop = this.#crops.get(trackId);
+    const crop = this.#crops.best(trackId);
     const owner: EvidenceOwner | null =
       decision.punchId !== undefined ? { kind: 'punch', id: decision.punchId } : decision.sightingId !== undefined ? { kind: 'sighting', id: decision.sightingId } : null;
-    if (save === undefined || crop === undefined || owner === null) return;
-    encodeCropJpeg(crop.aligned)
+    if (save === undefined || crop === null || owner === null) return;
+    encodeCropJpeg(crop)
       .then((jpeg) => save(owner, jpeg))
       .catch((err: unknown) => this.#d.logger.warn({ err: errorMessage(err), ...owner }, 'could not keep the evidence photo'));
   }
@@ -314,7 +297,7 @@ export class KioskLoop extends EventEmitter<LoopEvents> {
         this.emit('decision', decision);
       } else if (e.type === 'track.end') {
         this.#labels.delete(e.trackId);
-        this.#crops.delete(e.trackId);
+        this.#crops.end(e.trackId);
       }
     }
   }
