@@ -77,6 +77,8 @@ export class KioskLoop extends EventEmitter<LoopEvents> {
   readonly #labels = new Map<number, string>();
   /** Each track's sharpest aligned crop (its evidence photo) and the main face's (the fallback's photo). */
   readonly #crops = new TrackCrops();
+  /** Evidence photos being encoded and stored: a finite run waits for them before it reports. */
+  readonly #photoJobs = new Set<Promise<void>>();
   #processed = 0;
   #firstFrameTs: number | null = null;
   #detectErrors = 0;
@@ -139,6 +141,7 @@ export class KioskLoop extends EventEmitter<LoopEvents> {
     await this.#d.embedPool.drain();
     this.#handle(this.#d.voter.tick(this.#clock()));
     this.#handle(this.#d.voter.flush());
+    await Promise.allSettled([...this.#photoJobs]);
     const seconds = (this.#clock() - started) / 1000;
     const c = this.#d.source.counters;
     const ps = this.#d.embedPool.stats;
@@ -238,9 +241,11 @@ export class KioskLoop extends EventEmitter<LoopEvents> {
     const owner: EvidenceOwner | null =
       decision.punchId !== undefined ? { kind: 'punch', id: decision.punchId } : decision.sightingId !== undefined ? { kind: 'sighting', id: decision.sightingId } : null;
     if (save === undefined || crop === null || owner === null) return;
-    encodeCropJpeg(crop)
+    const job = encodeCropJpeg(crop)
       .then((jpeg) => save(owner, jpeg))
-      .catch((err: unknown) => this.#d.logger.warn({ err: errorMessage(err), ...owner }, 'could not keep the evidence photo'));
+      .catch((err: unknown) => this.#d.logger.warn({ err: errorMessage(err), ...owner }, 'could not keep the evidence photo'))
+      .finally(() => this.#photoJobs.delete(job));
+    this.#photoJobs.add(job);
   }
 
   #embed(trackId: number, face: DetectedFace): void {
