@@ -8,13 +8,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { copyFile, mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { launchBrowser } from '../test/browser/harness.ts';
 import { buildWalkupVideo, type WalkupPhoto } from '../test/helpers/walkup.ts';
 import { printTable } from './stats.ts';
+import { KIOSK_BIN, kiosk } from './kiosk-cli.ts';
 
-const BIN = resolve(import.meta.dirname, '..', 'bin', 'kiosk.js');
 const SAMPLE_EVERY_MS = 30_000;
 
 async function rssMb(pid: number): Promise<number> {
@@ -23,18 +23,10 @@ async function rssMb(pid: number): Promise<number> {
   return Math.round(kb / 1024);
 }
 
-function run(args: string[], env: NodeJS.ProcessEnv): Promise<void> {
-  return new Promise((res, rej) => {
-    const c = spawn(process.execPath, [BIN, '--log-level', 'warn', ...args], { env: { ...process.env, ...env }, stdio: 'ignore' });
-    c.on('error', rej);
-    c.on('close', (code) => (code === 0 ? res() : rej(new Error(`kiosk ${args[0]} exited ${code}`))));
-  });
-}
-
 /** Starts `kiosk serve` and resolves with its URL once it listens. */
 function serve(args: string[], env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; url: string }> {
   return new Promise((res, rej) => {
-    const child = spawn(process.execPath, [BIN, '--log-level', 'info', ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, [KIOSK_BIN, '--log-level', 'info', ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
     let err = '';
     child.stderr?.on('data', (d: Buffer) => {
       err += d.toString();
@@ -64,7 +56,7 @@ export async function benchMemory(datasetDir: string): Promise<void> {
     for (const kind of kinds) {
       const env = { KIOSK_MODEL__DESCRIPTOR__KIND: kind };
       const dataDir = join(work, `data-${kind}`);
-      await run(['--data-dir', dataDir, 'enroll', join(work, 'enroll')], env);
+      await kiosk(['--data-dir', dataDir, 'enroll', join(work, 'enroll')], env);
       const { child, url } = await serve(['--data-dir', dataDir, 'serve', '--source', join(work, 'walk.mp4'), '--port', '0'], env);
       const page = await browser.newPage();
       try {

@@ -3,34 +3,13 @@
  * with one face and with three faces (read as fast as the loop takes them), and decision latency
  * (a person's first frame → decision) on a real-time walk-up video.
  */
-import { spawn } from 'node:child_process';
 import { copyFile, mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import sharp from 'sharp';
 import { buildWalkupVideo, type WalkupPhoto } from '../test/helpers/walkup.ts';
-import type { DecisionEvent } from '../src/server/ports.ts';
-import type { LoopSummary } from '../src/cli/pipeline/kiosk-loop.ts';
 import { median, percentile, printTable } from './stats.ts';
-
-const BIN = resolve(import.meta.dirname, '..', 'bin', 'kiosk.js');
-
-function kiosk(args: string[], env: NodeJS.ProcessEnv = {}): Promise<string> {
-  return new Promise((res, rej) => {
-    const c = spawn(process.execPath, [BIN, '--log-level', 'warn', ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    c.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    c.on('error', rej);
-    c.on('close', (code) => (code === 0 ? res(out) : rej(new Error(`kiosk ${args[0]} exited ${code}`))));
-  });
-}
-
-function parse(out: string): { decisions: DecisionEvent[]; summary: LoopSummary } {
-  const rows = out.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as DecisionEvent | LoopSummary);
-  const summary = rows.find((r): r is LoopSummary => r.type === 'summary');
-  if (!summary) throw new Error('no summary line');
-  return { decisions: rows.filter((r): r is DecisionEvent => r.type === 'decision'), summary };
-}
+import { kiosk, parseRun } from './kiosk-cli.ts';
 
 /** Three photos side by side in one 640×480 frame source image (three faces at once). */
 async function trio(dir: string, paths: string[]): Promise<string> {
@@ -58,7 +37,7 @@ export async function benchPipeline(datasetDir: string): Promise<void> {
     const asFast = { KIOSK_CAPTURE__REALTIME: 'false', KIOSK_CAPTURE__BACKPRESSURE: 'pause' };
     const rows: (string | number)[][] = [];
     for (const [name, file] of [['one face', 'one.mp4'], ['three faces', 'three.mp4']] as const) {
-      const { summary } = parse(await kiosk(['--data-dir', dataDir, 'run', '--source', join(work, file), '--json'], asFast));
+      const { summary } = parseRun(await kiosk(['--data-dir', dataDir, 'run', '--source', join(work, file), '--json'], asFast));
       rows.push([name, summary.framesProcessed, summary.seconds, summary.fps, summary.embeds.completed]);
     }
     printTable('whole loop on 640×480 video, every frame processed (detect + track; embeddings only while voting)', ['video', 'frames', 'seconds', 'fps', 'embeddings'], rows);
@@ -66,7 +45,7 @@ export async function benchPipeline(datasetDir: string): Promise<void> {
     const walk: WalkupPhoto[] = [];
     for (const p of people) for (const f of (await readdir(join(datasetDir, p))).sort().slice(20, 25)) walk.push({ person: p, path: join(datasetDir, p, f), enrolled: true });
     await buildWalkupVideo(join(work, 'walk.mp4'), walk);
-    const { decisions, summary } = parse(await kiosk(['--data-dir', dataDir, 'run', '--source', join(work, 'walk.mp4'), '--json'], { KIOSK_STORE__COOLDOWN_MS: '0' }));
+    const { decisions, summary } = parseRun(await kiosk(['--data-dir', dataDir, 'run', '--source', join(work, 'walk.mp4'), '--json'], { KIOSK_STORE__COOLDOWN_MS: '0' }));
     const lat = decisions.map((d) => (d.decidedAt - d.firstSeen) / 1000);
     printTable('decision latency on a real-time walk-up video (first frame of a track → decision), s', ['decisions', 'median', 'p95', 'max', 'loop fps'],
       [[lat.length, median(lat), percentile(lat, 95), Math.max(...lat), summary.fps]]);

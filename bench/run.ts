@@ -16,6 +16,7 @@ const benches: Record<string, { needsDataset: boolean; run: () => Promise<void> 
   pipeline: { needsDataset: true, run: async () => (await import('./pipeline.ts')).benchPipeline(dataset) },
   matching: { needsDataset: false, run: async () => (await import('./matching.ts')).benchMatching(runs) },
   memory: { needsDataset: true, run: async () => (await import('./memory.ts')).benchMemory(dataset) },
+  load: { needsDataset: true, run: async () => (await import('./load.ts')).benchLoad(dataset) },
 };
 const chosen = process.argv.slice(2).length ? process.argv.slice(2) : Object.keys(benches);
 for (const name of chosen) {

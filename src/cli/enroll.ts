@@ -1,8 +1,8 @@
 /** `kiosk enroll <dir>`: a folder-per-person data set into the gallery, idempotently. */
-import { encodeCropJpeg } from '../model/align/crop-jpeg.ts';
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { errorMessage, isKioskError } from '../errors.ts';
+import { encodeCropJpeg } from '../model/align/crop-jpeg.ts';
 import { decodeImageFile } from '../model/decode.ts';
 import { listDataset } from '../model/eval/dataset.ts';
 import type { CliContext } from './context.ts';
@@ -21,6 +21,7 @@ export async function enrollFolder(ctx: CliContext, dir: string): Promise<Enroll
   const store = ctx.store();
   const { kind, version } = engine.info.descriptor;
   const summary: EnrollSummary = { people: [], noFace: [], multipleFaces: [], failed: [] };
+  store.generations.adoptIfFirst(kind, version, JSON.stringify(ctx.config.model.descriptor), Date.now(), 'cli');
   const bar = progressBar(dataset.images.length, 'enroll');
   let done = 0;
   for (const person of dataset.people) {

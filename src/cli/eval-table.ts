@@ -35,9 +35,9 @@ export function formatEval(j: EvalJson): string {
     out.push('');
     out.push(`open set (leave one person out, per photo, threshold ${j.matcher.threshold}):`);
     out.push(table(
-      ['model', 'descriptor', 'TAR', 'FAR', 'TAR@FAR1%', 'thr@FAR1%', 'TAR@FAR0.1%', 'thr@FAR0.1%', 'genuine mean', 'impostor mean'],
+      ['model', 'descriptor', 'TAR', 'FAR', 'TAR@FAR1%', 'thr@FAR1%', 'TAR@FAR0.1%', 'thr@FAR0.1%', 'genuine mean', 'impostor mean', 'd′'],
       open.map(({ r, o }) => [r.model, r.descriptor, pct(o.tar), pct(o.far), pct(o.atFar['0.01']?.tar), (o.atFar['0.01']?.threshold ?? 0).toFixed(3),
-        pct(o.atFar['0.001']?.tar), (o.atFar['0.001']?.threshold ?? 0).toFixed(3), o.genuineMean.toFixed(3), o.impostorMean.toFixed(3)]),
+        pct(o.atFar['0.001']?.tar), (o.atFar['0.001']?.threshold ?? 0).toFixed(3), o.genuineMean.toFixed(3), o.impostorMean.toFixed(3), o.dPrime.toFixed(2)]),
     ));
     const target = pct(first.forTar.targetTar).trim();
     out.push('');

@@ -7,7 +7,8 @@ import type { FaceResult } from '@vladmandic/human';
 import { KioskError } from '../errors.ts';
 import { silentLogger, type Logger } from '../log.ts';
 import { initBackend, tf, type BackendReport } from './tfjs.ts';
-import { HumanDetector, humanVersion } from './human-detector.ts';
+import { HumanDetector, humanVersion, type RawFace } from './human-detector.ts';
+import { padImage } from './pad.ts';
 import { FaceresModel } from './descriptors/faceres.ts';
 import { FaceCheckModel } from './face-checks.ts';
 import { Dlib128Model } from './descriptors/dlib128.ts';
@@ -219,12 +220,20 @@ export class FaceEngine {
     if (image.pixels.length !== image.width * image.height * 3) {
       throw new KioskError('IMAGE_UNREADABLE', `frame buffer holds ${image.pixels.length} bytes, expected ${image.width}×${image.height}×3`, { hint: 'frames must be packed RGB24' });
     }
-    const input = tf.tensor3d(new Uint8Array(image.pixels.buffer, image.pixels.byteOffset, image.pixels.byteLength), [image.height, image.width, 3], 'int32');
-    let raw;
-    try {
-      raw = await this.#detector.detect(input);
-    } finally {
-      input.dispose();
+    let raw = await this.#detectRaw(image);
+    // Nothing found: a face filling the frame may be too large for BlazeFace; try once more with a border.
+    // Boxes and landmarks are moved back into frame coordinates (a box may then cross the frame's
+    // edge: the face is too close); alignment runs on the padded image, where the whole face is.
+    let source = image;
+    let dx = 0;
+    let dy = 0;
+    const d = this.#opts.detector;
+    if (raw.length === 0 && d.retryPadShare > 0) {
+      const padded = padImage(image, d.retryPadShare, d.retryPadFill);
+      raw = await this.#detectRaw(padded.image);
+      source = padded.image;
+      dx = padded.offsetX;
+      dy = padded.offsetY;
     }
     const out: DetectedFace[] = [];
     for (const { result, crop } of raw) {
@@ -237,15 +246,17 @@ export class FaceEngine {
       }
       const [x, y, width, height] = result.box;
       const angles = result.rotation?.angle ?? null;
+      const lm = landmarksOf(result);
+      const shift = (p: { x: number; y: number }): { x: number; y: number } => ({ x: p.x - dx, y: p.y - dy });
       out.push({
         crop: rgb,
-        aligned: points ? alignFace(image, points) : null,
+        aligned: points ? alignFace(source, points) : null,
         observation: {
           frameSeq: meta.frameSeq,
           ts: meta.ts,
-          box: { x, y, width, height },
+          box: { x: x - dx, y: y - dy, width, height },
           score: result.boxScore ?? result.score,
-          landmarks: landmarksOf(result),
+          landmarks: lm === null ? null : { leftEye: shift(lm.leftEye), rightEye: shift(lm.rightEye), nose: shift(lm.nose) },
           descriptor: null,
           quality: estimateQuality(rgb, { width, height }, angles, this.#opts.quality),
           antispoof: null,
@@ -255,6 +266,15 @@ export class FaceEngine {
     }
     this.#log.debug({ faces: out.length, frameSeq: meta.frameSeq }, 'detected');
     return out;
+  }
+
+  async #detectRaw(image: RgbImage): Promise<RawFace[]> {
+    const input = tf.tensor3d(new Uint8Array(image.pixels.buffer, image.pixels.byteOffset, image.pixels.byteLength), [image.height, image.width, 3], 'int32');
+    try {
+      return await this.#detector.detect(input);
+    } finally {
+      input.dispose();
+    }
   }
 
   /** Descriptors of the configured kind. */

@@ -121,7 +121,7 @@ export function registerOpsCommands(program: Command, ctxOf: CtxOf): void {
     .description('everything held about one person: person, punches, audit entries, sample metadata (never descriptors unless asked)')
     .argument('<person>', 'id, employee code or exact name')
     .option('--json', 'print the complete export as JSON')
-    .option('--include-descriptors', 'also include the decrypted face descriptors')
+    .option('--include-descriptors', 'also include the decrypted face descriptors and the stored face crops (base64 JPEG)')
     .action((ref: string, opts: { json?: boolean; includeDescriptors?: boolean }, cmd: Command) => {
       const store = ctxOf(cmd).store();
       const person = findPerson(store, ref);

@@ -33,6 +33,7 @@ import { Realtime } from './realtime.ts';
 import { peopleRoutes } from './routes/admin/people.ts';
 import { punchRoutes } from './routes/admin/punches.ts';
 import { recordRoutes } from './routes/admin/records.ts';
+import { shiftRoutes } from './routes/admin/shifts.ts';
 import { systemRoutes } from './routes/admin/system.ts';
 import { authRoutes } from './routes/auth.ts';
 import { healthReply } from './routes/schemas.ts';
@@ -191,6 +192,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
       await admin.register(punchRoutes, { ctx });
       await admin.register(peopleRoutes, { ctx });
       await admin.register(recordRoutes, { ctx });
+      await admin.register(shiftRoutes, { ctx });
       await admin.register(systemRoutes, { ctx, realtime });
       await admin.register(adminAccountRoutes, { ctx, realtime });
     },

@@ -52,6 +52,7 @@ export function previewDto(f: PreviewFrame): PreviewDto {
       box: { x: x.box.x, y: x.box.y, width: x.box.width, height: x.box.height },
       state: x.state,
       label: x.label,
+      ...(x.progress ? { progress: { votes: x.progress.votes, needed: x.progress.needed } } : {}),
     })),
   };
 }

@@ -6,8 +6,8 @@
 import type { EventEmitter } from 'node:events';
 
 /** The small unions the screen shares are defined once, in protocol.ts (which imports nothing). */
-export type { CameraState, DecisionResult, EnrollmentGates, EnrollmentHint } from './protocol.ts';
-import type { CameraState, DecisionResult, EnrollmentGates, EnrollmentHint } from './protocol.ts';
+export type { CameraState, DecisionResult, EnrollmentGates, EnrollmentHint, PreviewFaceState, VoteProgress } from './protocol.ts';
+import type { CameraState, DecisionResult, EnrollmentGates, EnrollmentHint, PreviewFaceState, VoteProgress } from './protocol.ts';
 
 /** One decision of the time-window vote (the same object `kiosk run --json` prints). */
 export interface DecisionEvent {
@@ -34,9 +34,15 @@ export interface DecisionEvent {
 export interface PreviewFace {
   trackId: number;
   box: { x: number; y: number; width: number; height: number };
-  state: 'collecting' | 'decided';
+  /**
+   * collecting: votes are coming in; hold-still: its window elapsed and it needs more votes;
+   * step-back: the face is too large to align; decided: `label` says what.
+   */
+  state: PreviewFaceState;
   /** Name once decided as a person; 'unknown' / 'spoof' once decided so; null while collecting. */
   label: string | null;
+  /** Votes so far and votes needed, while undecided. */
+  progress?: VoteProgress;
 }
 
 /** A camera frame for the screen, already JPEG-encoded and rate-limited by the pipeline. */

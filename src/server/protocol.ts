@@ -62,11 +62,19 @@ export interface RecordingStatusDto {
   pending: number;
 }
 
+export type PreviewFaceState = 'collecting' | 'hold-still' | 'step-back' | 'decided';
+
+export interface VoteProgress {
+  votes: number;
+  needed: number;
+}
+
 export interface PreviewFaceDto {
   trackId: number;
   box: { x: number; y: number; width: number; height: number };
-  state: 'collecting' | 'decided';
+  state: PreviewFaceState;
   label: string | null;
+  progress?: VoteProgress;
 }
 
 export interface PreviewDto {
@@ -386,4 +394,83 @@ export interface ApiErrorDto {
   message: string;
   issues?: { path: string; message: string }[];
   retryAfterMs?: number;
+}
+
+/** A shift as the admin pages show it: wall-clock times 'HH:MM', working weekdays 0 = Sunday … 6 = Saturday. */
+export interface ShiftDto {
+  id: number;
+  name: string;
+  start: string;
+  end: string;
+  graceMinutes: number;
+  /** Ends on the next calendar day (end before start). */
+  overnight: boolean;
+  workDays: number[];
+  /** People assigned to it. */
+  people: number;
+}
+
+export interface ShiftInputDto {
+  name: string;
+  start: string;
+  end: string;
+  graceMinutes: number;
+  overnight: boolean;
+  workDays: number[];
+}
+
+export interface ShiftsDto {
+  items: ShiftDto[];
+  /** Each person's shift (null: none, calendar days). */
+  assignments: { personId: number; shiftId: number | null }[];
+}
+
+/**
+ * in: arrived, no check-out yet; out: checked out; missing-out: the day closed on a single punch; absent: a working
+ * day passed with no punch; not-arrived: a working day under way, no punch yet; upcoming: not started; off: no work due.
+ */
+export type DayStatusDto = 'in' | 'out' | 'missing-out' | 'absent' | 'not-arrived' | 'upcoming' | 'off';
+
+/** One person's shift-day: `day` is the day the shift starts on, so a night shift is one row across midnight. */
+export interface TimesheetRowDto {
+  personId: number;
+  personName: string;
+  employeeCode: string | null;
+  shiftName: string | null;
+  day: string;
+  scheduledStart: number | null;
+  scheduledEnd: number | null;
+  workDay: boolean;
+  firstIn: number | null;
+  lastOut: number | null;
+  punches: number;
+  workedHours: number;
+  lateMinutes: number;
+  earlyMinutes: number;
+  missingCheckOut: boolean;
+  absent: boolean;
+  status: DayStatusDto;
+}
+
+export interface BoardDto {
+  now: number;
+  items: TimesheetRowDto[];
+}
+
+export interface PresenceRowDto {
+  personId: number;
+  personName: string;
+  shiftName: string | null;
+  /** The shift-day's window of punches, and its schedule. */
+  from: number;
+  to: number;
+  scheduledStart: number | null;
+  scheduledEnd: number | null;
+  intervals: { from: number; to: number | null; open: boolean }[];
+}
+
+export interface PresenceDto {
+  day: string;
+  now: number;
+  items: PresenceRowDto[];
 }

@@ -50,6 +50,16 @@ export class GalleryGenerations {
     return g ? { ...g, options: '', activatedAt: 0, actor: '' } : null;
   }
 
+  /**
+   * Enrolling into a gallery that has no recorded generation yet: records this descriptor as active
+   * when nothing else is enrolled, so later upgrades know what the gallery was made with.
+   */
+  adoptIfFirst(kind: string, modelVersion: string, options: string, now: number, actor: string): void {
+    if (this.#stmt.active.get() !== undefined) return;
+    const inferred = this.active();
+    if (inferred === null || (inferred.kind === kind && inferred.modelVersion === modelVersion)) this.adopt(kind, modelVersion, options, now, actor);
+  }
+
   /** Records the configured descriptor as active without checks (first run, or an empty gallery). */
   adopt(kind: string, modelVersion: string, options: string, now: number, actor: string): void {
     this.#stmt.insert.run(kind, modelVersion, options, now, actor);

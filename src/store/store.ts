@@ -11,6 +11,7 @@ import { DurableRecorder } from './durable-recorder.ts';
 import { journalPathFor, PunchJournal } from './punch-journal.ts';
 import { storeOptionsSchema, type StoreOptions } from './options.ts';
 import { PeopleRepo } from './people-repo.ts';
+import { ShiftRepo } from './shift-repo.ts';
 import { GalleryGenerations } from './gallery-generations.ts';
 
 export interface Store {
@@ -18,6 +19,8 @@ export interface Store {
   people: PeopleRepo;
   attendance: AttendanceRepo;
   audit: AuditRepo;
+  /** Shifts, each person's shift, and the timesheets read through them. */
+  shifts: ShiftRepo;
   /** Which descriptor kind and model version the gallery is matched with. */
   generations: GalleryGenerations;
   /** The descriptor key in use; null when store.encryptDescriptors is off. */
@@ -47,6 +50,7 @@ export function openStore(options: Partial<StoreOptions> = {}, deps: { logger?: 
       people,
       attendance: new AttendanceRepo(db, repoDeps),
       audit: new AuditRepo(db, opts),
+      shifts: new ShiftRepo(db, repoDeps),
       generations: new GalleryGenerations(db, people.crops, opts),
       cipher,
       close: () => db.close(),

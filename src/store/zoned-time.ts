@@ -78,7 +78,37 @@ export function localDayBounds(day: string, timeZone: string): { from: number; t
 }
 
 function localMidnight(year: number, month: number, day: number, timeZone: string): number {
-  const wall = Date.UTC(year, month - 1, day);
+  return localWall(year, month, day, 0, timeZone);
+}
+
+/** The instant the local wall clock reads `day` plus `minuteOfDay` minutes (≥ 1440 runs into the next days). */
+export function localWallTime(day: string, minuteOfDay: number, timeZone: string): number {
+  const { y, mo, d } = parseDay(day);
+  return localWall(y, mo, d, minuteOfDay, timeZone);
+}
+
+/** `day` moved by `n` calendar days (YYYY-MM-DD in, YYYY-MM-DD out; no zone involved). */
+export function addDays(day: string, n: number): string {
+  const { y, mo, d } = parseDay(day);
+  return new Date(Date.UTC(y, mo - 1, d + n)).toISOString().slice(0, 10);
+}
+
+/** Weekday of a calendar day, 0 = Sunday … 6 = Saturday. */
+export function weekdayOf(day: string): number {
+  const { y, mo, d } = parseDay(day);
+  return new Date(Date.UTC(y, mo - 1, d)).getUTCDay();
+}
+
+function parseDay(day: string): { y: number; mo: number; d: number } {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/u.exec(day);
+  if (m === null) {
+    throw new KioskError('USAGE', `"${day}" is not a YYYY-MM-DD date`, { hint: 'write the day as e.g. 2024-03-02', context: { day } });
+  }
+  return { y: Number(m[1]), mo: Number(m[2]), d: Number(m[3]) };
+}
+
+function localWall(year: number, month: number, day: number, minuteOfDay: number, timeZone: string): number {
+  const wall = Date.UTC(year, month - 1, day, 0, minuteOfDay);
   // Two passes: the offset at the first guess can differ from the offset at the answer across a DST change.
   let ts = wall - zoneOffsetMs(wall, timeZone);
   ts = wall - zoneOffsetMs(ts, timeZone);

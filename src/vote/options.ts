@@ -120,6 +120,24 @@ export const voterOptionsSchema = z
       .max(10_000)
       .default(3000)
       .describe('A track that leaves while votes for it are still being computed waits up to this long (ms) for them before it is ended and decided.'),
+    fewVotesMin: z
+      .number()
+      .int()
+      .min(1)
+      .default(3)
+      .describe('Under load a track may get fewer than minFrames votes: once its window has elapsed or it ended, it is still decided with at least this many when they all name the same person and clear fewVotesMinSimilarity and fewVotesMinMargin. At or above minFrames the rule is off (the default: on a loaded machine the walk-up test\'s tracks split and a second fragment was greeted again); 2 lets a busy box decide on two agreeing frames (see README, Under load).'),
+    fewVotesMinSimilarity: z
+      .number()
+      .min(-1)
+      .max(1)
+      .default(0.6)
+      .describe('Similarity every vote of a few-votes decision must reach: well above the matcher\'s open-set threshold (0.47 for arcface), so one clear frame is worth more than three borderline ones.'),
+    fewVotesMinMargin: z
+      .number()
+      .min(0)
+      .max(2)
+      .default(0.1)
+      .describe('Best-minus-runner-up similarity every vote of a few-votes decision must reach, so a look-alike never wins on little evidence.'),
   })
   .strict()
   .refine((o) => o.maxVotes >= o.minFrames, {

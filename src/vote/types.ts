@@ -86,8 +86,22 @@ export interface Decision {
   evidence: BallotEvidence;
 }
 
-/** What made the voter decide: the time window elapsed, or the track ended first. */
-export type DecisionTrigger = 'window' | 'track-ended';
+/**
+ * What made the voter decide: the time window elapsed, the track ended first, or the window elapsed
+ * (or the track ended) short of minFrames votes, with few but clear and agreeing ones.
+ */
+export type DecisionTrigger = 'window' | 'track-ended' | 'few-votes';
+
+/** Where an undecided track stands, for the screen: votes so far, votes needed, and whether it waits for more. */
+export interface TrackProgress {
+  trackId: number;
+  votes: number;
+  needed: number;
+  /** Votes still being computed. */
+  pending: number;
+  /** The window elapsed and the evidence is not enough yet: the person should hold still. */
+  holdStill: boolean;
+}
 
 /** Why a track ended. */
 export type TrackEndReason = 'missed' | 'flushed';

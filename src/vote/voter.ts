@@ -7,6 +7,13 @@
  *   addVote(vote)          → match results arrive later, possibly after newer frames
  *   cancelVote(id, seq)    → the embedding failed: stop waiting for it
  *   tick(now)              → decisions and expiry without new frames
+ *   progress(id)           → votes so far / needed, and whether the track should hold still
+ *   urgency(id)            → votes still missing: the loop embeds the tracks closest to a decision first
+ *
+ * A track short of minFrames votes when its window elapses (a busy CPU, a stalled track) or when
+ * it ends is still decided if its few votes (≥ fewVotesMin) all name one person, each clearly
+ * (fewVotesMinSimilarity, fewVotesMinMargin): trigger 'few-votes'. Otherwise it keeps collecting
+ * while visible (progress says hold still) and is dropped if it ends.
  *
  * The clock is whatever ts/now the caller passes (never Date.now), so a recorded stream replays
  * exactly. Every call returns its events in order; `track.end` of a track always comes after its
@@ -17,7 +24,7 @@ import type { Box } from '../model/types.ts';
 import { decideBallot, isUsableVote } from './ballot.ts';
 import type { VoteOptions } from './options.ts';
 import { Tracker } from './tracker.ts';
-import type { DecisionTrigger, TrackEndReason, Vote, VoteEvent, VoterStats } from './types.ts';
+import type { DecisionTrigger, TrackEndReason, TrackProgress, Vote, VoteEvent, VoterStats } from './types.ts';
 
 export interface FrameResult {
   /** Track id per input box, same order; null when the box was not tracked. */
@@ -78,6 +85,29 @@ export class Voter {
   needsDescriptor(trackId: number): boolean {
     const s = this.states.get(trackId);
     return s !== undefined && !s.decided && s.endingSince === null && s.votedFrames.size + s.pending.size < this.options.voter.maxVotes;
+  }
+
+  /** Progress of an undecided, live track; null when it is unknown, decided or ending. */
+  progress(trackId: number): TrackProgress | null {
+    const s = this.states.get(trackId);
+    if (!s || s.decided || s.endingSince !== null) return null;
+    return {
+      trackId,
+      votes: s.votes.length,
+      needed: this.options.voter.minFrames,
+      pending: s.pending.size,
+      holdStill: this.windowElapsed(s),
+    };
+  }
+
+  /**
+   * Votes a track still lacks before it can be decided (pending ones counted as landed): lower is
+   * closer to a decision. Infinity for tracks that need no descriptor.
+   */
+  urgency(trackId: number): number {
+    const s = this.states.get(trackId);
+    if (!s || !this.needsDescriptor(trackId)) return Number.POSITIVE_INFINITY;
+    return Math.max(0, this.options.voter.minFrames - s.votes.length - s.pending.size);
   }
 
   /** Registers an embedding in flight, so the track is not ended before its vote can land. */
@@ -144,7 +174,7 @@ export class Voter {
     }
     s.votes.push({ ...vote });
     s.accepted++;
-    if (this.windowElapsed(s) && this.hasEnoughVotes(s)) this.decide(s, 'window', events);
+    if (this.windowElapsed(s)) this.decideIfReady(s, events);
     this.finishEnding(s, events);
     return events;
   }
@@ -188,9 +218,26 @@ export class Voter {
     return s.votes.length >= this.options.voter.minFrames;
   }
 
+  /**
+   * Few votes, all for one person and each clearly so (similarity and margin): enough evidence when
+   * more cannot come in time.
+   */
+  private hasClearFewVotes(s: TrackState): boolean {
+    const o = this.options.voter;
+    const first = s.votes[0];
+    if (!first || s.votes.length < o.fewVotesMin || first.personId === null) return false;
+    return s.votes.every((v) => v.personId === first.personId && v.similarity >= o.fewVotesMinSimilarity && Number.isFinite(v.margin) && v.margin >= o.fewVotesMinMargin);
+  }
+
+  /** Decides a track whose window elapsed, on minFrames votes or on few clear ones. */
+  private decideIfReady(s: TrackState, events: VoteEvent[]): void {
+    if (this.hasEnoughVotes(s)) this.decide(s, 'window', events);
+    else if (this.hasClearFewVotes(s)) this.decide(s, 'few-votes', events);
+  }
+
   private decideDue(events: VoteEvent[]): void {
     for (const s of this.states.values()) {
-      if (!s.decided && s.endingSince === null && this.windowElapsed(s) && this.hasEnoughVotes(s)) this.decide(s, 'window', events);
+      if (!s.decided && s.endingSince === null && this.windowElapsed(s)) this.decideIfReady(s, events);
     }
   }
 
@@ -233,6 +280,7 @@ export class Voter {
       return;
     }
     if (!s.decided && this.hasEnoughVotes(s)) this.decide(s, this.windowElapsed(s) ? 'window' : 'track-ended', events);
+    else if (!s.decided && this.hasClearFewVotes(s)) this.decide(s, 'few-votes', events);
     events.push({
       type: 'track.end',
       trackId,

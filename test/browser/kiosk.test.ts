@@ -22,7 +22,7 @@ const skip = browserSkipReason();
  * and the pages' CSP forbids string evaluation, so page-side callbacks cast globalThis to this.
  */
 interface PageGlobals {
-  kioskDebug: { frames(): number };
+  kioskDebug: { frames(): number; shown(): { faces: Array<{ trackId: number; text: string | null }>; banner: { track: number | null; title: string | null } | null } };
   innerWidth: number;
   innerHeight: number;
   getComputedStyle(el: unknown): { fontSize: string };
@@ -34,6 +34,8 @@ const AT_0802 = Date.parse('2024-03-01T01:02:00Z'); // 08:02 in Hanoi
 async function openKiosk(browser: Browser, url: string, viewport: { width: number; height: number }): Promise<Page> {
   const page = await browser.newPage({ viewport });
   page.setDefaultTimeout(TIMEOUT);
+  // The screen's clock shows the time of the decisions below, so screenshots agree with their punch times.
+  await page.clock.setFixedTime(AT_0802);
   await page.goto(url);
   // The hello message fills in the texts.
   await page.locator('#menu-button').filter({ hasText: 'Menu' }).waitFor();
@@ -89,15 +91,25 @@ describe('kiosk screen in a browser', { skip: skip ?? false }, () => {
     await page.waitForTimeout(300); // let a frame with the decided box land before the picture
     await screenshot(page, 'kiosk-checkin');
 
+    // A greeting belongs to its face: the next person's decision comes with their track in view.
+    face = { trackId: 2, box: FACE_BOX, state: 'decided', label: 'Phạm Văn Bình' };
     srv.kiosk.decision({ track: 2, result: 'person', personId: ids.binh, name: 'Phạm Văn Bình', logged: false, previousPunchTs: Date.parse('2024-03-01T00:55:00Z'), decidedAt: AT_0802 });
     await title.filter({ hasText: 'Phạm Văn Bình' }).waitFor();
     assert.equal(await detail.textContent(), 'bạn đã chấm công lúc 07:55');
+
+    // Bình walks off and someone new steps up: his greeting goes at once; the new face shows its progress.
+    face = { trackId: 7, box: FACE_BOX, state: 'collecting', label: null, progress: { votes: 1, needed: 3 } };
+    await page.locator('#banner').waitFor({ state: 'hidden' });
+    await page.waitForFunction(() => (globalThis as unknown as PageGlobals).kioskDebug.shown().faces.some((f) => f.trackId === 7 && f.text === 'đang kiểm tra… 1/3'));
+    face = { trackId: 7, box: FACE_BOX, state: 'hold-still', label: null, progress: { votes: 1, needed: 3 } };
+    await page.waitForFunction(() => (globalThis as unknown as PageGlobals).kioskDebug.shown().faces.some((f) => f.text === 'vui lòng đứng yên'));
 
     face = { trackId: 3, box: FACE_BOX, state: 'decided', label: 'unknown' };
     srv.kiosk.decision({ track: 3, result: 'unknown', decidedAt: AT_0802 });
     await title.filter({ hasText: 'Không nhận ra' }).waitFor();
     assert.equal(await detail.textContent(), 'vui lòng gặp quản trị viên');
 
+    face = { trackId: 4, box: FACE_BOX, state: 'decided', label: 'spoof' };
     srv.kiosk.decision({ track: 4, result: 'spoof', decidedAt: AT_0802 });
     await title.filter({ hasText: 'Từ chối' }).waitFor();
     assert.match((await page.locator('#banner').getAttribute('class')) ?? '', /\bbad\b/u);
@@ -116,7 +128,7 @@ describe('kiosk screen in a browser', { skip: skip ?? false }, () => {
     try {
       const page = await openKiosk(browser, en.url, { width: 800, height: 480 });
       await waitForFrames(page);
-      en.kiosk.decision({ result: 'unknown', decidedAt: AT_0802 });
+      en.kiosk.decision({ track: 9, result: 'unknown', decidedAt: AT_0802 });
       const banner = page.locator('#banner');
       await banner.getByText('Not recognised').waitFor();
       await banner.getByText('please see the administrator').waitFor();
@@ -198,7 +210,9 @@ describe('kiosk screen in a browser', { skip: skip ?? false }, () => {
     assert.deepEqual(hoa.map((p) => [p.name, p.employeeCode, p.sampleCount]), [['Lê Thị Hoa', 'NV-100', 5]]);
 
     // The next pass greets her (the real pipeline is wired in by the lead; here the fake decides).
+    face = { trackId: 6, box: FACE_BOX, state: 'decided', label: 'Lê Thị Hoa' };
     srv.kiosk.decision({ track: 6, result: 'person', personId: hoa[0]!.id, name: 'Lê Thị Hoa', logged: true, decidedAt: AT_0802 });
+    await page.waitForFunction(() => (globalThis as unknown as PageGlobals).kioskDebug.shown().faces.some((f) => f.trackId === 6));
     await page.locator('#banner-title').filter({ hasText: 'Lê Thị Hoa' }).waitFor();
 
     // Re-enroll and remove from the same menu.

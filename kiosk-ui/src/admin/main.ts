@@ -11,7 +11,10 @@ import { dailyView } from './views/daily.ts';
 import { logView } from './views/log.ts';
 import { peopleView } from './views/people.ts';
 import { settingsView } from './views/settings.ts';
+import { shiftsView } from './views/shifts.ts';
 import { sightingsView } from './views/sightings.ts';
+import { timesheetView } from './views/timesheet.ts';
+import { todayView } from './views/today.ts';
 import { field } from './widgets.ts';
 import './admin.css';
 
@@ -19,8 +22,8 @@ const LANG_KEY = 'kiosk.admin.lang';
 const MS_PER_MINUTE = 60_000;
 const FLASH_MS = 3000;
 
-type Tab = 'log' | 'daily' | 'people' | 'sightings' | 'settings' | 'access' | 'audit';
-const TABS: Tab[] = ['log', 'daily', 'people', 'sightings', 'settings', 'access', 'audit'];
+type Tab = 'log' | 'daily' | 'today' | 'timesheet' | 'people' | 'shifts' | 'sightings' | 'settings' | 'access' | 'audit';
+const TABS: Tab[] = ['log', 'daily', 'today', 'timesheet', 'people', 'shifts', 'sightings', 'settings', 'access', 'audit'];
 const LOGGED_OUT: AuthStateDto = { setupNeeded: false, authenticated: false, username: null, pinFromConfig: false, pinResetRequired: false };
 
 const root = byId('app');
@@ -129,8 +132,14 @@ function view(c: AdminCtx): HTMLElement {
       return logView(c);
     case 'daily':
       return dailyView(c);
+    case 'today':
+      return todayView(c);
+    case 'timesheet':
+      return timesheetView(c);
     case 'people':
       return peopleView(c);
+    case 'shifts':
+      return shiftsView(c);
     case 'sightings':
       return sightingsView(c);
     case 'settings':

@@ -1,5 +1,5 @@
 /** What the screen says for a decision (pure, DOM-free): tone, a big line and a smaller one. */
-import type { DecisionDto } from '../../../src/server/protocol.ts';
+import type { DecisionDto, PreviewFaceDto } from '../../../src/server/protocol.ts';
 import type { Language, Translate } from '../i18n.ts';
 import { formatTime, localHour } from '../text.ts';
 
@@ -29,4 +29,19 @@ export function decisionBanner(d: DecisionDto, t: Translate, lang: Language, tim
   if (d.logged) return { tone: 'ok', title, detail: t('greet.checkedIn', { time: formatTime(d.decidedAt, lang, timeZone) }), sound: 'ok' };
   const at = d.previousPunchTs ?? d.decidedAt;
   return { tone: 'info', title, detail: t('greet.already', { time: formatTime(at, lang, timeZone) }), sound: 'ok' };
+}
+
+/** The text written over a face on the preview: its decision, or what its vote needs. */
+export function faceLabel(f: PreviewFaceDto, t: Translate): string | null {
+  switch (f.state) {
+    case 'decided':
+      if (f.label === null || f.label === 'unknown') return t('preview.unknown');
+      return f.label === 'spoof' ? t('preview.spoof') : f.label;
+    case 'step-back':
+      return t('preview.stepBack');
+    case 'hold-still':
+      return t('preview.holdStill');
+    case 'collecting':
+      return f.progress === undefined ? null : t('preview.checking', { votes: Math.min(f.progress.votes, f.progress.needed), needed: f.progress.needed });
+  }
 }

@@ -4,7 +4,8 @@ import { byId, replace } from '../dom.ts';
 import { translator, type Translate } from '../i18n.ts';
 import { connectKiosk } from '../socket.ts';
 import { formatTime } from '../text.ts';
-import { decisionBanner, type Banner } from './greeting.ts';
+import { decisionBanner, faceLabel, type Banner } from './greeting.ts';
+import { mainFace, TrackBanners, type TrackedBanner } from './track-banners.ts';
 import { DevicePanel } from './device.ts';
 import { FallbackPanel } from './fallback.ts';
 import { KioskMenu } from './menu.ts';
@@ -12,8 +13,6 @@ import { PreviewRenderer } from './preview.ts';
 import { Beeper } from './sound.ts';
 import './kiosk.css';
 
-/** When several people are decided at once, each greeting stays at least this long. */
-const MIN_BANNER_MS = 1500;
 const CLOCK_TICK_MS = 1000;
 
 let config: KioskConfigDto = {
@@ -33,9 +32,7 @@ let recording: RecordingStatusDto | null = null;
 let connected = false;
 
 const socket = connectKiosk();
-const preview = new PreviewRenderer(byId<HTMLCanvasElement>('preview'), (label) =>
-  label === 'unknown' ? t('preview.unknown') : label === 'spoof' ? t('preview.spoof') : label,
-);
+const preview = new PreviewRenderer(byId<HTMLCanvasElement>('preview'), (f) => faceLabel(f, t), () => refreshBanner());
 const beeper = new Beeper(false);
 const statusLine = byId('status-line');
 const banner = byId('banner');
@@ -60,77 +57,103 @@ const fallback = new FallbackPanel({
   socket,
   panel: byId('fallback'),
   t: () => t,
-  onPunched: (r) => enqueue({ tone: 'ok', title: r.name, detail: t('fallback.done', { time: formatTime(r.ts, config.language, config.timeZone) }), sound: 'ok' }),
+  onPunched: (r) => greetInView({ tone: 'ok', title: r.name, detail: t('fallback.done', { time: formatTime(r.ts, config.language, config.timeZone) }), sound: 'ok' }),
   onOpenChange: (open) => {
     document.body.classList.toggle('menu-open', open);
     refreshIdle();
   },
 });
 
-// ---------- greeting queue ----------
+// ---------- greetings, bound to their faces ----------
 
-/** A greeting of a punch just made offers "Not me" until this time (ms epoch, screen clock). */
+/** Without preview frames for this long, the screen cannot tell who is in view: greetings just time out. */
+const PREVIEW_STALE_MS = 2000;
+/** The key of a greeting made with nobody in view (previews off): shown only while no face is. */
+const NO_TRACK = -1;
+const NOT_ME_ACK_MS = 10_000;
+
+/** A greeting of a punch just made offers "Not me" on its own banner until `notMeUntil` (ms epoch, screen clock). */
 type Shown = Banner & { punchId?: number; notMeUntil?: number };
 
-const queue: Shown[] = [];
+const greetings = new TrackBanners<Shown>(() => config.greetingMs);
+let shown: TrackedBanner<Shown> | null = null;
+let lastPreviewAt = 0;
 let notMeTimer: ReturnType<typeof setTimeout> | null = null;
-
-/** "Not me" stays on the greeting of a fresh punch for notMeMs, then goes (the server refuses later ones too). */
-function showNotMe(b: Shown): void {
-  if (notMeTimer !== null) clearTimeout(notMeTimer);
-  notMeTimer = null;
-  const left = b.punchId === undefined || b.notMeUntil === undefined ? 0 : b.notMeUntil - Date.now();
-  notMe.hidden = left <= 0;
-  if (left <= 0) return;
-  replace(notMe, t('notme.button'));
-  notMe.onclick = () => void voidAsNotMe(b.punchId as number);
-  notMeTimer = setTimeout(() => (notMe.hidden = true), left);
-}
-
-async function voidAsNotMe(punchId: number): Promise<void> {
-  notMe.hidden = true;
-  const r = await socket.timeout(10_000).emitWithAck('punch:not-me', { punchId }).catch(() => null);
-  if (r === null || !r.ok) {
-    enqueue({ tone: 'warn', title: t('notme.late'), detail: '', sound: 'refuse' });
-    return;
-  }
-  if (bannerTimer !== null) clearTimeout(bannerTimer);
-  queue.unshift({ tone: 'warn', title: t('notme.voided'), detail: '', sound: null });
-  showNext();
-  fallback.open(t('notme.offer'));
-}
 let bannerTimer: ReturnType<typeof setTimeout> | null = null;
-let bannerShownAt = 0;
 
-function showNext(): void {
-  const next = queue.shift();
-  if (next === undefined) {
+/** Shows the greeting of the main face in view (or none); runs on every drawn frame and decision. */
+function refreshBanner(): void {
+  const now = Date.now();
+  const fresh = now - lastPreviewAt < PREVIEW_STALE_MS;
+  const next = greetings.select(fresh ? preview.faces : null, now);
+  if (bannerTimer !== null) clearTimeout(bannerTimer);
+  bannerTimer = next === null ? null : setTimeout(refreshBanner, Math.max(0, next.until - now));
+  if (next === null) {
     banner.hidden = true;
-    notMe.hidden = true;
+    hideNotMe();
     document.body.classList.remove('banner-shown');
-    bannerTimer = null;
+    shown = null;
     refreshIdle();
     return;
   }
-  banner.className = `banner ${next.tone}`;
-  replace(byId('banner-title'), next.title);
-  replace(byId('banner-detail'), next.detail);
+  if (shown === next && !banner.hidden) return;
+  banner.className = `banner ${next.banner.tone}`;
+  replace(byId('banner-title'), next.banner.title);
+  replace(byId('banner-detail'), next.banner.detail);
+  banner.dataset.track = String(next.track);
   banner.hidden = false;
   document.body.classList.add('banner-shown');
+  shown = next;
   showNotMe(next);
-  bannerShownAt = Date.now();
-  if (next.sound !== null) beeper.play(next.sound);
   refreshIdle();
-  bannerTimer = setTimeout(showNext, config.greetingMs);
 }
 
-function enqueue(b: Shown): void {
-  queue.push(b);
-  if (bannerTimer === null) return showNext();
-  // Someone is waiting: shorten the current greeting to the minimum.
-  const left = Math.max(0, MIN_BANNER_MS - (Date.now() - bannerShownAt));
-  clearTimeout(bannerTimer);
-  bannerTimer = setTimeout(showNext, left);
+/** Adds a greeting to a track's banner, beeping as it arrives; it shows while that face is the main one. */
+function greet(track: number, b: Shown, ms?: number): void {
+  if (b.sound !== null) beeper.play(b.sound);
+  greetings.add(track, b, Date.now(), ms);
+  refreshBanner();
+}
+
+function onDecision(d: DecisionDto): void {
+  const b: Shown = decisionBanner(d, t, config.language, config.timeZone);
+  if (d.punchId === undefined) return greet(d.track, b);
+  // The greeting lasts at least as long as its "Not me" offer, unless its face leaves or another becomes the main one.
+  Object.assign(b, { punchId: d.punchId, notMeUntil: Date.now() + config.notMeMs });
+  greet(d.track, b, Math.max(config.greetingMs, config.notMeMs));
+}
+
+/** A greeting for whoever stands at the screen now (a fallback punch): the main face in view, if any. */
+function greetInView(b: Shown): void {
+  const faces = Date.now() - lastPreviewAt < PREVIEW_STALE_MS ? preview.faces : null;
+  greet((faces === null ? null : mainFace(faces))?.trackId ?? NO_TRACK, b);
+}
+
+function hideNotMe(): void {
+  if (notMeTimer !== null) clearTimeout(notMeTimer);
+  notMeTimer = null;
+  notMe.hidden = true;
+}
+
+/** "Not me" on the shown greeting of a fresh punch, until notMeMs after it (the server refuses later ones too). */
+function showNotMe(g: TrackedBanner<Shown>): void {
+  hideNotMe();
+  const { punchId, notMeUntil } = g.banner;
+  const left = punchId === undefined || notMeUntil === undefined ? 0 : notMeUntil - Date.now();
+  if (left <= 0) return;
+  replace(notMe, t('notme.button'));
+  notMe.onclick = () => void voidAsNotMe(g.track, punchId as number);
+  notMe.hidden = false;
+  notMeTimer = setTimeout(hideNotMe, left);
+}
+
+/** Voids the punch; its face's banner says so, and the fallback is offered. */
+async function voidAsNotMe(track: number, punchId: number): Promise<void> {
+  hideNotMe();
+  const r = await socket.timeout(NOT_ME_ACK_MS).emitWithAck('punch:not-me', { punchId }).catch(() => null);
+  if (r === null || !r.ok) return greet(track, { tone: 'warn', title: t('notme.late'), detail: '', sound: 'refuse' });
+  greet(track, { tone: 'warn', title: t('notme.voided'), detail: '', sound: null });
+  fallback.open(t('notme.offer'));
 }
 
 // ---------- status ----------
@@ -204,12 +227,11 @@ socket.on('recording', (r) => {
   recording = r;
   refreshStatus();
 });
-socket.on('preview', (frame) => preview.push(frame));
-socket.on('decision', (d: DecisionDto) => {
-  const b: Shown = decisionBanner(d, t, config.language, config.timeZone);
-  if (d.punchId !== undefined) Object.assign(b, { punchId: d.punchId, notMeUntil: Date.now() + config.notMeMs });
-  enqueue(b);
+socket.on('preview', (frame) => {
+  lastPreviewAt = Date.now();
+  preview.push(frame);
 });
+socket.on('decision', onDecision);
 socket.on('enrollment:progress', (p) => menu.progress(p));
 socket.on('enrollment:captured', (c) => menu.captured(c));
 socket.on('enrollment:failed', (f) => menu.failed(f));
@@ -222,4 +244,14 @@ refreshTexts();
 tick();
 setInterval(tick, CLOCK_TICK_MS);
 // For tests and diagnostics: how many frames were drawn.
-Object.assign(window, { kioskDebug: { frames: () => preview.frames } });
+// `shown()`: the last frame drawn (capture ts, faces with their text), and the greeting's track and title.
+Object.assign(window, {
+  kioskDebug: {
+    frames: () => preview.frames,
+    shown: () => ({
+      ts: preview.ts,
+      faces: preview.drawn,
+      banner: banner.hidden ? null : { track: shown?.track ?? null, title: byId('banner-title').textContent },
+    }),
+  },
+});

@@ -5,10 +5,11 @@
  */
 import type { PreviewDto, PreviewFaceDto } from '../../../src/server/protocol.ts';
 
-const COLORS = { collecting: '#f8fafc', person: '#22c55e', unknown: '#f59e0b', spoof: '#ef4444' } as const;
+const COLORS = { collecting: '#f8fafc', advice: '#38bdf8', person: '#22c55e', unknown: '#f59e0b', spoof: '#ef4444' } as const;
 
 function faceColor(f: PreviewFaceDto): string {
   if (f.state === 'collecting') return COLORS.collecting;
+  if (f.state === 'hold-still' || f.state === 'step-back') return COLORS.advice;
   if (f.label === 'spoof') return COLORS.spoof;
   if (f.label === 'unknown' || f.label === null) return COLORS.unknown;
   return COLORS.person;
@@ -20,11 +21,18 @@ export class PreviewRenderer {
   private decoding = false;
   private last: { bitmap: ImageBitmap; frame: PreviewDto } | null = null;
   frames = 0;
+  /** What the last drawn frame showed on each face (for tests and diagnostics). */
+  drawn: Array<{ trackId: number; box: PreviewFaceDto['box']; state: PreviewFaceDto['state']; text: string | null }> = [];
 
-  /** `labelText` turns the pipeline's labels ('unknown', 'spoof', a name) into screen text. */
+  /**
+   * `faceText` says what to write over a face: its name or decision, "checking… 1/3", "hold
+   * still", "step back" (null: nothing). `onDrawn` runs after each frame is on screen, so what is
+   * shown beside the picture (the greeting) follows the faces actually drawn.
+   */
   constructor(
     private readonly canvas: HTMLCanvasElement,
-    private readonly labelText: (label: string) => string,
+    private readonly faceText: (face: PreviewFaceDto) => string | null,
+    private readonly onDrawn: (frame: PreviewDto | null) => void = () => undefined,
   ) {
     const g = canvas.getContext('2d');
     if (g === null) throw new Error('no 2D canvas');
@@ -42,6 +50,17 @@ export class PreviewRenderer {
     this.last?.bitmap.close();
     this.last = null;
     this.draw();
+    this.onDrawn(null);
+  }
+
+  /** Capture time of the frame on screen; null when none is shown. */
+  get ts(): number | null {
+    return this.last?.frame.ts ?? null;
+  }
+
+  /** The faces of the frame on screen; null when no frame is shown. */
+  get faces(): PreviewFaceDto[] | null {
+    return this.last?.frame.faces ?? null;
   }
 
   private async decodeLoop(): Promise<void> {
@@ -56,6 +75,7 @@ export class PreviewRenderer {
         this.last = { bitmap, frame };
         this.frames++;
         this.draw();
+        this.onDrawn(frame);
       } catch {
         // A corrupt frame is skipped; the next one replaces it.
       }
@@ -74,6 +94,7 @@ export class PreviewRenderer {
     const { g, canvas } = this;
     g.fillStyle = '#0b1220';
     g.fillRect(0, 0, canvas.width, canvas.height);
+    this.drawn = [];
     if (this.last === null) return;
     const { bitmap, frame } = this.last;
     // "contain": the whole frame visible, centred, aspect kept.
@@ -96,11 +117,22 @@ export class PreviewRenderer {
       const by = y0 + f.box.y * sy;
       g.lineWidth = line;
       g.strokeStyle = color;
-      g.setLineDash(f.state === 'collecting' ? [line * 4, line * 3] : []);
-      g.strokeRect(bx, by, f.box.width * sx, f.box.height * sy);
+      const bw = f.box.width * sx;
+      const bh = f.box.height * sy;
+      g.setLineDash(f.state === 'decided' ? [] : [line * 4, line * 3]);
+      g.strokeRect(bx, by, bw, bh);
       g.setLineDash([]);
-      if (f.label !== null && f.state === 'decided') {
-        const text = this.labelText(f.label);
+      if (f.state !== 'decided' && f.progress !== undefined && f.progress.needed > 0) {
+        // Vote progress as a bar under the box.
+        const share = Math.min(1, f.progress.votes / f.progress.needed);
+        g.fillStyle = 'rgba(11,18,32,0.6)';
+        g.fillRect(bx, by + bh + line, bw, line * 2);
+        g.fillStyle = color;
+        g.fillRect(bx, by + bh + line, bw * share, line * 2);
+      }
+      const text = this.faceText(f);
+      this.drawn.push({ trackId: f.trackId, box: { ...f.box }, state: f.state, text });
+      if (text !== null) {
         const pad = Math.round(font / 4);
         const tw = g.measureText(text).width + pad * 2;
         g.fillStyle = color;

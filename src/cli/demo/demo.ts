@@ -1,7 +1,7 @@
 /**
  * `kiosk demo <photos>`: the whole product without a camera. Enrolls a folder-per-person data set
- * (first photos of each person), makes a walk-up video from other photos of the same people, and
- * serves the kiosk on it, looping.
+ * (first photos of each person), makes a walk-up video from other photos of the same people (a
+ * queue: back to back, alternating sides, sometimes two in view), and serves the kiosk on it, looping.
  */
 import { mkdir, mkdtemp, copyFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -11,7 +11,7 @@ import type { CliContext } from '../context.ts';
 import { enrollFolder } from '../enroll.ts';
 import { checkPortFree } from '../../server/listen.ts';
 import { serve } from '../serve.ts';
-import { buildWalkupVideo, type WalkupPhoto } from './walkup-video.ts';
+import { buildWalkupVideo, DEFAULT_QUEUE, type WalkupPhoto } from './walkup-video.ts';
 
 export interface DemoOptions {
   /** Photos per person enrolled; the next `show` photos appear in the video. */
@@ -39,7 +39,8 @@ export async function demo(ctx: CliContext, dir: string, opts: DemoOptions): Pro
     const order = shown.map((p, i) => ({ p, k: (i % opts.show) * dataset.people.length + dataset.people.indexOf(p.person) })).sort((a, b) => a.k - b.k).map((x) => x.p);
     const video = ctx.cachePath('demo-walkup.mp4');
     await mkdir(join(video, '..'), { recursive: true });
-    await buildWalkupVideo(video, order);
+    // Back to back, as people queue at a door: no empty frames between them, sometimes two in view.
+    await buildWalkupVideo(video, order, { queue: DEFAULT_QUEUE });
     console.log(`walk-up video of ${order.length} appearances: ${video}`);
   } finally {
     await rm(staging, { recursive: true, force: true });

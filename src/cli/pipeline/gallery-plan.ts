@@ -39,6 +39,6 @@ export function planGallery(active: GalleryGeneration | null, configured: Descri
   if (same) return { serve: configured, reembed: missingCrops > 0, adopt: false, reason: missingCrops > 0 ? `${missingCrops} photos lack the active descriptor` : 'the gallery matches the configured descriptor' };
   if (configured.kind !== 'arcface') return keep(`the gallery holds ${active.kind} but ${configured.kind} is configured and cannot be re-embedded: people must enroll again`);
   const previous = generationOptions(active, configured);
-  if (previous === null) return keep(`the active ${active.kind} set's model is unknown: serving the configured one while re-embedding`);
+  if (previous === null) return { serve: configured, reembed: true, adopt: false, reason: `the active ${active.kind} set's model is unknown: serving the configured one while re-embedding` };
   return { serve: previous, reembed: true, adopt: false, reason: `serving the active ${active.kind} set while the configured ${configured.kind} set is computed` };
 }

@@ -10,6 +10,7 @@ import sharp from 'sharp';
 import type { Frame, FrameSource, StateChange } from '../../capture/types.ts';
 import type { DetectedFace } from '../../model/engine.ts';
 import { encodeCropJpeg } from '../../model/align/crop-jpeg.ts';
+import type { Box } from '../../model/types.ts';
 import type { EvidenceOwner } from '../../store/evidence-photos-repo.ts';
 import type { ModelWorkerPool } from '../../model/worker/pool.ts';
 import { detectInWorker, embedInWorker } from '../../model/worker/clients.ts';
@@ -52,7 +53,6 @@ export interface LoopDeps {
   /** Stores a decision's evidence photo (the track's best aligned crop, JPEG); absent: none is kept. */
   savePhoto?: (owner: EvidenceOwner, jpeg: Buffer) => void;
 }
-
 
 export interface LoopSummary {
   type: 'summary';
@@ -213,13 +213,18 @@ export class KioskLoop extends EventEmitter<LoopEvents> {
       this.#d.savePhoto !== undefined,
     );
     this.#handle(events);
+    // Tracks closest to a decision are embedded first: when the workers are busy, the free slot
+    // goes to the face that needs the fewest votes, not to whichever was detected first.
+    const wanted: Array<{ trackId: number; face: DetectedFace; urgency: number }> = [];
     faces.forEach((face, i) => {
       const trackId = assignments[i];
       if (trackId === null || trackId === undefined || !this.#d.voter.needsDescriptor(trackId)) return;
       const q = face.observation.quality;
       if (q.sizePx < this.#d.options.minEmbedFacePx || q.score < this.#d.options.minEmbedQuality) return;
-      this.#embed(trackId, face);
+      wanted.push({ trackId, face, urgency: this.#d.voter.urgency(trackId) });
     });
+    wanted.sort((a, b) => a.urgency - b.urgency || a.trackId - b.trackId);
+    for (const w of wanted) this.#embed(w.trackId, w.face);
     this.#handle(this.#d.voter.tick(frame.ts));
     if (this.listenerCount('faces') > 0) this.emit('faces', frame, faces, assignments);
     this.#maybePreview(frame, faces, assignments);
@@ -307,6 +312,17 @@ export class KioskLoop extends EventEmitter<LoopEvents> {
     }
   }
 
+  /** What the screen shows on a face: its decision, or how far its vote is and what the person should do. */
+  #faceState(trackId: number, box: Box, frame: Frame): Pick<PreviewFace, 'state' | 'label' | 'progress'> {
+    const label = this.#labels.get(trackId);
+    if (label !== undefined) return { state: 'decided', label };
+    const p = this.#d.voter.progress(trackId);
+    const progress = p ? { votes: p.votes, needed: p.needed } : undefined;
+    const tooClose = box.height > this.#d.options.stepBackFaceShare * frame.height || box.x < 0 || box.y < 0 || box.x + box.width > frame.width || box.y + box.height > frame.height;
+    const state = tooClose ? 'step-back' : p?.holdStill === true ? 'hold-still' : 'collecting';
+    return progress ? { state, label: null, progress } : { state, label: null };
+  }
+
   #maybePreview(frame: Frame, faces: DetectedFace[], assignments: readonly (number | null)[]): void {
     const o = this.#d.options;
     if (o.previewFps <= 0 || this.listenerCount('preview') === 0 || this.#previewBusy) return;
@@ -321,8 +337,7 @@ export class KioskLoop extends EventEmitter<LoopEvents> {
       const trackId = assignments[i];
       if (trackId === null || trackId === undefined) return;
       const b = f.observation.box;
-      const label = this.#labels.get(trackId) ?? null;
-      boxes.push({ trackId, box: { x: b.x * scale, y: b.y * scale, width: b.width * scale, height: b.height * scale }, state: label === null ? 'collecting' : 'decided', label });
+      boxes.push({ trackId, box: { x: b.x * scale, y: b.y * scale, width: b.width * scale, height: b.height * scale }, ...this.#faceState(trackId, b, frame) });
     });
     sharp(frame.pixels, { raw: { width: frame.width, height: frame.height, channels: 3 } })
       .resize(o.previewWidth, height).jpeg({ quality: o.previewQuality }).toBuffer()

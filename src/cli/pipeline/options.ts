@@ -12,6 +12,7 @@ export const pipelineOptionsSchema = z.object({
   tickMs: z.number().int().min(10).max(1000).default(100).describe('How often time-based decisions are checked when no frame arrives'),
   previewFps: z.number().min(0).max(30).default(5).describe('JPEG preview frames per second sent to screens (0 = off)'),
   previewWidth: z.number().int().min(160).max(1920).default(640).describe('Preview frames are scaled to this width'),
+  stepBackFaceShare: z.number().gt(0).max(1).default(0.7).describe('A face whose box is taller than this share of the frame (or crosses its edge) is too close to align: the screen says "step back a little"'),
   previewQuality: z.number().int().min(30).max(95).default(70).describe('Preview JPEG quality'),
 }).strict();
 

@@ -142,6 +142,8 @@ export interface OpenSetReport {
   impostorMean: number;
   genuineCount: number;
   impostorCount: number;
+  /** Separation of genuine and stranger scores: (μg − μi) / √((σg² + σi²) / 2). */
+  dPrime: number;
   atFar: Record<string, { threshold: number; tar: number }>;
   /** The configured threshold and margin together. */
   operating: OperatingPoint;
@@ -152,6 +154,17 @@ export interface OpenSetReport {
 /** The recognition rate the kiosk aims for; the report shows what it costs on the data set. */
 export const TARGET_TAR = 0.9;
 
+/** d′ of two score samples; 0 when either is empty or both are constant. */
+export function dPrime(genuine: readonly number[], impostor: readonly number[]): number {
+  if (genuine.length === 0 || impostor.length === 0) return 0;
+  const mean = (v: readonly number[]): number => v.reduce((a, b) => a + b, 0) / v.length;
+  const variance = (v: readonly number[], m: number): number => v.reduce((a, b) => a + (b - m) ** 2, 0) / v.length;
+  const mg = mean(genuine);
+  const mi = mean(impostor);
+  const pooled = Math.sqrt((variance(genuine, mg) + variance(impostor, mi)) / 2);
+  return pooled > 0 ? (mg - mi) / pooled : 0;
+}
+
 export function openSetReport(s: OpenSetScores, rule: AcceptRule, fars: readonly number[] = [0.01, 0.001]): OpenSetReport {
   const threshold = rule.threshold;
   const atFar: OpenSetReport['atFar'] = {};
@@ -160,6 +173,7 @@ export function openSetReport(s: OpenSetScores, rule: AcceptRule, fars: readonly
     atFar[String(f)] = { threshold: t, tar: tarAt(s, t) };
   }
   const mean = (v: readonly number[]): number => (v.length ? v.reduce((a, b) => a + b, 0) / v.length : 0);
+  const genuine = s.genuine.map((g) => g.trueScore);
   return {
     threshold,
     tar: tarAt(s, threshold),
@@ -168,6 +182,7 @@ export function openSetReport(s: OpenSetScores, rule: AcceptRule, fars: readonly
     impostorMean: mean(s.impostor),
     genuineCount: s.genuine.length,
     impostorCount: s.impostor.length,
+    dPrime: dPrime(genuine, s.impostor),
     atFar,
     operating: operatingPoint(s, rule),
     forTar: pointForTar(s, rule.minMargin, TARGET_TAR),

@@ -10,6 +10,9 @@ import { startTsWorker } from '../../ts-worker.ts';
 import type { ModelOptions } from '../options.ts';
 import type { WorkerRequest, WorkerResponse, WorkerRole } from './protocol.ts';
 
+/** How long close() waits for jobs in flight: one embedding on a loaded 2-core box takes about a second. */
+const CLOSE_GRACE_MS = 5000;
+
 type Answer = Exclude<WorkerResponse, { type: 'ready' } | { type: 'error' }>;
 type Ready = Extract<WorkerResponse, { type: 'ready' }>;
 
@@ -112,8 +115,14 @@ export class ModelWorkerPool {
     while (this.#pending.size > 0) await new Promise((r) => setTimeout(r, pollMs));
   }
 
-  async close(): Promise<void> {
+  /**
+   * Stops taking jobs, lets the ones in flight finish (up to `graceMs`), then ends the workers.
+   * Terminating a worker in the middle of a native inference aborts the whole process.
+   */
+  async close(graceMs = CLOSE_GRACE_MS, pollMs = 20): Promise<void> {
     this.#closed = true;
+    const deadline = Date.now() + graceMs;
+    while (this.#pending.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, pollMs));
     for (const [id, p] of this.#pending) {
       p.reject(new KioskError('MODEL_LOAD_FAILED', `${this.role} pool closed`));
       this.#pending.delete(id);

@@ -17,7 +17,6 @@ import { datasetOrSkip, REPO_ROOT } from '../../helpers/dataset.ts';
 import { runCli } from '../../helpers/cli.ts';
 import type { EvalJson, EvalRowJson } from '../../../src/cli/eval.ts';
 import type { TrainSummary } from '../../../src/cli/train.ts';
-import { concatRaw } from '../../../src/model/descriptors/fuse.ts';
 import { openStore } from '../../../src/store/store.ts';
 
 const ds = datasetOrSkip();
@@ -39,7 +38,7 @@ describe('triplet rows, report and kiosk train on facenet5', { skip: ds.skip }, 
   let stdout = '';
   let report = '';
   const row = (model: EvalRowJson['model']): EvalRowJson => {
-    const r = result.rows.find((x) => x.model === model && x.descriptor === 'fused');
+    const r = result.rows.find((x) => x.model === model && x.descriptor === 'arcface');
     assert.ok(r, `${model} row present`);
     return r;
   };
@@ -93,7 +92,7 @@ describe('triplet rows, report and kiosk train on facenet5', { skip: ds.skip }, 
       for (const x of h.refusals) assert.ok(x.fits >= 1 && x.fits <= h.fits && x.reason.length > 0);
     }
     assert.equal(row('triplet-augment').head?.augmentCount, AUGMENT);
-    assert.match(stdout, /triplet-augment\/fused: \d+ of 30 fits kept a trained head/);
+    assert.match(stdout, /triplet-augment\/arcface: \d+ of 30 fits kept a trained head/);
   });
 
   test('the report opens offline in a headless browser with its images and chart', { skip: existsSync(CHROMIUM) ? false : `${CHROMIUM} missing (apt-get install -y chromium)` }, async () => {
@@ -157,7 +156,7 @@ describe('triplet rows, report and kiosk train on facenet5', { skip: ds.skip }, 
   test('kiosk train without --dataset trains on the enrolled gallery', async () => {
     const dir = await dataDir(work, 'gallery');
     // Enrol straight from the cached embeddings (the same vectors `kiosk enroll` would store).
-    const cache = JSON.parse(await readFile(join(CACHE, 'eval-embeddings.json'), 'utf8')) as { entries: Record<string, { faces: number; descriptors: { faceres?: string; dlib128?: string } }> };
+    const cache = JSON.parse(await readFile(join(CACHE, 'eval-embeddings.json'), 'utf8')) as { entries: Record<string, { faces: number; descriptors: { arcface?: string } }> };
     const f32 = (b64: string): Float32Array => {
       const b = Buffer.from(b64, 'base64');
       return new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
@@ -170,8 +169,8 @@ describe('triplet rows, report and kiosk train on facenet5', { skip: ds.skip }, 
         for (const file of (await readdir(join(ds.dir ?? '', person))).sort()) {
           const sha = createHash('sha256').update(await readFile(join(ds.dir ?? '', person, file))).digest('hex');
           const e = cache.entries[sha];
-          if (!e || e.faces === 0 || !e.descriptors.faceres || !e.descriptors.dlib128) continue;
-          store.people.addSamples(p.id, [{ descriptor: concatRaw(f32(e.descriptors.faceres), f32(e.descriptors.dlib128)), kind: 'fused', modelVersion: 'cached', quality: 1, sourceKey: `sha256:${sha}` }]);
+          if (!e || e.faces === 0 || !e.descriptors.arcface) continue;
+          store.people.addSamples(p.id, [{ descriptor: f32(e.descriptors.arcface), kind: 'arcface', modelVersion: 'cached', quality: 1, sourceKey: `sha256:${sha}` }]);
           enrolled++;
         }
       }

@@ -17,7 +17,9 @@ describe('configuration', () => {
     const { config } = loadConfig({ configDir: dirWith({}), env: {} });
     assert.equal(config.dataDir, './data');
     assert.equal(config.model.backend, 'auto');
-    assert.equal(config.model.descriptor.kind, 'fused');
+    assert.equal(config.model.descriptor.kind, 'arcface');
+    assert.equal(config.model.descriptor.onnx.modelPath, '', 'empty = the vendored model');
+    assert.equal(config.model.descriptor.flipAverage, false);
   });
 
   test('layers: default.json ← local file ← env ← cli, with origins', () => {

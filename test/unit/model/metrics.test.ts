@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { confusionMatrix, farAt, openSetReport, operatingPoint, pointForTar, rank1Accuracy, summarize, tarAt, thresholdForFar, type ProbeResult } from '../../../src/model/eval/metrics.ts';
+import { confusionMatrix, dPrime, farAt, openSetReport, operatingPoint, pointForTar, rank1Accuracy, summarize, tarAt, thresholdForFar, type ProbeResult } from '../../../src/model/eval/metrics.ts';
 
 const p = (truth: number, predicted: number, score: number, trueScore = score): ProbeResult => ({ truth, predicted, score, trueScore });
 
@@ -51,6 +51,15 @@ describe('open-set metrics', () => {
     assert.ok(Math.abs(r.impostorMean - impostor.reduce((a, b) => a + b) / 10) < 1e-9);
     assert.ok(r.atFar['0.01'] && r.atFar['0.001']);
     assert.equal(r.atFar['0.01']!.tar, 1 / 4, 'only the 0.97 genuine clears a threshold above every impostor');
+    assert.ok(Math.abs(r.dPrime - dPrime([0.97, 0.85, 0.65, 0.5], impostor)) < 1e-12);
+  });
+
+  test('d′: separation in pooled standard deviations, 0 when undefined', () => {
+    // Means 1 and 0, each with standard deviation 0.5: d′ = 1 / 0.5 = 2.
+    assert.ok(Math.abs(dPrime([0.5, 1.5], [-0.5, 0.5]) - 2) < 1e-12);
+    assert.equal(dPrime([], [0.1]), 0);
+    assert.equal(dPrime([0.5, 0.5], [0.5, 0.5]), 0);
+    assert.ok(dPrime([0.2, 0.3], [0.8, 0.9]) < 0, 'strangers scoring higher give a negative d′');
   });
 
   // The kiosk's rule: a match needs the threshold and a lead over the runner-up.

@@ -1,6 +1,6 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { localDay, localDayBounds, zoneOffsetMs } from '../../../src/store/zoned-time.ts';
+import { addDays, localDay, localDayBounds, localWallTime, weekdayOf, zoneOffsetMs } from '../../../src/store/zoned-time.ts';
 import { isKioskError } from '../../../src/errors.ts';
 
 const HCM = 'Asia/Ho_Chi_Minh';
@@ -49,5 +49,35 @@ describe('localDayBounds', () => {
   test('bad input is a USAGE error', () => {
     assert.throws(() => localDayBounds('2024/03/02', HCM), (e: unknown) => isKioskError(e) && e.code === 'USAGE');
     assert.throws(() => localDay(0, 'Mars/Olympus'), (e: unknown) => isKioskError(e) && e.code === 'USAGE');
+  });
+});
+
+describe('calendar arithmetic for shift-days', () => {
+  test('addDays crosses months, leap days and years', () => {
+    const cases: [string, number, string][] = [
+      ['2024-02-28', 1, '2024-02-29'],
+      ['2024-02-29', 1, '2024-03-01'],
+      ['2023-12-31', 1, '2024-01-01'],
+      ['2024-03-01', -1, '2024-02-29'],
+    ];
+    for (const [day, n, want] of cases) assert.equal(addDays(day, n), want, `${day} ${n}`);
+  });
+
+  test('weekdayOf: 0 = Sunday', () => {
+    assert.equal(weekdayOf('2024-03-03'), 0);
+    assert.equal(weekdayOf('2024-03-04'), 1);
+    assert.equal(weekdayOf('2024-03-09'), 6);
+  });
+
+  test('localWallTime: minutes past 24:00 run into the next day, DST-aware', () => {
+    assert.equal(localWallTime('2024-03-04', 22 * 60, HCM), iso('2024-03-04T22:00:00+07:00'));
+    assert.equal(localWallTime('2024-03-04', 30 * 60, HCM), iso('2024-03-05T06:00:00+07:00'));
+    // New York springs forward on 2024-03-10: 06:00 that morning is EDT.
+    assert.equal(localWallTime('2024-03-09', 30 * 60, NY), iso('2024-03-10T06:00:00-04:00'));
+    assert.equal(localWallTime('2024-03-09', 22 * 60, NY), iso('2024-03-09T22:00:00-05:00'));
+  });
+
+  test('a malformed day is a usage error', () => {
+    assert.throws(() => addDays('2024-3-4', 1), (err: unknown) => isKioskError(err) && err.code === 'USAGE');
   });
 });

@@ -41,7 +41,7 @@ describe('renderReport', () => {
       model: 'pretrained', descriptor: 'fused', metric: 'cosine', accuracy: { mean: 0.5, min: 0.5, max: 0.5, perSeed: [0.5] }, confusion: [[1, 0], [1, 0]],
       misses: [{ seed: 0, file: 'Bình/1.jpg', truth: 'Bình', predicted: 'An', similarity: 0.9, matchedFile: 'An/<2>.jpg', trueSimilarity: 0.8, trueFile: 'Bình/3.jpg' }],
       nearCopyTestFaces: 0, testFaces: 2,
-      openSet: { threshold: 0.81, tar: 0.5, far: 0.1, genuineMean: 0.85, impostorMean: 0.7, genuineCount: 2, impostorCount: 2, atFar: { '0.01': { threshold: 0.9, tar: 0.5 }, '0.001': { threshold: 0.95, tar: 0 } },
+      openSet: { threshold: 0.81, tar: 0.5, far: 0.1, genuineMean: 0.85, impostorMean: 0.7, genuineCount: 2, impostorCount: 2, dPrime: 1.5, atFar: { '0.01': { threshold: 0.9, tar: 0.5 }, '0.001': { threshold: 0.95, tar: 0 } },
         operating: { threshold: 0.81, minMargin: 0.05, tar: 0.5, far: 0.1, wrongAccept: 0 }, forTar: { targetTar: 0.9, reachable: false, threshold: 0.8, tar: 0.5, far: 0.5 } },
     }],
   } as EvalJson;

@@ -73,7 +73,8 @@ describe('Voter', () => {
   });
 
   test('window elapsed with too few votes waits, then decides on the vote that reaches minFrames', () => {
-    const voter = new Voter(options({ voter: { minFrames: 4 } }));
+    // fewVotesMin = minFrames: the few-votes rule is off (it has its own table below).
+    const voter = new Voter(options({ voter: { minFrames: 4, fewVotesMin: 4 } }));
     const events = run(voter, 20, (seq) => (seq % 6 === 0 ? vote(1, seq) : null)); // votes at 0, 6, 12, 18
     const d = decided(events);
     assert.equal(d.length, 1);
@@ -103,7 +104,7 @@ describe('Voter', () => {
   ];
   for (const [name, frames, expectDecision] of early) {
     test(name, () => {
-      const voter = new Voter(options({ voter: { minFrames: 4, windowMs: 1500 }, tracker: { maxMissedMs: 500 } }));
+      const voter = new Voter(options({ voter: { minFrames: 4, fewVotesMin: 4, windowMs: 1500 }, tracker: { maxMissedMs: 500 } }));
       const events = run(voter, frames, (seq) => vote(1, seq));
       assert.equal(decided(events).length, 0);
       // Last seen at (frames-1)*100; gone for > 500 ms ends it, before the 1500 ms window.
@@ -267,7 +268,8 @@ function matchVote(trackId: number, seq: number, code: string): Vote {
 
 function replay(): { events: VoteEvent[]; laneOf: Map<number, string>; voter: Voter } {
   // maxVotes above the frames in a window, so tracks still collect when decided and late results occur.
-  const voter = new Voter(options({ ballot: { minMeanSimilarity: 0.6 }, voter: { maxVotes: 20, minFrames: 4 } }));
+  // fewVotesMin = minFrames: the passer-by's three frames stay below minFrames (few-votes rule off).
+  const voter = new Voter(options({ ballot: { minMeanSimilarity: 0.6 }, voter: { maxVotes: 20, minFrames: 4, fewVotesMin: 4 } }));
   const events: VoteEvent[] = [];
   const laneOf = new Map<number, string>();
   const inFlight: Array<{ due: number; vote: Vote }> = [];
@@ -392,5 +394,75 @@ describe('Voter: votes still being computed when the face leaves', () => {
     run(voter, 3, (seq) => vote(1, seq));
     const events = voter.tick(800);
     assert.equal(ends(events).length, 1);
+  });
+});
+
+describe('Voter: deciding on few votes when more cannot come (busy CPU, stalled or leaving track)', () => {
+  // minFrames 3, fewVotesMin 2; similarity ≥ 0.6, margin ≥ 0.1 (the defaults).
+  const clear = (seq: number, personId: number | null = 1, similarity = 0.8, margin = 0.2): Vote => ({ ...vote(1, seq, personId, similarity), margin });
+  type Row = [name: string, votes: Vote[], how: 'window' | 'leaves', expect: ['person', number, 'few-votes'] | null];
+  const rows: Row[] = [
+    ['two clear agreeing votes, window elapsed', [clear(0), clear(4)], 'window', ['person', 1, 'few-votes']],
+    ['two clear agreeing votes, track leaves early', [clear(0), clear(3)], 'leaves', ['person', 1, 'few-votes']],
+    ['one clear vote alone is not enough', [clear(0)], 'window', null],
+    ['one clear vote, track leaves early', [clear(0)], 'leaves', null],
+    ['two votes for different people', [clear(0), clear(3, 2)], 'window', null],
+    ['a clear vote and an unknown one', [clear(0), clear(3, null)], 'window', null],
+    ['two votes just above the open-set threshold, not far above', [clear(0, 1, 0.55), clear(3, 1, 0.58)], 'window', null],
+    ['a look-alike close behind on one of two votes (small margin)', [clear(0), clear(3, 1, 0.8, 0.05)], 'window', null],
+    ['a NaN margin on one of two votes', [clear(0), clear(3, 1, 0.8, Number.NaN)], 'leaves', null],
+    ['two unknown votes', [clear(0, null), clear(3, null)], 'leaves', null],
+  ];
+  for (const [name, votes, how, expect] of rows) {
+    test(name, () => {
+      const voter = new Voter(options({ voter: { minFrames: 3, fewVotesMin: 2, windowMs: 1500 }, tracker: { maxMissedMs: 500 } }));
+      const bySeq = new Map(votes.map((v) => [v.frameSeq, v]));
+      const frames = how === 'window' ? 16 : 5;
+      const events = run(voter, frames, (seq) => bySeq.get(seq) ?? null);
+      if (how === 'leaves') events.push(...voter.tick((frames - 1) * FRAME_MS + 501));
+      const d = decided(events);
+      if (expect === null) {
+        assert.equal(d.length, 0);
+        if (how === 'leaves') assert.equal(ends(events)[0]?.decided, false);
+        return;
+      }
+      assert.equal(d.length, 1);
+      assert.deepEqual([d[0]?.result, d[0]?.personId, d[0]?.trigger], expect);
+      if (how === 'window') assert.equal(d[0]?.decidedAt, 1500, 'decided when the window elapsed, on the injected clock');
+    });
+  }
+
+  test('with the rule off (fewVotesMin = minFrames, the default) two clear votes are not enough', () => {
+    const voter = new Voter(options({ voter: { minFrames: 3 } }));
+    const events = run(voter, 16, (seq) => (seq === 0 || seq === 4 ? vote(1, seq) : null));
+    assert.equal(decided(events).length, 0);
+  });
+
+  test('fewVotesMin 1: one clear vote decides when the window elapses', () => {
+    const voter = new Voter(options({ voter: { minFrames: 3, fewVotesMin: 1 } }));
+    const d = decided(run(voter, 16, (seq) => (seq === 0 ? vote(1, 0) : null)));
+    assert.deepEqual(d.map((x) => [x.result, x.trigger, x.decidedAt]), [['person', 'few-votes', 1500]]);
+  });
+
+  test('progress: votes so far, votes needed, and hold still once the window elapsed undecided', () => {
+    const voter = new Voter(options({ voter: { minFrames: 3, windowMs: 1500 } }));
+    run(voter, 3, (seq) => (seq === 0 ? vote(1, 0, null) : null));
+    voter.expectVote(1, 2);
+    assert.deepEqual(voter.progress(1), { trackId: 1, votes: 1, needed: 3, pending: 1, holdStill: false });
+    run(voter, 14, () => null, 3);
+    assert.equal(voter.progress(1)?.holdStill, true, 'an unknown vote is not clear evidence: the track needs more');
+    assert.equal(voter.progress(99), null);
+  });
+
+  test('urgency: the track closest to a decision comes first', () => {
+    const voter = new Voter(options({ voter: { minFrames: 3 } }));
+    voter.frame(0, 0, [FACE, OTHER]);
+    voter.addVote(vote(1, 0, null));
+    voter.addVote(vote(1, 1, null));
+    assert.equal(voter.urgency(1), 1);
+    assert.equal(voter.urgency(2), 3);
+    voter.expectVote(2, 1);
+    assert.equal(voter.urgency(2), 2, 'a vote in flight counts as landed');
+    assert.equal(voter.urgency(42), Number.POSITIVE_INFINITY);
   });
 });

@@ -45,6 +45,7 @@ export function dailyView(ctx: AdminCtx): HTMLElement {
   });
   ctx.onLogChanged(() => void load());
   return h('section', { class: 'view' },
+    h('p', { class: 'muted' }, t('daily.shiftHint')),
     h('div', { class: 'filters' },
       field(t('filter.from'), from),
       field(t('filter.to'), to),

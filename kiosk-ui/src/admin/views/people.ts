@@ -3,7 +3,7 @@
  * who must enroll again because no face crop was kept for a model change, and the personal PIN of
  * the kiosk's "Not recognised?" fallback (set or cleared here; only its hash is stored).
  */
-import type { PersonDto } from '../../../../src/server/protocol.ts';
+import type { PersonDto, ShiftsDto } from '../../../../src/server/protocol.ts';
 import { h, replace } from '../../dom.ts';
 import { formatDate } from '../../text.ts';
 import { api, describeError, query } from '../api.ts';
@@ -42,7 +42,7 @@ export function peopleView(ctx: AdminCtx): HTMLElement {
       }
     };
     const formRow = h('tr', { class: 'void-row' },
-      h('td', { colspan: 7 },
+      h('td', { colspan: row.cells.length },
         h('span', { class: 'inline-form' }, h('span', {}, t('people.pinPrompt', { name: p.name })), pin,
           h('button', { type: 'button', class: 'btn primary', 'data-testid': 'pin-save', onclick: () => void save() }, t('people.setPin')),
           h('button', { type: 'button', class: 'btn ghost', onclick: () => formRow.remove() }, t('menu.cancel')),
@@ -62,10 +62,35 @@ export function peopleView(ctx: AdminCtx): HTMLElement {
     }
   }
 
+  async function assignShift(p: PersonDto, select: HTMLSelectElement): Promise<void> {
+    try {
+      await api('PUT', `/api/admin/people/${p.id}/shift`, { shiftId: select.value === '' ? null : Number(select.value) });
+      ctx.flash(t('shift.assigned', { name: p.name }));
+    } catch (err) {
+      ctx.error(describeError(err));
+      await load();
+    }
+  }
+
+  /** Each person's shift, chosen here (the shifts themselves are defined on the Shifts page). */
+  function shiftPicker(p: PersonDto, shifts: ShiftsDto, current: number | null): HTMLSelectElement {
+    const select = h('select', { 'data-testid': 'person-shift', 'aria-label': t('shift.column') },
+      h('option', { value: '' }, t('shift.none')),
+      ...shifts.items.map((s) => h('option', { value: String(s.id) }, `${s.name} (${s.start}–${s.end})`)),
+    );
+    select.value = current === null ? '' : String(current);
+    select.addEventListener('change', () => void assignShift(p, select));
+    return select;
+  }
+
   async function load(): Promise<void> {
     try {
-      const r = await api<{ items: PersonDto[]; snapshotsEnabled: boolean }>('GET', `/api/admin/people${query({ search: search.value, includeInactive: inactive.checked })}`);
-      const headers = [...(r.snapshotsEnabled ? [t('people.thumbnail')] : []), t('log.name'), t('people.code'), t('people.samples'), t('people.pin'), t('people.enrolled'), ''];
+      const [r, shifts] = await Promise.all([
+        api<{ items: PersonDto[]; snapshotsEnabled: boolean }>('GET', `/api/admin/people${query({ search: search.value, includeInactive: inactive.checked })}`),
+        api<ShiftsDto>('GET', '/api/admin/shifts'),
+      ]);
+      const assigned = new Map(shifts.assignments.map((a) => [a.personId, a.shiftId] as const));
+      const headers = [...(r.snapshotsEnabled ? [t('people.thumbnail')] : []), t('log.name'), t('people.code'), t('shift.column'), t('people.samples'), t('people.pin'), t('people.enrolled'), ''];
       const rows = r.items.map((p) => {
         const row: HTMLTableRowElement = h('tr', { 'data-person-id': p.id, class: p.active ? undefined : 'is-voided' },
           r.snapshotsEnabled ? h('td', {}, p.thumbnailUrl === null ? '' : h('img', { src: p.thumbnailUrl, alt: '', class: 'thumb', loading: 'lazy' })) : null,
@@ -73,6 +98,7 @@ export function peopleView(ctx: AdminCtx): HTMLElement {
             p.needsReenrollment ? ' ' : null,
             p.needsReenrollment ? h('span', { class: 'tag manual', title: t('people.needsReenrollmentHint'), 'data-testid': 'needs-reenrollment' }, t('people.needsReenrollment')) : null),
           h('td', {}, p.employeeCode ?? ''),
+          h('td', {}, p.active ? shiftPicker(p, shifts, assigned.get(p.id) ?? null) : ''),
           h('td', { class: 'num' }, p.sampleCount),
           h('td', { 'data-testid': `pin-state-${p.id}` }, p.hasPin ? t('people.pinSet') : t('people.pinNone')),
           h('td', { class: 'nowrap' }, formatDate(p.createdAt, ctx.lang, ctx.timeZone)),

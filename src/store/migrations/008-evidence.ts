@@ -10,8 +10,8 @@ import type { Migration } from './index.ts';
  *   set) of a punch or of an unknown/spoof sighting. It cascades with its row, so retention, which
  *   deletes punches and sightings, takes the photo with it; erase deletes a person's photos itself.
  */
-export const m007Evidence: Migration = {
-  version: 7,
+export const m008Evidence: Migration = {
+  version: 8,
   name: 'evidence photos, punch source and review flag, personal PINs',
   sql: `
 ALTER TABLE people ADD COLUMN pin_hash TEXT;
