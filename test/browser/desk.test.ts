@@ -2,13 +2,14 @@
  * Issue 12, the desk side, in Chromium against the real server (fake kiosk port): an admin sets a
  * personal PIN on the People page and the person checks in with code + PIN at the kiosk; "Not me"
  * voids the punch on the greeting and offers the fallback; the admin opens a punch's evidence photo
- * and adds it to the person's samples.
+ * and adds it to the person's samples; "Not me" belongs to its own face's greeting and goes with it.
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
 import { encodeCropJpeg } from '../../src/model/align/crop-jpeg.ts';
-import { ADMIN, browserSkipReason, launchBrowser, screenshot, setupOverHttp, startServer, todayInZone, type KioskServer } from './harness.ts';
+import type { PreviewFace } from '../../src/server/ports.ts';
+import { ADMIN, browserSkipReason, cameraFrame, FACE_BOX, launchBrowser, screenshot, setupOverHttp, startServer, streamPreview, todayInZone, type KioskServer } from './harness.ts';
 
 const skip = browserSkipReason();
 const TIMEOUT = 15_000;
@@ -47,6 +48,11 @@ async function adminPage(browser: Browser, url: string): Promise<Page> {
 interface ImageGlobals {
   naturalWidth: number;
   complete: boolean;
+}
+
+/** The kiosk screen's test hook (the page's CSP forbids string evaluation, so callbacks cast globalThis). */
+interface KioskGlobals {
+  kioskDebug: { frames(): number };
 }
 
 describe('desk: fallback, "not me" and evidence photos in a browser', { skip: skip ?? false }, () => {
@@ -149,5 +155,40 @@ describe('desk: fallback, "not me" and evidence photos in a browser', { skip: sk
     await page.waitForFunction((el) => (el as unknown as ImageGlobals).complete && (el as unknown as ImageGlobals).naturalWidth > 0, await big.elementHandle());
     assert.equal(await big.evaluate((el) => (el as unknown as ImageGlobals).naturalWidth), 112);
     await page.close();
+  });
+
+  test('"Not me" lives on its own face\'s greeting: it goes when another face steps up, and voids only that face\'s punch', async () => {
+    let face: PreviewFace | null = { trackId: 11, box: FACE_BOX, state: 'collecting', label: null };
+    const stop = streamPreview(srv.kiosk, await cameraFrame(), () => face);
+    try {
+      const page = await openKiosk(browser, srv.url);
+      await page.waitForFunction(() => (globalThis as unknown as KioskGlobals).kioskDebug.frames() > 0);
+      const first = srv.store.attendance.record({ personId: lan, ts: Date.now(), kioskId: 'kiosk-1', similarity: 0.6, evidence: {} }, 0);
+      assert.ok(first.logged);
+      face = { trackId: 11, box: FACE_BOX, state: 'decided', label: 'Nguyễn Thị Lan' };
+      srv.kiosk.decision({ track: 11, result: 'person', personId: lan, name: 'Nguyễn Thị Lan', logged: true, punchId: first.punchId, decidedAt: Date.now() });
+      await page.locator('#banner[data-track="11"]').waitFor();
+      await page.getByTestId('not-me').filter({ hasText: 'Not me' }).waitFor();
+
+      // Someone else steps up long before notMeMs (20 s) is over: the greeting goes, and its "Not me" with it.
+      face = { trackId: 12, box: FACE_BOX, state: 'collecting', label: null, progress: { votes: 1, needed: 3 } };
+      await page.locator('#banner').waitFor({ state: 'hidden' });
+      assert.equal(await page.getByTestId('not-me').getAttribute('hidden'), '', '"Not me" hidden with its greeting');
+
+      // The new face's own punch: its greeting offers "Not me" for that punch only.
+      const second = srv.store.attendance.record({ personId: lan, ts: Date.now(), kioskId: 'kiosk-1', similarity: 0.55, evidence: {} }, 0);
+      assert.ok(second.logged);
+      face = { trackId: 12, box: FACE_BOX, state: 'decided', label: 'Nguyễn Thị Lan' };
+      srv.kiosk.decision({ track: 12, result: 'person', personId: lan, name: 'Nguyễn Thị Lan', logged: true, punchId: second.punchId, decidedAt: Date.now() });
+      await page.locator('#banner[data-track="12"]').waitFor();
+      await page.getByTestId('not-me').filter({ hasText: 'Not me' }).click();
+      await page.locator('#banner[data-track="12"] #banner-title').filter({ hasText: 'That check-in was cancelled' }).waitFor();
+      await page.getByTestId('fallback-note').waitFor();
+      assert.notEqual(srv.store.attendance.get(second.punchId)!.voidedAt, null, 'the punch of the face in view is voided');
+      assert.equal(srv.store.attendance.get(first.punchId)!.voidedAt, null, 'the earlier face\'s punch is untouched');
+      await page.close();
+    } finally {
+      stop();
+    }
   });
 });
