@@ -17,6 +17,8 @@ import type { RuntimeSettings } from '../server/settings.ts';
 import { systemdIntegration } from '../ops/sd-notify.ts';
 import { startOpsSchedules } from '../ops/runtime.ts';
 import { erasePerson } from '../ops/retention.ts';
+import { addEvidenceSample } from './pipeline/evidence-sample.ts';
+import { arcfaceTarget } from './reembed.ts';
 import { HeadManager } from '../model/retrain.ts';
 import { initBackend } from '../model/tfjs.ts';
 import { erasePersonFromHeads } from '../model/triplet/persist.ts';
@@ -113,6 +115,11 @@ export async function serve(ctx: CliContext, opts: ServeOptions): Promise<void> 
   const port: KioskPort = {
     events,
     enrollment,
+    evidence: {
+      currentFace: (maxAgeMs) => loop.mainFaceJpeg(maxAgeMs),
+      addSample: (personId, jpeg, sourceKey, actor) =>
+        addEvidenceSample({ store, openTarget: () => arcfaceTarget(configured), image: config.model.image, onAdded: galleryChanged }, personId, jpeg, sourceKey, actor),
+    },
     status: () => ({
       camera: loop.camera,
       recording: recorder.state,

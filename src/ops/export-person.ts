@@ -1,8 +1,8 @@
 /**
  * Subject access: everything the kiosk holds about one person, as plain JSON — the person row,
  * every punch (voided ones too), audit entries about them or their punches, the metadata of each
- * enrolled sample and of each stored face crop. Descriptors and the crops' images (biometric data)
- * are left out unless explicitly asked for.
+ * enrolled sample and of each stored face crop, and which punches keep an evidence photo. Descriptors
+ * and the images (biometric data) are left out unless explicitly asked for.
  */
 import { KioskError } from '../errors.ts';
 import type { Store } from '../store/store.ts';
@@ -18,12 +18,20 @@ export interface CropRecord {
   jpegBase64?: string;
 }
 
+/** A punch's evidence photo (aligned face crop); the JPEG only with includeDescriptors. */
+export interface EvidencePhotoRecord {
+  punchId: number;
+  jpegBase64?: string;
+}
+
 export interface PersonExport {
   exportedAt: number;
   person: Person;
   samples: SampleRecord[];
   crops: CropRecord[];
   punches: Punch[];
+  /** The punches with an evidence photo (each punch's `hasPhoto` says the same). */
+  evidencePhotos: EvidencePhotoRecord[];
   audit: AuditEntry[];
   /** Unrecognised-face sightings are not linked to anyone, so none can be attributed; said here so a reader knows. */
   notes: string[];
@@ -77,6 +85,10 @@ export function exportPerson(store: Store, personId: number, opts: { includeDesc
       samples: store.people.sampleRecords(personId, { includeDescriptors: withImages }),
       crops,
       punches: punches.reverse(),
+      evidencePhotos: punches.filter((p) => p.hasPhoto).map((p): EvidencePhotoRecord => {
+        const jpeg = withImages ? store.people.evidence.get({ kind: 'punch', id: p.id }) : null;
+        return { punchId: p.id, ...(jpeg ? { jpegBase64: jpeg.toString('base64') } : {}) };
+      }),
       audit,
       notes: ['Sightings of unrecognised faces are not linked to a person and are not included.'],
     };
@@ -90,6 +102,7 @@ export function formatExport(e: PersonExport): string {
     `created ${new Date(e.person.createdAt).toISOString()}`,
     `samples: ${e.samples.length}${e.samples.length ? ` (${[...new Set(e.samples.map((s) => `${s.kind}/${s.modelVersion}`))].join(', ')}; ${e.samples.every((s) => s.encrypted) ? 'encrypted' : 'NOT all encrypted'})` : ''}`,
     `face crops: ${e.crops.length}${e.crops.some((c) => c.jpegBase64 !== undefined) ? ' (images included)' : ''}`,
+    `evidence photos: ${e.evidencePhotos.length}${e.evidencePhotos.some((c) => c.jpegBase64 !== undefined) ? ' (images included)' : ''}`,
     `punches: ${e.punches.length}${e.punches.length ? ` (${new Date(e.punches[0]!.ts).toISOString()} … ${new Date(e.punches[e.punches.length - 1]!.ts).toISOString()})` : ''}`,
     `audit entries: ${e.audit.length}`,
     ...e.audit.map((a) => `  ${new Date(a.ts).toISOString()} ${a.actor} ${a.action} ${a.target}`),

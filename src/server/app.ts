@@ -171,6 +171,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
       // One address may try several names, so it gets a few more free tries than one name does.
       loginAddress: new Backoff({ ...options.loginBackoff, freeFailures: options.loginBackoff.freeFailures * 2 }, clock),
       code: new Backoff(options.codeBackoff, clock),
+      fallback: new Backoff(options.fallbackBackoff, clock),
     },
     live,
   };

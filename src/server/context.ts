@@ -23,6 +23,8 @@ export interface Limiters {
   loginAddress: Backoff;
   /** Wrong setup or pairing codes, per address. */
   code: Backoff;
+  /** Wrong personal PINs at the kiosk fallback, per employee code (whichever screen they are typed on). */
+  fallback: Backoff;
 }
 
 /** What admin-side changes tell the live sockets (set once realtime is attached). */

@@ -14,6 +14,7 @@ import type {
   PunchDto,
   RecordingStatusDto,
   SightingDto,
+  VoteEvidenceDto,
   AuditDto,
 } from './protocol.ts';
 import type { AuditEntry, DailyRow, PersonListItem, Punch } from '../store/types.ts';
@@ -36,6 +37,7 @@ export function decisionDto(d: DecisionEvent): DecisionDto {
     decidedAt: d.decidedAt,
     logged: d.logged,
     previousPunchTs: d.previousPunchTs,
+    ...(d.punchId === undefined ? {} : { punchId: d.punchId }),
   };
 }
 
@@ -92,6 +94,31 @@ export function punchDto(p: Punch): PunchDto {
     manualReason: p.manual && typeof reason === 'string' ? reason : null,
     voidedAt: p.voidedAt,
     voidReason: p.voidReason,
+    source: p.source,
+    review: p.review,
+    hasPhoto: p.hasPhoto,
+    vote: p.source === 'face' ? voteEvidenceDto(p.evidence) : null,
+  };
+}
+
+const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+
+/** Picks the vote's tallies and shares out of a punch's stored evidence, field by field (nothing else leaves). */
+export function voteEvidenceDto(e: Record<string, unknown>): VoteEvidenceDto {
+  const tallies = Array.isArray(e.tallies) ? e.tallies : [];
+  return {
+    tallies: tallies.flatMap((t: unknown) => {
+      if (typeof t !== 'object' || t === null) return [];
+      const r = t as Record<string, unknown>;
+      const count = num(r.count);
+      const sim = num(r.meanSimilarity);
+      return count === null || sim === null ? [] : [{ name: typeof r.name === 'string' ? r.name : null, count, meanSimilarity: sim }];
+    }),
+    unknownCount: num(e.unknownCount) ?? 0,
+    winnerShare: num(e.winnerShare),
+    winnerMeanMargin: num(e.winnerMeanMargin),
+    framesUsed: num(e.framesUsed),
+    reason: typeof e.reason === 'string' ? e.reason : null,
   };
 }
 
@@ -100,7 +127,7 @@ export function dailyDto(r: DailyRow): DailyRowDto {
 }
 
 export function sightingDto(s: Sighting): SightingDto {
-  return { id: s.id, kind: s.kind, ts: s.ts, count: s.count, kioskId: s.kioskId };
+  return { id: s.id, kind: s.kind, ts: s.ts, count: s.count, kioskId: s.kioskId, hasPhoto: s.hasPhoto };
 }
 
 /** Audit details are admin-written JSON (reasons, names); shown as text, capped so one row cannot flood the page. */

@@ -72,6 +72,16 @@ export const serverOptionsSchema = z
     pinBackoff: backoff('kiosk PINs', 3, 30_000, 15 * 60_000).prefault({}).describe('Per-screen back-off for wrong kiosk PINs (no shared bucket).'),
     loginBackoff: backoff('admin logins', 5, 30_000, 30 * 60_000).prefault({}).describe('Per (user name, address) back-off for failed admin logins.'),
     codeBackoff: backoff('setup or pairing codes', 5, 30_000, 30 * 60_000).prefault({}).describe('Per-address back-off for wrong setup and screen pairing codes.'),
+    fallbackBackoff: backoff('fallback PINs', 3, 30_000, 15 * 60_000)
+      .prefault({})
+      .describe('Per employee code back-off for wrong personal PINs at the kiosk\'s "Not recognised?" fallback.'),
+    fallbackPhotoMaxAgeMs: z
+      .number()
+      .int()
+      .positive()
+      .default(5_000)
+      .describe('A fallback punch keeps the face in front of the camera as its photo if one was seen this recently.'),
+    notMeMs: z.number().int().min(1000).max(30_000).default(8_000).describe('How long after a punch its greeting (on that face) offers "Not me", which voids it and offers the fallback; such a greeting stays at least this long while its face is the main one.'),
     pairingCodeMs: z.number().int().min(10_000).default(10 * 60_000).describe('How long a screen pairing code issued from the admin pages stays valid (single use).'),
     passwordMinLength: z.number().int().min(8).default(10).describe('Shortest admin password accepted at setup.'),
     scryptLogN: z
@@ -93,7 +103,7 @@ export const serverOptionsSchema = z
       .default(systemTimeZone)
       .describe('IANA time zone in which the screen and admin pages show times and split days.'),
     sound: z.boolean().default(true).describe('Play a short confirmation / refusal beep on the kiosk screen.'),
-    greetingMs: z.number().int().min(1000).max(30_000).default(4_000).describe('How long a greeting or refusal stays on the kiosk screen.'),
+    greetingMs: z.number().int().min(1000).max(30_000).default(4_000).describe('How long a greeting or refusal stays on the kiosk screen (it goes sooner when its face leaves or another face becomes the main one).'),
     snapshotsEnabled: z
       .boolean()
       .default(false)

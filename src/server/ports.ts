@@ -27,6 +27,10 @@ export interface DecisionEvent {
   logged: boolean;
   /** When logged is false because of the cooldown: the earlier punch's time (ms epoch). */
   previousPunchTs: number | null;
+  /** The punch written now (absent when none was, or it waits in the journal): what "not me" voids. */
+  punchId?: number;
+  /** The unknown/spoof sighting written now: its evidence photo is stored under it. */
+  sightingId?: number;
 }
 
 export interface PreviewFace {
@@ -115,10 +119,22 @@ export interface KioskStatus {
   enrolledPeople: number;
 }
 
+/** Evidence photos: the face in front of the camera now, and adding a stored photo to a person's samples. */
+export interface EvidencePort {
+  /** The aligned crop (JPEG) of the main face seen within `maxAgeMs`, or null when nobody was there. */
+  currentFace(maxAgeMs: number): Promise<Buffer | null>;
+  /**
+   * Embeds a stored aligned crop (JPEG) with the configured descriptor and adds it to the person's
+   * samples under `sourceKey` (with the crop, so a later model can re-embed it).
+   */
+  addSample(personId: number, jpeg: Buffer, sourceKey: string, actor: string): Promise<{ added: number }>;
+}
+
 export interface KioskPort {
   events: EventEmitter<KioskEvents>;
   status(): KioskStatus;
   enrollment: EnrollmentPort;
+  evidence: EvidencePort;
 }
 
 /**

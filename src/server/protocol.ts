@@ -43,6 +43,8 @@ export interface KioskConfigDto {
   displayName: string | null;
   /** The first-run setup code, only to paired screens and only until setup is done. */
   setupCode: string | null;
+  /** How long after a punch its greeting offers "Not me" (the server refuses later touches). */
+  notMeMs: number;
 }
 
 export interface CameraStatusDto {
@@ -95,6 +97,8 @@ export interface DecisionDto {
   /** A punch was written now. False with previousPunchTs set: already checked in at that time. */
   logged: boolean;
   previousPunchTs: number | null;
+  /** The punch written now: the screen offers "not me" for it for `notMeMs`. */
+  punchId?: number;
 }
 
 export interface EnrollmentProgressDto {
@@ -185,6 +189,17 @@ export interface PairRequest {
   code: string;
 }
 
+/** The "Not recognised?" fallback: the person's employee code and personal PIN. */
+export interface FallbackRequest {
+  employeeCode: string;
+  pin: string;
+}
+
+/** "Not me" on a greeting: voids that punch while the greeting still offers it. */
+export interface NotMeRequest {
+  punchId: number;
+}
+
 export interface KioskClientToServer {
   /** Pairs this screen; the token is kept by the browser and sent as handshake auth `displayToken`. */
   'display:pair': (req: PairRequest, ack: Ack<{ token: string; name: string }>) => void;
@@ -195,6 +210,9 @@ export interface KioskClientToServer {
   'enroll:confirm': (req: EnrollSessionRequest, ack: Ack<{ personId: number; samples: number }>) => void;
   'enroll:cancel': (req: EnrollSessionRequest, ack: Ack) => void;
   'people:remove': (req: PersonRequest, ack: Ack) => void;
+  /** Paired screens only; rate-limited per employee code. The punch is stored as `fallback`, with the face in view as its photo. */
+  'fallback:punch': (req: FallbackRequest, ack: Ack<{ name: string; punchId: number; ts: number }>) => void;
+  'punch:not-me': (req: NotMeRequest, ack: Ack) => void;
 }
 
 // ---------- socket.io: namespace /admin (admin pages; session cookie required) ----------
@@ -269,6 +287,19 @@ export interface PairingCodeDto {
   expiresAt: number;
 }
 
+export type PunchSourceDto = 'face' | 'manual' | 'fallback';
+
+/** What the vote saw (from the punch's stored evidence); never descriptors. */
+export interface VoteEvidenceDto {
+  /** Per person, most votes first: the first is the winner, the second the runner-up. */
+  tallies: { name: string | null; count: number; meanSimilarity: number }[];
+  unknownCount: number;
+  winnerShare: number | null;
+  winnerMeanMargin: number | null;
+  framesUsed: number | null;
+  reason: string | null;
+}
+
 export interface PunchDto {
   id: number;
   personId: number;
@@ -280,6 +311,13 @@ export interface PunchDto {
   manualReason: string | null;
   voidedAt: number | null;
   voidReason: string | null;
+  source: PunchSourceDto;
+  /** Flagged for review (fallback punches). */
+  review: boolean;
+  /** GET /api/admin/punches/:id/photo serves its evidence photo. */
+  hasPhoto: boolean;
+  /** Null for manual and fallback punches. */
+  vote: VoteEvidenceDto | null;
 }
 
 export interface PunchPageDto {
@@ -306,6 +344,8 @@ export interface PersonDto {
   createdAt: number;
   active: boolean;
   sampleCount: number;
+  /** A personal PIN for the kiosk's "Not recognised?" fallback is set. */
+  hasPin: boolean;
   /** Enrolled without a stored face crop: must enroll again before (or after) a face model change. */
   needsReenrollment: boolean;
   /** Only when snapshots are enabled and the pipeline kept one. */
@@ -318,6 +358,8 @@ export interface SightingDto {
   ts: number;
   count: number;
   kioskId: string;
+  /** GET /api/admin/sightings/:id/photo serves its evidence photo. */
+  hasPhoto: boolean;
 }
 
 export interface AuditDto {

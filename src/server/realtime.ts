@@ -100,6 +100,8 @@ export class Realtime implements LiveNotifier {
   private readonly previewGate: RateGate;
   private readonly counters = { malformed: 0, oversized: 0, unknownEvents: 0, unauthorized: 0, previewSent: 0, previewDropped: 0 };
   private readonly detach: (() => void)[] = [];
+  /** Punches just announced to the screens, by id → when: "not me" may void them within notMeMs. */
+  private readonly recentPunches = new Map<number, number>();
 
   constructor(
     httpServer: HttpServer,
@@ -199,6 +201,7 @@ export class Realtime implements LiveNotifier {
     const kioskOut = (this.kioskNs as unknown as KioskOut).to(PAIRED_ROOM);
     const adminOut = this.adminNs as unknown as AdminOut;
     const onDecision = (d: DecisionEvent): void => {
+      if (d.punchId !== undefined) this.rememberPunch(d.punchId);
       const dto = decisionDto(d);
       kioskOut.emit('decision', dto);
       adminOut.emit('decision', dto);
@@ -245,6 +248,12 @@ export class Realtime implements LiveNotifier {
     });
   }
 
+  private rememberPunch(punchId: number): void {
+    const now = this.ctx.clock();
+    for (const [id, at] of this.recentPunches) if (now - at > this.ctx.options.notMeMs) this.recentPunches.delete(id);
+    this.recentPunches.set(punchId, now);
+  }
+
   private toOwner(sessionId: string, send: (s: KioskSocketOut) => void): void {
     const socketId = this.enrollOwners.get(sessionId);
     const socket = socketId === undefined ? undefined : this.kioskNs.sockets.get(socketId);
@@ -283,6 +292,7 @@ export class Realtime implements LiveNotifier {
       paired,
       displayName: display.kind === 'paired' ? display.name : null,
       setupCode: code === null ? null : formatCode(code),
+      notMeMs: o.notMeMs,
     };
   }
 
@@ -295,6 +305,12 @@ export class Realtime implements LiveNotifier {
     const out = socket as unknown as KioskSocketOut;
     out.emit('hello', this.kioskConfig(display), paired ? cameraDto(status.camera) : { state: status.camera.state, reason: '', since: 0 });
     if (paired) out.emit('recording', recordingDto(status.recording));
+  }
+
+  /** Audit actor of a kiosk screen action: which screen it was typed on. */
+  private screenActor(socket: Socket): string {
+    const d = displayOf(socket);
+    return d.kind === 'paired' ? `kiosk:screen:${d.id}` : 'kiosk:local';
   }
 
   /** Back-off key of a screen: each paired screen has its own, the device's own screen one. */
@@ -406,6 +422,53 @@ export class Realtime implements LiveNotifier {
           this.forgetEnrollment(req.sessionId);
           return { ok: true as const };
         }),
+      'fallback:punch': async (req) => {
+        const display = displayOf(socket);
+        if (display.kind === 'unpaired') {
+          this.counters.unauthorized++;
+          return refuse('unpaired', 'pair this screen first (admin pages → screens)');
+        }
+        // Keyed by the code as typed (case-folded): guesses at one person's PIN slow down on every screen.
+        const key = `employee:${req.employeeCode.toLowerCase()}`;
+        const limiter = this.ctx.limiters.fallback;
+        const check = limiter.check(key);
+        if (!check.allowed) return refuse('rate-limited', 'too many wrong PINs for this employee code', check.retryAfterMs);
+        // Counted before the check and forgiven on success, so parallel guesses cannot slip past the limit.
+        limiter.fail(key);
+        const who = this.ctx.store.people.fallbackCredentials(req.employeeCode);
+        const ok = who !== null && who.pinHash !== null && (await this.ctx.hasher.verify(req.pin, who.pinHash)).ok;
+        if (!ok || who === null) {
+          this.logger.warn({ screen: this.pinKey(socket), client: socket.handshake.address }, 'wrong employee code or personal PIN at the fallback');
+          return refuse('wrong-pin', 'wrong employee code or PIN');
+        }
+        limiter.reset(key);
+        const photo = await this.ctx.kiosk.evidence.currentFace(this.ctx.options.fallbackPhotoMaxAgeMs).catch((err: unknown) => {
+          this.logger.warn({ err }, 'no photo for the fallback punch');
+          return null;
+        });
+        const ts = this.ctx.clock();
+        const actor = this.screenActor(socket);
+        const { punchId } = this.ctx.store.attendance.recordFallback({ personId: who.id, ts, actor }, (id) => {
+          if (photo !== null) this.ctx.store.people.evidence.put({ kind: 'punch', id }, photo, ts);
+        });
+        this.logger.info({ punchId, personId: who.id, photo: photo !== null, screen: actor }, 'fallback punch (code + PIN)');
+        this.logChanged();
+        return { ok: true as const, name: who.name, punchId, ts };
+      },
+      'punch:not-me': (req) => {
+        if (displayOf(socket).kind === 'unpaired') {
+          this.counters.unauthorized++;
+          return refuse('unpaired', 'pair this screen first (admin pages → screens)');
+        }
+        const at = this.recentPunches.get(req.punchId);
+        if (at === undefined || this.ctx.clock() - at > this.ctx.options.notMeMs) return refuse('not-found', 'that punch can no longer be voided here (ask an admin)');
+        this.recentPunches.delete(req.punchId);
+        const r = this.ctx.store.attendance.void(req.punchId, 'not me: touched on the kiosk greeting', this.screenActor(socket));
+        if (!r.voided) return refuse('not-found', `punch ${req.punchId} is ${r.reason}`);
+        this.logger.info({ punchId: req.punchId }, 'punch voided as "not me" at the kiosk');
+        this.logChanged();
+        return { ok: true as const };
+      },
       'people:remove': (req) =>
         menu(async () => {
           if (this.ctx.store.people.get(req.personId) === null) return refuse('not-found', 'no such person');

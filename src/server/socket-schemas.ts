@@ -21,6 +21,8 @@ export const kioskRequestSchemas: SchemaMap<KioskClientToServer> = {
   'enroll:confirm': z.object({ sessionId: z.string().min(1).max(100) }).strict(),
   'enroll:cancel': z.object({ sessionId: z.string().min(1).max(100) }).strict(),
   'people:remove': z.object({ personId: id }).strict(),
+  'fallback:punch': z.object({ employeeCode: z.string().trim().min(1).max(40), pin }).strict(),
+  'punch:not-me': z.object({ punchId: id }).strict(),
 };
 
 export const adminRequestSchemas: SchemaMap<AdminClientToServer> = {

@@ -11,10 +11,12 @@ import type {
   DailyQuery,
   DailyRow,
   Evidence,
+  FallbackPunch,
   Punch,
   PunchDecision,
   PunchPage,
   PunchQuery,
+  PunchSource,
   RecordResult,
   SightingKind,
   VoidResult,
@@ -31,6 +33,9 @@ interface PunchRow {
   voided_at: number | null;
   void_reason: string | null;
   manual: number;
+  source: PunchSource;
+  review: number;
+  has_photo: number;
 }
 
 export interface Sighting {
@@ -40,10 +45,13 @@ export interface Sighting {
   count: number;
   kioskId: string;
   evidence: Evidence;
+  hasPhoto: boolean;
 }
 
 const PUNCH_SELECT = `SELECT pu.id, pu.person_id, pe.name AS person_name, pu.ts, pu.kiosk_id, pu.similarity, pu.evidence,
-  pu.voided_at, pu.void_reason, pu.manual FROM punches pu JOIN people pe ON pe.id = pu.person_id`;
+  pu.voided_at, pu.void_reason, pu.manual, pu.source, pu.review,
+  EXISTS (SELECT 1 FROM evidence_photos ep WHERE ep.punch_id = pu.id) AS has_photo
+  FROM punches pu JOIN people pe ON pe.id = pu.person_id`;
 const PUNCH_FILTER = `WHERE pu.ts >= @from AND pu.ts < @to AND (@personId IS NULL OR pu.person_id = @personId)
   AND (@includeVoided = 1 OR pu.voided_at IS NULL)`;
 
@@ -75,8 +83,11 @@ export class AttendanceRepo {
          WHERE person_id = @personId AND voided_at IS NULL AND ts > @ts - @cooldown AND ts < @ts + @cooldown
          ORDER BY abs(ts - @ts), ts DESC LIMIT 1`,
       ),
-      insertPunch: db.prepare<[number, number, string, number | null, string, number]>(
-        'INSERT INTO punches (person_id, ts, kiosk_id, similarity, evidence, manual) VALUES (?, ?, ?, ?, ?, ?)',
+      insertPunch: db.prepare<[number, number, string, number | null, string, number, PunchSource]>(
+        'INSERT INTO punches (person_id, ts, kiosk_id, similarity, evidence, manual, source) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      ),
+      insertFallback: db.prepare<[number, number, string, string]>(
+        "INSERT INTO punches (person_id, ts, kiosk_id, similarity, evidence, manual, source, review) VALUES (?, ?, ?, NULL, ?, 0, 'fallback', 1)",
       ),
       byId: db.prepare<[number], PunchRow>(`${PUNCH_SELECT} WHERE pu.id = ?`),
       voidPunch: db.prepare<[number, string, number]>('UPDATE punches SET voided_at = ?, void_reason = ? WHERE id = ? AND voided_at IS NULL'),
@@ -93,9 +104,10 @@ export class AttendanceRepo {
       ),
       sightings: db.prepare<
         { from: number; to: number; kind: string | null; limit: number; offset: number },
-        { id: number; kind: SightingKind; ts: number; count: number; kiosk_id: string; evidence: string }
+        { id: number; kind: SightingKind; ts: number; count: number; kiosk_id: string; evidence: string; has_photo: number }
       >(
-        `SELECT id, kind, ts, count, kiosk_id, evidence FROM sightings
+        `SELECT id, kind, ts, count, kiosk_id, evidence,
+           EXISTS (SELECT 1 FROM evidence_photos ep WHERE ep.sighting_id = sightings.id) AS has_photo FROM sightings
          WHERE ts >= @from AND ts < @to AND (@kind IS NULL OR kind = @kind)
          ORDER BY ts DESC, id DESC LIMIT @limit OFFSET @offset`,
       ),
@@ -124,6 +136,7 @@ export class AttendanceRepo {
         decision.similarity,
         JSON.stringify(decision.evidence),
         0,
+        'face',
       );
       return { logged: true, punchId: Number(info.lastInsertRowid) };
     }).immediate();
@@ -158,7 +171,7 @@ export class AttendanceRepo {
   listSightings(q: { from: number; to: number; kind?: SightingKind; limit?: number; offset?: number }): Sighting[] {
     return this.stmt.sightings
       .all({ from: q.from, to: q.to, kind: q.kind ?? null, limit: clampLimit(q.limit, this.options), offset: Math.max(0, Math.trunc(q.offset ?? 0)) })
-      .map((r) => ({ id: r.id, kind: r.kind, ts: r.ts, count: r.count, kioskId: r.kiosk_id, evidence: parseJsonObject(r.evidence) }));
+      .map((r) => ({ id: r.id, kind: r.kind, ts: r.ts, count: r.count, kioskId: r.kiosk_id, evidence: parseJsonObject(r.evidence), hasPhoto: r.has_photo === 1 }));
   }
 
   /**
@@ -169,6 +182,24 @@ export class AttendanceRepo {
     const timeZone = q.timeZone ?? this.options.reportTimeZone;
     const rows = summarizeDaily(this.stmt.daily.iterate(this.filter({ ...q, includeVoided: false })), timeZone);
     return rows.sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : this.collator.compare(a.personName, b.personName) || a.personId - b.personId));
+  }
+
+  /**
+   * A punch let in by employee code + personal PIN at the kiosk (the face was not recognised):
+   * stored as source `fallback`, flagged for review, audited. No cooldown: the person asked for it,
+   * and the earlier punch may just have been voided as "not me". `inTransaction` stores the photo
+   * of the face in front of the camera in the same transaction.
+   */
+  recordFallback(p: FallbackPunch, inTransaction: (punchId: number) => void = () => undefined): { punchId: number } {
+    checkTs(p.ts);
+    return this.db.transaction(() => {
+      this.requirePerson(p.personId);
+      const info = this.stmt.insertFallback.run(p.personId, p.ts, p.kioskId ?? this.options.kioskId, JSON.stringify({ reason: 'code + PIN at the kiosk', actor: p.actor }));
+      const punchId = Number(info.lastInsertRowid);
+      inTransaction(punchId);
+      this.audit.write({ ts: this.clock(), actor: p.actor, action: 'punch.fallback', target: target.punch(punchId), details: { personId: p.personId, ts: p.ts } });
+      return { punchId };
+    }).immediate();
   }
 
   /** Voids a punch (kept for the record, ignored by reports and cooldown). */
@@ -193,7 +224,7 @@ export class AttendanceRepo {
     if (why.length === 0) throw usage('a manual punch needs a reason', { personId });
     return this.db.transaction(() => {
       this.requirePerson(personId);
-      const info = this.stmt.insertPunch.run(personId, ts, this.options.kioskId, null, JSON.stringify({ reason: why, actor }), 1);
+      const info = this.stmt.insertPunch.run(personId, ts, this.options.kioskId, null, JSON.stringify({ reason: why, actor }), 1, 'manual');
       const punchId = Number(info.lastInsertRowid);
       this.audit.write({ ts: this.clock(), actor, action: 'punch.manual', target: target.punch(punchId), details: { personId, ts, reason: why } });
       return { punchId };
@@ -229,5 +260,8 @@ function toPunch(r: PunchRow): Punch {
     voidedAt: r.voided_at,
     voidReason: r.void_reason,
     manual: r.manual === 1,
+    source: r.source,
+    review: r.review === 1,
+    hasPhoto: r.has_photo === 1,
   };
 }

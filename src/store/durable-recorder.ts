@@ -101,18 +101,18 @@ export class DurableRecorder extends EventEmitter<{ state: [RecordingState] }> {
     return { logged: true, journaled: true };
   }
 
-  /** An unknown or spoofed face, kept like a punch. */
-  recordSighting(kind: SightingKind, ts: number, kioskId: string, evidence: Evidence, count = 1): void {
+  /** An unknown or spoofed face, kept like a punch. Returns its row id, or null when it went to the journal. */
+  recordSighting(kind: SightingKind, ts: number, kioskId: string, evidence: Evidence, count = 1): number | null {
     this.#retryIfPending();
     if (this.#state.recording) {
       try {
-        this.#d.attendance.recordSighting(kind, ts, kioskId, evidence, count);
-        return;
+        return this.#d.attendance.recordSighting(kind, ts, kioskId, evidence, count);
       } catch (err) {
         this.#fault(err);
       }
     }
     this.#append({ id: randomUUID(), kind: 'sighting', sighting: kind, ts, kioskId, evidence, count });
+    return null;
   }
 
   /** A write probe (the health check's heartbeat) failed: stop claiming to record before a punch is lost to it. */

@@ -54,6 +54,10 @@ export const storeOptionsSchema = z.object({
     .min(1)
     .default('descriptor.key')
     .describe('Descriptor key file (relative to dataDir unless absolute), created with mode 0600 on first run; back it up apart from the database.'),
+  evidencePhotos: z
+    .boolean()
+    .default(true)
+    .describe('Keep the 112×112 aligned face crop of each punch and unknown/spoof sighting for the admin log (sealed like descriptors; expires with its row; erased with the person).'),
 });
 
 export type StoreOptions = z.infer<typeof storeOptionsSchema>;

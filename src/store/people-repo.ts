@@ -2,6 +2,7 @@
 import { KioskError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import { AuditRepo } from './audit-repo.ts';
+import { EvidencePhotosRepo } from './evidence-photos-repo.ts';
 import { FaceCropsRepo } from './face-crops-repo.ts';
 import type { Db } from './db.ts';
 import { blobFormat, decryptFailed, DescriptorAad, SEALED_OVERHEAD, type DescriptorCipher } from './crypto.ts';
@@ -80,6 +81,8 @@ const GALLERY_FROM = `FROM face_samples s JOIN people p ON p.id = s.person_id
 export class PeopleRepo {
   /** Enrollment photos' aligned crops, sealed with this repo's key (see FaceCropsRepo). */
   readonly crops: FaceCropsRepo;
+  /** Face crops behind punches and sightings, sealed with the same key (see EvidencePhotosRepo). */
+  readonly evidence: EvidencePhotosRepo;
   private readonly logger: Logger;
   private readonly clock: () => number;
   private readonly collator: Intl.Collator;
@@ -98,7 +101,13 @@ export class PeopleRepo {
     this.collator = new Intl.Collator(options.collationLocale);
     this.audit = new AuditRepo(db, options);
     this.crops = new FaceCropsRepo(db, () => this.cipher);
+    this.evidence = new EvidencePhotosRepo(db, () => this.cipher);
     this.stmt = {
+      setPin: db.prepare<[string | null, number]>('UPDATE people SET pin_hash = ? WHERE id = ?'),
+      pinByCode: db.prepare<[string], { id: number; name: string; pin_hash: string | null }>(
+        'SELECT id, name, pin_hash FROM people WHERE employee_code = ? AND active = 1',
+      ),
+      hasPin: db.prepare<[number], { pin_hash: string | null }>('SELECT pin_hash FROM people WHERE id = ?'),
       byId: db.prepare<[number], PersonRow>(`SELECT ${PERSON_COLS} FROM people WHERE id = ?`),
       byCode: db.prepare<[string], PersonRow>(`SELECT ${PERSON_COLS} FROM people WHERE employee_code = ?`),
       byName: db.prepare<[string], PersonRow>(`SELECT ${PERSON_COLS} FROM people WHERE name = ? ORDER BY id`),
@@ -109,8 +118,8 @@ export class PeopleRepo {
         'UPDATE people SET name = ?, name_search = ?, employee_code = ?, active = 1 WHERE id = ?',
       ),
       // Photos, not descriptor rows: a re-embedded photo holds one sample per model version.
-      list: db.prepare<{ all: number; like: string | null; code: string | null }, PersonRow & { sample_count: number; has_crops: number }>(
-        `SELECT ${PERSON_COLS},
+      list: db.prepare<{ all: number; like: string | null; code: string | null }, PersonRow & { sample_count: number; has_crops: number; has_pin: number }>(
+        `SELECT ${PERSON_COLS}, pin_hash IS NOT NULL AS has_pin,
            (SELECT count(DISTINCT s.source_key) FROM face_samples s WHERE s.person_id = people.id) AS sample_count,
            EXISTS (SELECT 1 FROM face_crops c WHERE c.person_id = people.id) AS has_crops
          FROM people
@@ -222,7 +231,7 @@ export class PeopleRepo {
     });
     return rows
       // Samples without a stored crop cannot be re-embedded when the face model changes.
-      .map((r) => ({ ...toPerson(r), sampleCount: r.sample_count, needsReenrollment: r.active === 1 && r.sample_count > 0 && r.has_crops === 0 }))
+      .map((r) => ({ ...toPerson(r), sampleCount: r.sample_count, hasPin: r.has_pin === 1, needsReenrollment: r.active === 1 && r.sample_count > 0 && r.has_crops === 0 }))
       .sort((a, b) => this.collator.compare(a.name, b.name) || a.id - b.id);
   }
 
@@ -236,15 +245,40 @@ export class PeopleRepo {
       if (row === undefined) return { removed: false, reason: 'not-found' };
       const samplesDeleted = this.stmt.deleteSamples.run(id).changes;
       this.crops.deleteOf(id);
+      const photosDeleted = this.evidence.deleteOfPerson(id);
+      this.stmt.setPin.run(null, id);
       const hasPunches = (this.stmt.punchCount.get(id)?.n ?? 0) > 0;
       if (hasPunches) this.stmt.deactivate.run(id);
       else this.stmt.deletePerson.run(id);
       const mode = hasPunches ? 'deactivated' : 'deleted';
-      this.audit.write({ ts: this.clock(), actor, action: 'person.remove', target: target.person(id), details: { name: row.name, mode, samplesDeleted } });
+      this.audit.write({ ts: this.clock(), actor, action: 'person.remove', target: target.person(id), details: { name: row.name, mode, samplesDeleted, photosDeleted } });
       return { removed: true, mode, samplesDeleted };
     }).immediate();
     if (result.removed) this.logger.info({ personId: id, mode: result.mode }, 'person removed');
     return result;
+  }
+
+  /**
+   * Sets (or with null, clears) the personal PIN of the kiosk's code + PIN fallback. Takes the hash
+   * (auth/password.ts), never the PIN; the audit says that it changed, not what it is.
+   */
+  setPinHash(id: number, pinHash: string | null, actor: string): boolean {
+    return this.db.transaction((): boolean => {
+      if (this.stmt.byId.get(id) === undefined) return false;
+      this.stmt.setPin.run(pinHash, id);
+      this.audit.write({ ts: this.clock(), actor, action: pinHash === null ? 'person.pin.clear' : 'person.pin.set', target: target.person(id), details: {} });
+      return true;
+    }).immediate();
+  }
+
+  hasPin(id: number): boolean {
+    return (this.stmt.hasPin.get(id)?.pin_hash ?? null) !== null;
+  }
+
+  /** The active person with this employee code and their PIN hash (null when none is set), for the fallback. */
+  fallbackCredentials(employeeCode: string): { id: number; name: string; pinHash: string | null } | null {
+    const row = this.stmt.pinByCode.get(employeeCode.trim());
+    return row === undefined ? null : { id: row.id, name: row.name, pinHash: row.pin_hash };
   }
 
   /**
@@ -410,6 +444,7 @@ export class PeopleRepo {
         count++;
       }
       this.crops.reseal(next);
+      this.evidence.reseal(next);
       inTransaction();
       return count;
     }).immediate();

@@ -18,6 +18,8 @@ export interface Person {
 export interface PersonListItem extends Person {
   /** Enrolled photos (a photo re-embedded under a new model still counts once). */
   sampleCount: number;
+  /** A personal PIN for the kiosk fallback is set. */
+  hasPin: boolean;
   /** Has samples but no stored face crop: a change of face model needs them to enroll again. */
   needsReenrollment: boolean;
 }
@@ -88,6 +90,9 @@ export interface PunchDecision {
 
 export type RecordResult = { logged: true; punchId: number } | { logged: false; reason: 'cooldown'; lastPunchTs: number };
 
+/** How a punch came to be: the face vote, an admin's manual entry, or the kiosk's code + PIN fallback. */
+export type PunchSource = 'face' | 'manual' | 'fallback';
+
 export interface Punch {
   id: number;
   personId: number;
@@ -99,6 +104,20 @@ export interface Punch {
   voidedAt: number | null;
   voidReason: string | null;
   manual: boolean;
+  source: PunchSource;
+  /** Flagged for an admin to look at (fallback punches). */
+  review: boolean;
+  /** An evidence photo (aligned face crop) is stored with it. */
+  hasPhoto: boolean;
+}
+
+export interface FallbackPunch {
+  personId: number;
+  ts: number;
+  /** Defaults to the store's kioskId. */
+  kioskId?: string;
+  /** Who let it in (the kiosk screen), kept in the evidence and the audit. */
+  actor: string;
 }
 
 export interface PunchQuery {

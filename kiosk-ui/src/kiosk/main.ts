@@ -5,8 +5,9 @@ import { translator, type Translate } from '../i18n.ts';
 import { connectKiosk } from '../socket.ts';
 import { formatTime } from '../text.ts';
 import { decisionBanner, faceLabel, type Banner } from './greeting.ts';
-import { TrackBanners } from './track-banners.ts';
+import { mainFace, TrackBanners, type TrackedBanner } from './track-banners.ts';
 import { DevicePanel } from './device.ts';
+import { FallbackPanel } from './fallback.ts';
 import { KioskMenu } from './menu.ts';
 import { PreviewRenderer } from './preview.ts';
 import { Beeper } from './sound.ts';
@@ -23,6 +24,7 @@ let config: KioskConfigDto = {
   paired: false,
   displayName: null,
   setupCode: null,
+  notMeMs: 8000,
 };
 let t: Translate = translator(config.language);
 let camera: CameraStatusDto | null = null;
@@ -49,14 +51,34 @@ const menu = new KioskMenu({
   },
 });
 
+const notMe = byId<HTMLButtonElement>('not-me');
+const fallbackButton = byId<HTMLButtonElement>('fallback-button');
+const fallback = new FallbackPanel({
+  socket,
+  panel: byId('fallback'),
+  t: () => t,
+  onPunched: (r) => greetInView({ tone: 'ok', title: r.name, detail: t('fallback.done', { time: formatTime(r.ts, config.language, config.timeZone) }), sound: 'ok' }),
+  onOpenChange: (open) => {
+    document.body.classList.toggle('menu-open', open);
+    refreshIdle();
+  },
+});
+
 // ---------- greetings, bound to their faces ----------
 
 /** Without preview frames for this long, the screen cannot tell who is in view: greetings just time out. */
 const PREVIEW_STALE_MS = 2000;
+/** The key of a greeting made with nobody in view (previews off): shown only while no face is. */
+const NO_TRACK = -1;
+const NOT_ME_ACK_MS = 10_000;
 
-const greetings = new TrackBanners<Banner>(() => config.greetingMs);
-let shownTrack: number | null = null;
+/** A greeting of a punch just made offers "Not me" on its own banner until `notMeUntil` (ms epoch, screen clock). */
+type Shown = Banner & { punchId?: number; notMeUntil?: number };
+
+const greetings = new TrackBanners<Shown>(() => config.greetingMs);
+let shown: TrackedBanner<Shown> | null = null;
 let lastPreviewAt = 0;
+let notMeTimer: ReturnType<typeof setTimeout> | null = null;
 let bannerTimer: ReturnType<typeof setTimeout> | null = null;
 
 /** Shows the greeting of the main face in view (or none); runs on every drawn frame and decision. */
@@ -65,29 +87,73 @@ function refreshBanner(): void {
   const fresh = now - lastPreviewAt < PREVIEW_STALE_MS;
   const next = greetings.select(fresh ? preview.faces : null, now);
   if (bannerTimer !== null) clearTimeout(bannerTimer);
-  bannerTimer = next === null ? null : setTimeout(refreshBanner, Math.max(0, next.at + config.greetingMs - now));
+  bannerTimer = next === null ? null : setTimeout(refreshBanner, Math.max(0, next.until - now));
   if (next === null) {
     banner.hidden = true;
-    shownTrack = null;
+    hideNotMe();
+    document.body.classList.remove('banner-shown');
+    shown = null;
     refreshIdle();
     return;
   }
-  if (shownTrack === next.track && !banner.hidden) return;
+  if (shown === next && !banner.hidden) return;
   banner.className = `banner ${next.banner.tone}`;
   replace(byId('banner-title'), next.banner.title);
   replace(byId('banner-detail'), next.banner.detail);
   banner.dataset.track = String(next.track);
   banner.hidden = false;
-  shownTrack = next.track;
+  document.body.classList.add('banner-shown');
+  shown = next;
+  showNotMe(next);
   refreshIdle();
 }
 
-function onDecision(d: DecisionDto): void {
-  const b = decisionBanner(d, t, config.language, config.timeZone);
+/** Adds a greeting to a track's banner, beeping as it arrives; it shows while that face is the main one. */
+function greet(track: number, b: Shown, ms?: number): void {
   if (b.sound !== null) beeper.play(b.sound);
-  greetings.add(d.track, b, Date.now());
-  shownTrack = null;
+  greetings.add(track, b, Date.now(), ms);
   refreshBanner();
+}
+
+function onDecision(d: DecisionDto): void {
+  const b: Shown = decisionBanner(d, t, config.language, config.timeZone);
+  if (d.punchId === undefined) return greet(d.track, b);
+  // The greeting lasts at least as long as its "Not me" offer, unless its face leaves or another becomes the main one.
+  Object.assign(b, { punchId: d.punchId, notMeUntil: Date.now() + config.notMeMs });
+  greet(d.track, b, Math.max(config.greetingMs, config.notMeMs));
+}
+
+/** A greeting for whoever stands at the screen now (a fallback punch): the main face in view, if any. */
+function greetInView(b: Shown): void {
+  const faces = Date.now() - lastPreviewAt < PREVIEW_STALE_MS ? preview.faces : null;
+  greet((faces === null ? null : mainFace(faces))?.trackId ?? NO_TRACK, b);
+}
+
+function hideNotMe(): void {
+  if (notMeTimer !== null) clearTimeout(notMeTimer);
+  notMeTimer = null;
+  notMe.hidden = true;
+}
+
+/** "Not me" on the shown greeting of a fresh punch, until notMeMs after it (the server refuses later ones too). */
+function showNotMe(g: TrackedBanner<Shown>): void {
+  hideNotMe();
+  const { punchId, notMeUntil } = g.banner;
+  const left = punchId === undefined || notMeUntil === undefined ? 0 : notMeUntil - Date.now();
+  if (left <= 0) return;
+  replace(notMe, t('notme.button'));
+  notMe.onclick = () => void voidAsNotMe(g.track, punchId as number);
+  notMe.hidden = false;
+  notMeTimer = setTimeout(hideNotMe, left);
+}
+
+/** Voids the punch; its face's banner says so, and the fallback is offered. */
+async function voidAsNotMe(track: number, punchId: number): Promise<void> {
+  hideNotMe();
+  const r = await socket.timeout(NOT_ME_ACK_MS).emitWithAck('punch:not-me', { punchId }).catch(() => null);
+  if (r === null || !r.ok) return greet(track, { tone: 'warn', title: t('notme.late'), detail: '', sound: 'refuse' });
+  greet(track, { tone: 'warn', title: t('notme.voided'), detail: '', sound: null });
+  fallback.open(t('notme.offer'));
 }
 
 // ---------- status ----------
@@ -109,7 +175,7 @@ function refreshStatus(): void {
 }
 
 function refreshIdle(): void {
-  idleHint.hidden = !banner.hidden || menu.isOpen;
+  idleHint.hidden = !banner.hidden || menu.isOpen || fallback.isOpen;
 }
 
 function refreshTexts(): void {
@@ -117,6 +183,8 @@ function refreshTexts(): void {
   document.title = t('kiosk.title');
   replace(menuButton, `☰ ${t('kiosk.menu')}`);
   replace(idleHint, t('kiosk.idle'));
+  replace(fallbackButton, t('fallback.open'));
+  fallbackButton.hidden = !config.paired;
   refreshStatus();
 }
 
@@ -144,6 +212,7 @@ socket.on('hello', (cfg, cam) => {
   if (!cfg.paired) {
     preview.clear();
     if (menu.isOpen) menu.locked();
+    if (fallback.isOpen) fallback.close();
   }
   device.show(cfg);
   refreshTexts();
@@ -169,6 +238,7 @@ socket.on('enrollment:failed', (f) => menu.failed(f));
 socket.on('menu:locked', () => menu.locked());
 
 menuButton.addEventListener('click', () => (menu.isOpen ? menu.close() : menu.open()));
+fallbackButton.addEventListener('click', () => (fallback.isOpen ? fallback.close() : fallback.open()));
 
 refreshTexts();
 tick();
@@ -181,7 +251,7 @@ Object.assign(window, {
     shown: () => ({
       ts: preview.ts,
       faces: preview.drawn,
-      banner: banner.hidden ? null : { track: shownTrack, title: byId('banner-title').textContent },
+      banner: banner.hidden ? null : { track: shown?.track ?? null, title: byId('banner-title').textContent },
     }),
   },
 });

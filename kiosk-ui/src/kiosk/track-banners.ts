@@ -9,8 +9,10 @@ import type { PreviewFaceDto } from '../../../src/server/protocol.ts';
 export interface TrackedBanner<B> {
   track: number;
   banner: B;
-  /** Local time the decision arrived: a greeting lasts greetingMs from then. */
+  /** Local time the decision arrived. */
   at: number;
+  /** Local time the greeting ends: greetingMs after `at`, or longer when it was added with its own time. */
+  until: number;
 }
 
 /** The face the kiosk is talking to: the largest box (closest to the camera). */
@@ -27,8 +29,9 @@ export class TrackBanners<B> {
 
   constructor(private readonly greetingMs: () => number) {}
 
-  add(track: number, banner: B, now: number): void {
-    this.#byTrack.set(track, { track, banner, at: now });
+  /** `ms`: how long this greeting lasts when not greetingMs (one that offers "Not me" lasts as long as the offer). */
+  add(track: number, banner: B, now: number, ms = this.greetingMs()): void {
+    this.#byTrack.set(track, { track, banner, at: now, until: now + ms });
   }
 
   clear(): void {
@@ -37,13 +40,13 @@ export class TrackBanners<B> {
 
   /**
    * The greeting to show, given the faces of the latest preview frame (null: no preview to go
-   * by, e.g. previews off; then the newest greeting shows for greetingMs). A greeting whose track is
-   * not the main face is kept, not shown, until greetingMs: a decision may arrive just before the
+   * by, e.g. previews off; then the newest greeting shows until it ends). A greeting whose track is
+   * not the main face is kept, not shown, until it ends: a decision may arrive just before the
    * first frame that shows its face.
    */
   select(faces: readonly PreviewFaceDto[] | null, now: number): TrackedBanner<B> | null {
     for (const [track, b] of this.#byTrack) {
-      if (now - b.at >= this.greetingMs()) this.#byTrack.delete(track);
+      if (now >= b.until) this.#byTrack.delete(track);
     }
     if (faces === null || faces.length === 0) {
       let newest: TrackedBanner<B> | null = null;

@@ -101,6 +101,7 @@ export async function buildLoop(opts: { config: Config; store: Store; log: Logge
     decide: (e) => recordDecision(recorder, config.store.kioskId, config.store.cooldownMs, e),
     options: config.pipeline,
     logger: log.child({ stage: 'loop' }),
+    ...(config.store.evidencePhotos ? { savePhoto: (owner, jpeg) => store.people.evidence.put(owner, jpeg, Date.now()) } : {}),
   });
   // While the database refuses writes, each tick may retry it and replay the journal.
   loop.on('heartbeat', () => recorder.tick());

@@ -1,6 +1,7 @@
 /**
  * Turns the voter's decisions into attendance: a person is punched (unless inside the cooldown),
- * unknown and spoof become sightings. Returns the DecisionEvent the screen and `kiosk run` print.
+ * unknown and spoof become sightings. Returns the DecisionEvent the screen and `kiosk run` print,
+ * with the id of the row written, under which the loop stores the evidence photo.
  * Writes go through the DurableRecorder: a punch the database refuses is kept in the journal and
  * still counts as logged (it is on disk and reaches the log when the database takes writes again).
  */
@@ -34,8 +35,9 @@ export function recordDecision(recorder: Pick<DurableRecorder, 'recordPunch' | '
   const evidence = { reason: e.reason, trigger: e.trigger, ...e.evidence };
   if (e.result === 'person' && e.personId !== null) {
     const r = recorder.recordPunch({ personId: e.personId, ts: e.decidedAt, kioskId, similarity: base.similarity, evidence }, cooldownMs);
-    return r.logged ? { ...base, logged: true } : { ...base, previousPunchTs: r.lastPunchTs };
+    if (!r.logged) return { ...base, previousPunchTs: r.lastPunchTs };
+    return 'punchId' in r ? { ...base, logged: true, punchId: r.punchId } : { ...base, logged: true };
   }
-  recorder.recordSighting(e.result === 'spoof' ? 'spoof' : 'unknown', e.decidedAt, kioskId, evidence);
-  return base;
+  const sightingId = recorder.recordSighting(e.result === 'spoof' ? 'spoof' : 'unknown', e.decidedAt, kioskId, evidence);
+  return sightingId === null ? base : { ...base, sightingId };
 }

@@ -9,7 +9,9 @@ import { EventEmitter } from 'node:events';
 import sharp from 'sharp';
 import type { Frame, FrameSource, StateChange } from '../../capture/types.ts';
 import type { DetectedFace } from '../../model/engine.ts';
+import { encodeCropJpeg } from '../../model/align/crop-jpeg.ts';
 import type { Box } from '../../model/types.ts';
+import type { EvidenceOwner } from '../../store/evidence-photos-repo.ts';
 import type { ModelWorkerPool } from '../../model/worker/pool.ts';
 import { detectInWorker, embedInWorker } from '../../model/worker/clients.ts';
 import type { ProbeMatcher } from '../../model/matcher.ts';
@@ -21,6 +23,7 @@ import type { VoteEvent } from '../../vote/types.ts';
 import type { CameraStatus, DecisionEvent, PreviewFace, PreviewFrame } from '../../server/ports.ts';
 import type { PipelineOptions } from './options.ts';
 import type { LoopMetrics } from './metrics.ts';
+import { TrackCrops } from './track-crops.ts';
 
 export interface LoopEvents {
   decision: [DecisionEvent];
@@ -47,6 +50,8 @@ export interface LoopDeps {
   logger: Logger;
   clock?: () => number;
   metrics?: LoopMetrics;
+  /** Stores a decision's evidence photo (the track's best aligned crop, JPEG); absent: none is kept. */
+  savePhoto?: (owner: EvidenceOwner, jpeg: Buffer) => void;
 }
 
 export interface LoopSummary {
@@ -70,6 +75,10 @@ export class KioskLoop extends EventEmitter<LoopEvents> {
   readonly #d: LoopDeps;
   readonly #clock: () => number;
   readonly #labels = new Map<number, string>();
+  /** Each track's sharpest aligned crop (its evidence photo) and the main face's (the fallback's photo). */
+  readonly #crops = new TrackCrops();
+  /** Evidence photos being encoded and stored: a finite run waits for them before it reports. */
+  readonly #photoJobs = new Set<Promise<void>>();
   #processed = 0;
   #firstFrameTs: number | null = null;
   #detectErrors = 0;
@@ -132,6 +141,7 @@ export class KioskLoop extends EventEmitter<LoopEvents> {
     await this.#d.embedPool.drain();
     this.#handle(this.#d.voter.tick(this.#clock()));
     this.#handle(this.#d.voter.flush());
+    await Promise.allSettled([...this.#photoJobs]);
     const seconds = (this.#clock() - started) / 1000;
     const c = this.#d.source.counters;
     const ps = this.#d.embedPool.stats;
@@ -196,6 +206,12 @@ export class KioskLoop extends EventEmitter<LoopEvents> {
       return;
     }
     const { assignments, events } = this.#d.voter.frame(frame.seq, frame.ts, faces.map((f) => f.observation.box));
+    this.#crops.observe(
+      frame.ts,
+      faces.map((f) => ({ aligned: f.aligned, area: f.observation.box.width * f.observation.box.height, score: f.observation.quality.score })),
+      assignments,
+      this.#d.savePhoto !== undefined,
+    );
     this.#handle(events);
     // Tracks closest to a decision are embedded first: when the workers are busy, the free slot
     // goes to the face that needs the fewest votes, not to whichever was detected first.
@@ -212,6 +228,29 @@ export class KioskLoop extends EventEmitter<LoopEvents> {
     this.#handle(this.#d.voter.tick(frame.ts));
     if (this.listenerCount('faces') > 0) this.emit('faces', frame, faces, assignments);
     this.#maybePreview(frame, faces, assignments);
+  }
+
+  /**
+   * The aligned crop of the largest face seen within `maxAgeMs` as a JPEG (the fallback's photo of
+   * who is in front of the camera), or null when nobody with an alignable face was there.
+   */
+  async mainFaceJpeg(maxAgeMs: number): Promise<Buffer | null> {
+    const main = this.#crops.main(this.#clock(), maxAgeMs);
+    return main === null ? null : encodeCropJpeg(main);
+  }
+
+  /** Encodes and stores the decided track's photo off the decision path: a failure costs the photo, never the punch. */
+  #savePhoto(trackId: number, decision: DecisionEvent): void {
+    const save = this.#d.savePhoto;
+    const crop = this.#crops.best(trackId);
+    const owner: EvidenceOwner | null =
+      decision.punchId !== undefined ? { kind: 'punch', id: decision.punchId } : decision.sightingId !== undefined ? { kind: 'sighting', id: decision.sightingId } : null;
+    if (save === undefined || crop === null || owner === null) return;
+    const job = encodeCropJpeg(crop)
+      .then((jpeg) => save(owner, jpeg))
+      .catch((err: unknown) => this.#d.logger.warn({ err: errorMessage(err), ...owner }, 'could not keep the evidence photo'))
+      .finally(() => this.#photoJobs.delete(job));
+    this.#photoJobs.add(job);
   }
 
   #embed(trackId: number, face: DetectedFace): void {
@@ -264,9 +303,11 @@ export class KioskLoop extends EventEmitter<LoopEvents> {
         this.#d.metrics?.decision(decision.result, decision.logged);
         if (decision.logged) this.#decisions.logged++;
         this.#labels.set(e.trackId, decision.result === 'person' ? (decision.name ?? 'person') : decision.result);
+        this.#savePhoto(e.trackId, decision);
         this.emit('decision', decision);
       } else if (e.type === 'track.end') {
         this.#labels.delete(e.trackId);
+        this.#crops.end(e.trackId);
       }
     }
   }

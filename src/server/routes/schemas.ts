@@ -123,7 +123,24 @@ export const punchReply = z.object({
   manualReason: z.string().nullable(),
   voidedAt: z.number().nullable(),
   voidReason: z.string().nullable(),
+  source: z.enum(['face', 'manual', 'fallback']),
+  review: z.boolean(),
+  hasPhoto: z.boolean(),
+  vote: z
+    .object({
+      tallies: z.array(z.object({ name: z.string().nullable(), count: z.number(), meanSimilarity: z.number() })),
+      unknownCount: z.number(),
+      winnerShare: z.number().nullable(),
+      winnerMeanMargin: z.number().nullable(),
+      framesUsed: z.number().nullable(),
+      reason: z.string().nullable(),
+    })
+    .nullable(),
 }) satisfies z.ZodType<PunchDto>;
+
+export const personPinBody = z.object({ pin }).strict();
+
+export const addedReply = z.object({ ok: z.literal(true), added: z.number() });
 
 export const punchPageReply = z.object({ items: z.array(punchReply), total: z.number(), page: z.number(), pageSize: z.number() });
 
@@ -152,6 +169,7 @@ export const peopleReply = z.object({
       createdAt: z.number(),
       active: z.boolean(),
       sampleCount: z.number(),
+      hasPin: z.boolean(),
       needsReenrollment: z.boolean(),
       thumbnailUrl: z.string().nullable(),
     }) satisfies z.ZodType<PersonDto>,
@@ -161,7 +179,7 @@ export const peopleReply = z.object({
 
 export const sightingsReply = z.object({
   items: z.array(
-    z.object({ id: z.number(), kind: z.enum(['unknown', 'spoof']), ts: z.number(), count: z.number(), kioskId: z.string() }) satisfies z.ZodType<SightingDto>,
+    z.object({ id: z.number(), kind: z.enum(['unknown', 'spoof']), ts: z.number(), count: z.number(), kioskId: z.string(), hasPhoto: z.boolean() }) satisfies z.ZodType<SightingDto>,
   ),
   page: z.number(),
   pageSize: z.number(),

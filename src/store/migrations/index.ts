@@ -9,6 +9,7 @@ import { m004FaceCrops } from './004-face-crops.ts';
 import { m005NetworkAuth } from './005-network-auth.ts';
 import { m006Durability } from './006-durability.ts';
 import { m007Shifts } from './007-shifts.ts';
+import { m008Evidence } from './008-evidence.ts';
 
 export interface Migration {
   version: number;
@@ -16,4 +17,6 @@ export interface Migration {
   sql: string;
 }
 
-export const migrations: readonly Migration[] = [m001Initial, m002Admin, m003Privacy, m004FaceCrops, m005NetworkAuth, m006Durability, m007Shifts];
+export const migrations: readonly Migration[] = [
+  m001Initial, m002Admin, m003Privacy, m004FaceCrops, m005NetworkAuth, m006Durability, m007Shifts, m008Evidence,
+];

@@ -113,6 +113,11 @@ describe('walk-up video through `kiosk run`', { skip: ds.skip }, () => {
       assert.ok(!names.has(STRANGER));
       // One punch per person at most: later appearances of the same person fall in the cooldown.
       assert.equal(names.size, punches.length);
+      // Each punch and each unknown sighting keeps its aligned face crop, sealed.
+      assert.deepEqual(punches.filter((p) => !p.hasPhoto).map((p) => p.id), [], 'every punch has its evidence photo');
+      const sightings = store.attendance.listSightings({ from: 0, to: Date.now() + 1, limit: 1000 });
+      assert.deepEqual(sightings.filter((x) => !x.hasPhoto).map((x) => x.id), [], 'every sighting has its evidence photo');
+      for (const p of punches) assert.equal(store.people.evidence.get({ kind: 'punch', id: p.id })?.subarray(0, 2).toString('hex'), 'ffd8', 'decrypts to a JPEG');
     } finally {
       store.close();
     }

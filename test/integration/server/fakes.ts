@@ -11,6 +11,7 @@ import type {
   CameraStatus,
   DecisionEvent,
   EnrollmentPort,
+  EvidencePort,
   KioskEvents,
   KioskPort,
   KioskStatus,
@@ -90,6 +91,22 @@ export class FakeKiosk implements KioskPort {
     remove: async (personId, actor) => {
       this.calls.push({ method: 'remove', args: [personId, actor] });
       this.store.people.remove(personId, actor);
+    },
+  };
+
+  /** The aligned crop (JPEG) of the face the fake camera has in view: the fallback's photo. */
+  face: Buffer | null = null;
+
+  /** Adds the photo as a sample like the real port, with a fake descriptor in place of the model's. */
+  readonly evidence: EvidencePort = {
+    currentFace: async (maxAgeMs) => {
+      this.calls.push({ method: 'currentFace', args: [maxAgeMs] });
+      return this.face;
+    },
+    addSample: async (personId, jpeg, sourceKey, actor) => {
+      this.calls.push({ method: 'addSample', args: [personId, sourceKey, actor] });
+      const r = this.store.people.addSamples(personId, [{ descriptor: secretDescriptor(), kind: 'fused', modelVersion: 'fake-1', quality: 1, sourceKey, crop: jpeg }], actor);
+      return { added: r.added };
     },
   };
 

@@ -98,6 +98,7 @@ describe('/kiosk: what the screen receives', () => {
           paired: true,
           displayName: null,
           setupCode: code.match(/.{4}/gu)!.join('-'),
+          notMeMs: 8000,
         });
         assert.equal(camera.state, 'running');
         assert.ok(!JSON.stringify(camera).includes('secret'));

@@ -20,19 +20,23 @@ function setup(t: { after(fn: () => void): void }) {
   store.people.addSamples(tam.id, d.map((v, i) => ({ descriptor: v, kind: 'faceres' as const, modelVersion: 'm1', quality: 0.7 + i / 10, sourceKey: `tam-${i}.jpg`, ...(i === 0 ? { crop } : {}) })), 'admin');
   store.people.addSamples(other.id, [{ descriptor: descriptor(8, 9), kind: 'faceres', modelVersion: 'm1', quality: 1, sourceKey: 'lan.jpg', crop: Buffer.from('lan face crop') }]);
   const p1 = store.attendance.record({ personId: tam.id, ts: NOW - 7_200_000, kioskId: 'gate', similarity: 0.9, evidence: {} }, 0);
-  store.attendance.record({ personId: tam.id, ts: NOW - 3_600_000, kioskId: 'gate', similarity: 0.88, evidence: {} }, 0);
+  const p2 = store.attendance.record({ personId: tam.id, ts: NOW - 3_600_000, kioskId: 'gate', similarity: 0.88, evidence: {} }, 0);
+  const photo = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.from('tam punch photo'), Buffer.from([0xff, 0xd9])]);
+  if (p2.logged) store.people.evidence.put({ kind: 'punch', id: p2.punchId }, photo, NOW);
   const lanPunch = store.attendance.record({ personId: other.id, ts: NOW - 3_600_000, kioskId: 'gate', similarity: 0.9, evidence: {} }, 0);
-  if (!p1.logged || !lanPunch.logged) throw new Error('setup');
+  if (!p1.logged || !p2.logged || !lanPunch.logged) throw new Error('setup');
   store.attendance.void(p1.punchId, 'double', 'admin');
   store.attendance.void(lanPunch.punchId, 'mistake', 'admin');
   store.attendance.addManual(tam.id, NOW - 60_000, 'admin', 'forgot');
-  return { store, tam, other, d, crop };
+  return { store, tam, other, d, crop, photo, photoPunch: p2.punchId };
 }
 
 describe('export-person', () => {
   test('holds the person, every punch, audit entries about them and their punches, and sample metadata without descriptors', (t) => {
-    const { store, tam, crop } = setup(t);
+    const { store, tam, crop, photo, photoPunch } = setup(t);
     const e = exportPerson(store, tam.id, { now: NOW });
+    assert.deepEqual(e.evidencePhotos, [{ punchId: photoPunch }], 'the punch photo is listed, its image is not');
+    assert.ok(!JSON.stringify(e).includes(photo.toString('base64')));
     assert.deepEqual(e.person, tam);
     assert.equal(e.exportedAt, NOW);
     assert.equal(e.punches.length, 3);
@@ -50,7 +54,7 @@ describe('export-person', () => {
   });
 
   test('--include-descriptors adds the decrypted vectors and the decrypted crop images', (t) => {
-    const { store, tam, d, crop } = setup(t);
+    const { store, tam, d, crop, photo, photoPunch } = setup(t);
     const sealed = store.db.prepare<[number], { image: Buffer; sealed: number }>('SELECT image, sealed FROM face_crops WHERE person_id = ?').get(tam.id);
     assert.equal(sealed?.sealed, 1, 'stored encrypted');
     const e = exportPerson(store, tam.id, { now: NOW, includeDescriptors: true });
@@ -58,6 +62,8 @@ describe('export-person', () => {
     assert.deepEqual(e.crops, [{ sourceKey: 'tam-0.jpg', createdAt: NOW, jpegBase64: crop.toString('base64') }]);
     assert.deepEqual(Buffer.from(e.crops[0]!.jpegBase64!, 'base64'), crop, 'the JPEG as stored');
     assert.match(formatExport(e), /face crops: 1 \(images included\)/);
+    assert.deepEqual(e.evidencePhotos, [{ punchId: photoPunch, jpegBase64: photo.toString('base64') }]);
+    assert.match(formatExport(e), /evidence photos: 1 \(images included\)/);
   });
 
   test('after erasure the export holds no crops', (t) => {
@@ -65,7 +71,7 @@ describe('export-person', () => {
     store.people.remove(tam.id, 'admin');
     const e = exportPerson(store, tam.id, { now: NOW, includeDescriptors: true });
     assert.equal(e.person.active, false, 'kept for the punches');
-    assert.deepEqual([e.samples, e.crops], [[], []]);
+    assert.deepEqual([e.samples, e.crops, e.evidencePhotos], [[], [], []]);
   });
 
   test('finds a person by id, employee code or exact name, and explains ambiguity and absence', (t) => {

@@ -51,15 +51,15 @@ describe('punchesCsv golden file', () => {
   const punches: Punch[] = [
     {
       id: 1, personId: 10, personName: 'Nguyễn Thị Thảo Tâm', ts: Date.parse('2024-03-01T01:02:00Z'), kioskId: 'kiosk-1',
-      similarity: 0.912345, evidence: { votes: 6 }, voidedAt: null, voidReason: null, manual: false,
+      similarity: 0.912345, evidence: { votes: 6 }, voidedAt: null, voidReason: null, manual: false, source: 'face', review: false, hasPhoto: false,
     },
     {
       id: 2, personId: 11, personName: 'Trần, Văn "An"', ts: Date.parse('2024-03-01T10:31:05Z'), kioskId: 'kiosk-1',
-      similarity: null, evidence: { reason: 'quên thẻ', actor: 'admin:lan' }, voidedAt: null, voidReason: null, manual: true,
+      similarity: null, evidence: { reason: 'quên thẻ', actor: 'admin:lan' }, voidedAt: null, voidReason: null, manual: true, source: 'manual', review: false, hasPhoto: false,
     },
     {
       id: 3, personId: 10, personName: 'Nguyễn Thị Thảo Tâm', ts: Date.parse('2024-03-01T17:30:00Z'), kioskId: 'kiosk-2',
-      similarity: 0.85, evidence: {}, voidedAt: Date.parse('2024-03-02T02:00:00Z'), voidReason: 'nhầm, người khác', manual: false,
+      similarity: 0.85, evidence: {}, voidedAt: Date.parse('2024-03-02T02:00:00Z'), voidReason: 'nhầm, người khác', manual: false, source: 'face', review: false, hasPhoto: false,
     },
   ];
   const codes = new Map<number, string | null>([[10, 'NV-001'], [11, null]]);

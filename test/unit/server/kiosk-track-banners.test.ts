@@ -37,6 +37,18 @@ describe('greetings bound to their faces', () => {
     });
   }
 
+  test('a greeting added with its own lifetime (a punch\'s, offering "Not me") outlasts greetingMs, but not its face', () => {
+    const NOT_ME_MS = 8000;
+    const banners = new TrackBanners<string>(() => GREETING_MS);
+    banners.add(1, 'hello 1', 0, NOT_ME_MS);
+    assert.equal(banners.select([face(1)], GREETING_MS + 1000)?.until, NOT_ME_MS);
+    assert.equal(banners.select([face(1)], NOT_ME_MS), null, 'ends at its own time');
+    banners.add(1, 'hello 1', 0, NOT_ME_MS);
+    assert.equal(banners.select([face(2)], 100), null, 'another face walked up: not shown');
+    banners.add(3, 'hello 3', 0, NOT_ME_MS);
+    assert.equal(banners.select([face(3, 80), face(4, 160, 300)], 100), null, 'a larger face is the main one: not shown');
+  });
+
   test('the main face is the largest box', () => {
     assert.equal(mainFace([face(1, 50), face(2, 120), face(3, 90)])?.trackId, 2);
     assert.equal(mainFace([]), null);

@@ -1,4 +1,8 @@
-/** Attendance log: date range + person filter, paging, void with reason, manual punch, CSV export. */
+/**
+ * Attendance log: date range + person filter, paging, void with reason, manual punch, CSV export,
+ * and each punch's evidence: its face photo (larger on click) with the vote behind it, and "add this
+ * photo to the person's samples" from a correct punch.
+ */
 import type { PunchDto, PunchPageDto } from '../../../../src/server/protocol.ts';
 import { h, replace } from '../../dom.ts';
 import { formatDateTime, localIsoDate, localIsoDateTime } from '../../text.ts';
@@ -43,9 +47,58 @@ export function logView(ctx: AdminCtx): HTMLElement {
   }
 
   function statusCell(p: PunchDto): HTMLElement {
-    if (p.voidedAt !== null) return h('span', { class: 'tag voided' }, t('log.voided', { reason: p.voidReason ?? '' }));
+    const review = p.review ? h('span', { class: 'tag review', 'data-testid': `review-${p.id}` }, t('log.review')) : null;
+    if (p.voidedAt !== null) return h('span', {}, h('span', { class: 'tag voided' }, t('log.voided', { reason: p.voidReason ?? '' })), review);
     if (p.manual) return h('span', { class: 'tag manual' }, t('log.manual', { reason: p.manualReason ?? '' }));
+    if (p.source === 'fallback') return h('span', {}, h('span', { class: 'tag manual' }, t('log.source.fallback')), review);
     return h('span', { class: 'tag ok' }, t('log.ok'));
+  }
+
+  const photoUrl = (p: PunchDto): string => `/api/admin/punches/${p.id}/photo`;
+
+  function photoCell(p: PunchDto): HTMLElement {
+    if (!p.hasPhoto) return h('span', { class: 'muted' }, '—');
+    return h('button', { type: 'button', class: 'photo-button', 'data-testid': `photo-${p.id}`, title: t('log.photo'), onclick: () => evidence(p) },
+      h('img', { class: 'thumb', src: photoUrl(p), alt: t('log.photo'), loading: 'lazy' }));
+  }
+
+  /** The evidence dialog: the photo at a readable size, the vote (winner, runner-up), add to samples. */
+  function evidence(p: PunchDto): void {
+    const note = h('p', { class: 'muted', 'data-testid': 'evidence-note' });
+    const v = p.vote;
+    const runnerUp = v?.tallies[1];
+    const facts: [string, string][] = v === null ? [] : [
+      [t('log.votes'), v.tallies.map((x) => `${x.name ?? '?'} ×${x.count} (${x.meanSimilarity.toFixed(3)})`).join(', ') + (v.unknownCount > 0 ? `; ${t('log.unknownVotes')} ×${v.unknownCount}` : '')],
+      [t('log.similarity'), p.similarity === null ? '—' : p.similarity.toFixed(3)],
+      [t('log.runnerUp'), runnerUp === undefined ? t('log.noRunnerUp') : `${runnerUp.name ?? '?'} (${runnerUp.meanSimilarity.toFixed(3)})`],
+      [t('log.share'), v.winnerShare === null ? '—' : `${Math.round(v.winnerShare * 100)}%`],
+      [t('log.margin'), v.winnerMeanMargin === null ? '—' : v.winnerMeanMargin.toFixed(3)],
+    ];
+    const add = async (button: HTMLButtonElement): Promise<void> => {
+      button.disabled = true;
+      try {
+        await api('POST', `/api/admin/punches/${p.id}/add-to-samples`);
+        replace(note, t('log.addedToSamples', { name: p.personName }));
+      } catch (err) {
+        button.disabled = false;
+        ctx.error(describeError(err));
+      }
+    };
+    const addButton = p.voidedAt === null
+      ? h('button', { type: 'button', class: 'btn primary', 'data-testid': 'evidence-add', onclick: (e: Event) => void add(e.currentTarget as HTMLButtonElement) }, t('log.addToSamples', { name: p.personName }))
+      : null;
+    const dialog = h('dialog', { class: 'evidence', 'data-testid': 'evidence-dialog' },
+      h('h3', {}, t('log.evidenceTitle', { id: p.id })),
+      h('p', {}, `${p.personName} · ${formatDateTime(p.ts, ctx.lang, ctx.timeZone)} · ${t(`log.source.${p.source}`)}`),
+      h('img', { class: 'evidence-photo', src: photoUrl(p), alt: t('log.photo'), 'data-testid': 'evidence-photo' }),
+      facts.length === 0 ? null : h('dl', { class: 'facts', 'data-testid': 'evidence-facts' }, ...facts.flatMap(([k, val]) => [h('dt', {}, k), h('dd', {}, val)])),
+      note,
+      h('div', { class: 'row' }, addButton,
+        h('button', { type: 'button', class: 'btn ghost', 'data-testid': 'evidence-close', onclick: () => dialog.close() }, t('log.closeEvidence'))),
+    );
+    dialog.addEventListener('close', () => dialog.remove());
+    document.body.append(dialog);
+    dialog.showModal();
   }
 
   function voidForm(p: PunchDto, row: HTMLTableRowElement): void {
@@ -59,7 +112,7 @@ export function logView(ctx: AdminCtx): HTMLElement {
       }
     };
     const formRow = h('tr', { class: 'void-row' },
-      h('td', { colspan: 6 },
+      h('td', { colspan: 7 },
         h('span', { class: 'inline-form' }, reason,
           h('button', { type: 'button', class: 'btn danger', 'data-testid': 'void-confirm', onclick: () => void go() }, t('log.confirmVoid')),
           h('button', { type: 'button', class: 'btn ghost', onclick: () => formRow.remove() }, t('menu.cancel')),
@@ -78,6 +131,7 @@ export function logView(ctx: AdminCtx): HTMLElement {
         h('td', {}, p.kioskId),
         h('td', { class: 'num' }, p.similarity === null ? '—' : p.similarity.toFixed(3)),
         h('td', {}, statusCell(p)),
+        h('td', {}, photoCell(p)),
         h('td', {}),
       );
       if (p.voidedAt === null) {
@@ -89,7 +143,7 @@ export function logView(ctx: AdminCtx): HTMLElement {
     replace(
       results,
       h('p', { class: 'muted', 'data-testid': 'log-total' }, t('log.total', { total: r.total })),
-      table([t('log.time'), t('log.name'), t('log.kiosk'), t('log.similarity'), t('log.status'), t('log.actions')], rows, t('log.empty'), 'log-table'),
+      table([t('log.time'), t('log.name'), t('log.kiosk'), t('log.similarity'), t('log.status'), t('log.photo'), t('log.actions')], rows, t('log.empty'), 'log-table'),
       pager(t, { label: h('span', { 'data-testid': 'log-page' }, t('log.page', { page: r.page, pages })), hasPrev: page > 1, hasNext: page < pages }, (delta) => { page += delta; void load(); }),
     );
   }

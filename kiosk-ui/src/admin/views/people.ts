@@ -1,6 +1,7 @@
 /**
  * People: accent-insensitive search (server side), Vietnamese order, thumbnails if enabled, removal,
- * and who must enroll again because no face crop was kept for a model change.
+ * who must enroll again because no face crop was kept for a model change, and the personal PIN of
+ * the kiosk's "Not recognised?" fallback (set or cleared here; only its hash is stored).
  */
 import type { PersonDto, ShiftsDto } from '../../../../src/server/protocol.ts';
 import { h, replace } from '../../dom.ts';
@@ -23,6 +24,38 @@ export function peopleView(ctx: AdminCtx): HTMLElement {
     try {
       await api('DELETE', `/api/admin/people/${p.id}`);
       ctx.refreshPeople();
+      await load();
+    } catch (err) {
+      ctx.error(describeError(err));
+    }
+  }
+
+  function pinForm(p: PersonDto, row: HTMLTableRowElement): void {
+    if (p.employeeCode === null) return ctx.error(t('people.pinNeedsCode'));
+    const pin = h('input', { type: 'password', inputmode: 'numeric', autocomplete: 'new-password', maxlength: 12, 'data-testid': 'pin-new', 'aria-label': t('people.pin') });
+    const save = async (): Promise<void> => {
+      try {
+        await api('PUT', `/api/admin/people/${p.id}/pin`, { pin: pin.value });
+        await load();
+      } catch (err) {
+        ctx.error(describeError(err));
+      }
+    };
+    const formRow = h('tr', { class: 'void-row' },
+      h('td', { colspan: row.cells.length },
+        h('span', { class: 'inline-form' }, h('span', {}, t('people.pinPrompt', { name: p.name })), pin,
+          h('button', { type: 'button', class: 'btn primary', 'data-testid': 'pin-save', onclick: () => void save() }, t('people.setPin')),
+          h('button', { type: 'button', class: 'btn ghost', onclick: () => formRow.remove() }, t('menu.cancel')),
+        ),
+      ),
+    );
+    row.after(formRow);
+    pin.focus();
+  }
+
+  async function clearPin(p: PersonDto): Promise<void> {
+    try {
+      await api('DELETE', `/api/admin/people/${p.id}/pin`);
       await load();
     } catch (err) {
       ctx.error(describeError(err));
@@ -57,9 +90,9 @@ export function peopleView(ctx: AdminCtx): HTMLElement {
         api<ShiftsDto>('GET', '/api/admin/shifts'),
       ]);
       const assigned = new Map(shifts.assignments.map((a) => [a.personId, a.shiftId] as const));
-      const headers = [...(r.snapshotsEnabled ? [t('people.thumbnail')] : []), t('log.name'), t('people.code'), t('shift.column'), t('people.samples'), t('people.enrolled'), ''];
-      const rows = r.items.map((p) =>
-        h('tr', { 'data-person-id': p.id, class: p.active ? undefined : 'is-voided' },
+      const headers = [...(r.snapshotsEnabled ? [t('people.thumbnail')] : []), t('log.name'), t('people.code'), t('shift.column'), t('people.samples'), t('people.pin'), t('people.enrolled'), ''];
+      const rows = r.items.map((p) => {
+        const row: HTMLTableRowElement = h('tr', { 'data-person-id': p.id, class: p.active ? undefined : 'is-voided' },
           r.snapshotsEnabled ? h('td', {}, p.thumbnailUrl === null ? '' : h('img', { src: p.thumbnailUrl, alt: '', class: 'thumb', loading: 'lazy' })) : null,
           h('td', {}, p.name, p.active ? null : h('span', { class: 'tag voided' }, t('people.inactive')),
             p.needsReenrollment ? ' ' : null,
@@ -67,10 +100,15 @@ export function peopleView(ctx: AdminCtx): HTMLElement {
           h('td', {}, p.employeeCode ?? ''),
           h('td', {}, p.active ? shiftPicker(p, shifts, assigned.get(p.id) ?? null) : ''),
           h('td', { class: 'num' }, p.sampleCount),
+          h('td', { 'data-testid': `pin-state-${p.id}` }, p.hasPin ? t('people.pinSet') : t('people.pinNone')),
           h('td', { class: 'nowrap' }, formatDate(p.createdAt, ctx.lang, ctx.timeZone)),
-          h('td', {}, p.active ? h('button', { type: 'button', class: 'btn small danger', onclick: () => void remove(p) }, t('people.remove')) : null),
-        ),
-      );
+          h('td', { class: 'nowrap' },
+            p.active ? h('button', { type: 'button', class: 'btn small', 'data-testid': `pin-set-${p.id}`, onclick: () => pinForm(p, row) }, t('people.setPin')) : null,
+            p.active && p.hasPin ? h('button', { type: 'button', class: 'btn small ghost', onclick: () => void clearPin(p) }, t('people.clearPin')) : null,
+            p.active ? h('button', { type: 'button', class: 'btn small danger', onclick: () => void remove(p) }, t('people.remove')) : null),
+        );
+        return row;
+      });
       replace(results, table(headers, rows, t('people.empty'), 'people-table'));
     } catch (err) {
       ctx.error(describeError(err));

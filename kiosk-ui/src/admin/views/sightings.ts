@@ -1,4 +1,4 @@
-/** Unknown faces and spoof attempts, newest first. */
+/** Unknown faces and spoof attempts, newest first, each with its evidence photo when one was kept (click: larger). */
 import type { SightingDto } from '../../../../src/server/protocol.ts';
 import { h, replace } from '../../dom.ts';
 import { formatDateTime, localIsoDate } from '../../text.ts';
@@ -17,6 +17,22 @@ export function sightingsView(ctx: AdminCtx): HTMLElement {
   const results = h('div', { class: 'results' });
   let page = 1;
 
+  function photo(s: SightingDto): HTMLElement {
+    const src = `/api/admin/sightings/${s.id}/photo`;
+    const open = (): void => {
+      const dialog = h('dialog', { class: 'evidence', 'data-testid': 'sighting-dialog' },
+        h('p', {}, `${t(s.kind === 'spoof' ? 'sightings.spoof' : 'sightings.unknown')} · ${formatDateTime(s.ts, ctx.lang, ctx.timeZone)}`),
+        h('img', { class: 'evidence-photo', src, alt: t('log.photo') }),
+        h('div', { class: 'row' }, h('button', { type: 'button', class: 'btn ghost', onclick: () => dialog.close() }, t('log.closeEvidence'))),
+      );
+      dialog.addEventListener('close', () => dialog.remove());
+      document.body.append(dialog);
+      dialog.showModal();
+    };
+    return h('button', { type: 'button', class: 'photo-button', 'data-testid': `sighting-photo-${s.id}`, title: t('log.photo'), onclick: open },
+      h('img', { class: 'thumb', src, alt: t('log.photo'), loading: 'lazy' }));
+  }
+
   async function load(): Promise<void> {
     try {
       const r = await api<{ items: SightingDto[]; hasMore: boolean }>('GET', `/api/admin/sightings${query({ from: from.value, to: to.value, kind: kind.value, page, pageSize: PAGE_SIZE })}`);
@@ -26,11 +42,12 @@ export function sightingsView(ctx: AdminCtx): HTMLElement {
           h('td', {}, h('span', { class: `tag ${s.kind === 'spoof' ? 'voided' : 'manual'}` }, t(s.kind === 'spoof' ? 'sightings.spoof' : 'sightings.unknown'))),
           h('td', { class: 'num' }, s.count),
           h('td', {}, s.kioskId),
+          h('td', {}, s.hasPhoto ? photo(s) : h('span', { class: 'muted' }, '—')),
         ),
       );
       replace(
         results,
-        table([t('log.time'), t('sightings.kind'), t('sightings.count'), t('log.kiosk')], rows, t('sightings.empty'), 'sightings-table'),
+        table([t('log.time'), t('sightings.kind'), t('sightings.count'), t('log.kiosk'), t('log.photo')], rows, t('sightings.empty'), 'sightings-table'),
         pager(t, { label: h('span', {}, String(page)), hasPrev: page > 1, hasNext: r.hasMore }, (delta) => { page += delta; void load(); }),
       );
     } catch (err) {

@@ -8,7 +8,7 @@ import { punchesCsv } from '../../export.ts';
 import { apiError } from '../../http-errors.ts';
 import { actorOf } from '../../plugins/admin-auth.ts';
 import { dayRange, localDateTimeToEpoch } from '../../time.ts';
-import { createdReply, dailyReply, exportQuery, idParams, manualPunchBody, okReply, punchPageReply, punchesQuery, rangeQuery, voidBody } from '../schemas.ts';
+import { addedReply, createdReply, dailyReply, exportQuery, idParams, manualPunchBody, okReply, punchPageReply, punchesQuery, rangeQuery, voidBody } from '../schemas.ts';
 import { pageWindow } from './paging.ts';
 
 export async function punchRoutes(app: FastifyInstance, opts: { ctx: ServerContext }): Promise<void> {
@@ -49,6 +49,37 @@ export async function punchRoutes(app: FastifyInstance, opts: { ctx: ServerConte
       if (!r.voided) return reply.code(409).send(apiError('already-voided', `punch ${request.params.id} is already voided`));
       ctx.live.logChanged();
       return { ok: true as const };
+    },
+  );
+
+  // Evidence photos: the aligned face crop behind a punch or sighting, decrypted for this admin only.
+  app.get<{ Params: z.infer<typeof idParams> }>('/punches/:id/photo', { schema: { params: idParams } }, async (request, reply) => {
+    const jpeg = ctx.store.people.evidence.get({ kind: 'punch', id: request.params.id });
+    if (jpeg === null) return reply.code(404).send(apiError('not-found', `punch ${request.params.id} has no photo`));
+    return reply.header('content-type', 'image/jpeg').header('cache-control', 'private, no-store').send(jpeg);
+  });
+
+  app.get<{ Params: z.infer<typeof idParams> }>('/sightings/:id/photo', { schema: { params: idParams } }, async (request, reply) => {
+    const jpeg = ctx.store.people.evidence.get({ kind: 'sighting', id: request.params.id });
+    if (jpeg === null) return reply.code(404).send(apiError('not-found', `sighting ${request.params.id} has no photo`));
+    return reply.header('content-type', 'image/jpeg').header('cache-control', 'private, no-store').send(jpeg);
+  });
+
+  // "Add this photo to the person's samples": from a correct (live) punch of an active person; audited.
+  app.post<{ Params: z.infer<typeof idParams> }>(
+    '/punches/:id/add-to-samples',
+    { schema: { params: idParams, response: { 200: addedReply } } },
+    async (request, reply) => {
+      const punch = ctx.store.attendance.get(request.params.id);
+      if (punch === null) return reply.code(404).send(apiError('not-found', `no punch ${request.params.id}`));
+      if (punch.voidedAt !== null) return reply.code(409).send(apiError('voided', 'a voided punch may show someone else: its photo is not added'));
+      if (ctx.store.people.get(punch.personId)?.active !== true) return reply.code(409).send(apiError('not-active', `${punch.personName} was removed`));
+      const jpeg = ctx.store.people.evidence.get({ kind: 'punch', id: punch.id });
+      if (jpeg === null) return reply.code(404).send(apiError('not-found', `punch ${punch.id} has no photo`));
+      const actor = actorOf(request);
+      const r = await ctx.kiosk.evidence.addSample(punch.personId, jpeg, `punch:${punch.id}`, actor);
+      ctx.store.audit.write({ ts: ctx.clock(), actor, action: 'punch.photo.add-to-samples', target: `punch:${punch.id}`, details: { personId: punch.personId, added: r.added } });
+      return { ok: true as const, added: r.added };
     },
   );
 
