@@ -29,7 +29,13 @@ export const trackerOptionsSchema = z
       .int()
       .min(0)
       .default(800)
-      .describe('A track not seen for longer than this (ms) ends; a face seen later starts a new track.'),
+      .describe('A track missing from the frames processed for longer than this (ms) ends; a face seen later starts a new track.'),
+    stalledMs: z
+      .number()
+      .int()
+      .min(0)
+      .default(3000)
+      .describe('While no frame is processed at all (a busy CPU slowing detection, a stalled camera), a track ends only this long (ms) after it was last seen, and never sooner than maxMissedMs: the loop not looking is not the face leaving (on a loaded box a frame took over 800 ms, and tracks split mid-appearance and were greeted twice).'),
   })
   .strict();
 

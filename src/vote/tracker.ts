@@ -63,6 +63,8 @@ interface Pair {
 export class Tracker {
   private readonly tracks = new Map<number, TrackInfo>();
   private nextId = 1;
+  /** Timestamp of the newest frame processed: a track is only missed by frames that were looked at. */
+  private lastFrameTs = Number.NEGATIVE_INFINITY;
 
   constructor(private readonly options: TrackerConfig) {}
 
@@ -78,11 +80,19 @@ export class Tracker {
     return [...this.tracks.keys()];
   }
 
-  /** Ends tracks not seen for more than maxMissedMs before `now`. */
+  /**
+   * Ends tracks missing from the processed frames for more than maxMissedMs, or, when no frame
+   * has been processed since (`now` runs ahead of the frames), not seen for more than stalledMs.
+   */
   expire(now: number): number[] {
+    return this.expireAt(this.lastFrameTs, now);
+  }
+
+  private expireAt(lookedUntil: number, now: number): number[] {
     const ended: number[] = [];
+    const stalled = Math.max(this.options.maxMissedMs, this.options.stalledMs);
     for (const t of this.tracks.values()) {
-      if (now - t.lastTs > this.options.maxMissedMs) ended.push(t.id);
+      if (lookedUntil - t.lastTs > this.options.maxMissedMs || now - t.lastTs > stalled) ended.push(t.id);
     }
     for (const id of ended) this.tracks.delete(id);
     return ended;
@@ -97,7 +107,10 @@ export class Tracker {
 
   update(frameSeq: number, ts: number, boxes: readonly Box[]): TrackUpdate {
     // Expire first so a face returning after maxMissedMs starts a new track instead of reviving one.
-    const ended = this.expire(ts);
+    // "Missed" counts the frames looked at before this one: after one long gap (a slow loop) the
+    // face in this frame still continues its track.
+    const ended = this.expireAt(this.lastFrameTs, ts);
+    if (ts > this.lastFrameTs) this.lastFrameTs = ts;
     const assignments: Array<number | null> = boxes.map(() => null);
     const freeTracks = new Set(this.tracks.keys());
     const freeDets = new Set(boxes.flatMap((b, i) => (validBox(b) ? [i] : [])));

@@ -82,11 +82,13 @@ describe('Tracker', () => {
     let id: number | null | undefined;
     for (let i = 0; i <= 3; i++) id = t.update(i, i * FRAME_MS, [box(100, 100, 100)]).assignments[0];
     assert.ok(typeof id === 'number', 'the face got a track');
-    // Last seen at 300: still alive at 1100 (missed exactly 800), ended at 1200.
+    // Last seen at 300: still alive after the frame at 1100 (missed exactly 800); the frame at 1200
+    // misses it for longer, so it ends once that frame is processed (the loop's tick right after it).
     assert.deepEqual(t.update(11, 1100, []).ended, []);
+    assert.deepEqual(t.expire(1100), []);
     assert.deepEqual(t.ids(), [id]);
-    const u = t.update(12, 1200, []);
-    assert.deepEqual(u.ended, [id]);
+    assert.deepEqual(t.update(12, 1200, []).ended, []);
+    assert.deepEqual(t.expire(1200), [id]);
     assert.equal(t.size, 0);
     // The same face coming back is a new, higher id.
     const back = t.update(13, 1300, [box(100, 100, 100)]);
@@ -104,8 +106,8 @@ describe('Tracker', () => {
     assert.equal(t.get(a ?? -1)?.hits, 2);
   });
 
-  test('expire(now) ends tracks without a frame', () => {
-    const t = new Tracker(config({ maxMissedMs: 500 }));
+  test('expire(now) ends tracks without a frame (stalledMs 0: the time since last seen alone)', () => {
+    const t = new Tracker(config({ maxMissedMs: 500, stalledMs: 0 }));
     const [a, b] = t.update(0, 0, [box(0, 0, 50), box(300, 0, 50)]).assignments;
     t.update(1, 400, [box(0, 0, 50)]);
     assert.deepEqual(t.expire(600), [b]);
@@ -113,14 +115,34 @@ describe('Tracker', () => {
     assert.deepEqual(t.expire(901), [a]);
   });
 
+  test('a slow loop is not a face leaving: only processed frames miss a track, or a stall of stalledMs', () => {
+    const t = new Tracker(config({ maxMissedMs: 500, stalledMs: 2000 }));
+    const [a, b] = t.update(0, 0, [box(0, 0, 50), box(300, 0, 50)]).assignments;
+    t.update(1, 400, [box(0, 0, 50)]);
+    assert.deepEqual(t.expire(600), [], 'the frames looked at have missed b for 400 ms only');
+    assert.deepEqual(t.update(2, 600, [box(0, 0, 50)]).ended, []);
+    assert.deepEqual(t.expire(600), [b], 'once processed, the frame 600 ms after b was last seen has missed it');
+    assert.deepEqual(t.expire(2600), [], 'no frame since a was seen at 600: not yet stalled');
+    assert.deepEqual(t.expire(2601), [a], 'stalled for more than stalledMs');
+  });
+
+  test('stalledMs below maxMissedMs never ends a track sooner than maxMissedMs', () => {
+    const t = new Tracker(config({ maxMissedMs: 800, stalledMs: 100 }));
+    const [a] = t.update(0, 0, [box(0, 0, 50)]).assignments;
+    assert.deepEqual(t.expire(800), []);
+    assert.deepEqual(t.expire(801), [a]);
+  });
+
   test('started and ended are set differences over one update', () => {
     const t = new Tracker(config({ maxMissedMs: 200 }));
     const first = t.update(0, 0, [box(0, 0, 50), box(300, 0, 50)]);
     assert.deepEqual(first.started, [1, 2]);
-    const second = t.update(1, 300, [box(0, 0, 50), box(600, 300, 50)]);
+    // A frame without them at 250 has missed both for longer than 200 ms.
+    assert.deepEqual(t.update(1, 250, []).ended, []);
+    const second = t.update(2, 300, [box(0, 0, 50), box(600, 300, 50)]);
     assert.deepEqual(second.ended, [1, 2]);
     assert.deepEqual(second.started, [3, 4]);
-    const third = t.update(2, 400, [box(600, 300, 50), box(2, 0, 50)]);
+    const third = t.update(3, 400, [box(600, 300, 50), box(2, 0, 50)]);
     assert.deepEqual(third.assignments, [4, 3]);
     assert.deepEqual(third.started, []);
     assert.deepEqual(third.ended, []);

@@ -7,9 +7,12 @@ import { Voter } from '../../../src/vote/voter.ts';
 
 const FRAME_MS = 100;
 
-/** Early unanimous decisions are off unless a test asks for them (they have their own table below). */
+/**
+ * Early unanimous decisions are off unless a test asks for them (they have their own table below),
+ * and stalledMs is 0: these tests model a face leaving by ticks without frames.
+ */
 function options(over: { voter?: Partial<VoteOptions['voter']>; tracker?: Partial<VoteOptions['tracker']>; ballot?: Partial<VoteOptions['ballot']> } = {}): VoteOptions {
-  return voteOptionsSchema.parse({ voter: { unanimousAfterMs: 2000, ...over.voter }, tracker: over.tracker ?? {}, ballot: over.ballot ?? {} });
+  return voteOptionsSchema.parse({ voter: { unanimousAfterMs: 2000, ...over.voter }, tracker: { stalledMs: 0, ...over.tracker }, ballot: over.ballot ?? {} });
 }
 
 const FACE: Box = { x: 100, y: 100, width: 120, height: 120 };
@@ -499,3 +502,20 @@ describe('Voter: early decision on a unanimous vote', () => {
   });
 });
 
+
+describe('Voter on a slow loop', () => {
+  test('a frame every 1.1 s, ticks between: one track and one greeting, not one per frame', () => {
+    const o = voteOptionsSchema.parse({ voter: { minFrames: 3 } });
+    assert.ok(o.tracker.stalledMs > 1100 && o.tracker.maxMissedMs < 1100, 'defaults: a frame gap longer than maxMissedMs, shorter than stalledMs');
+    const voter = new Voter(o);
+    const events: VoteEvent[] = [];
+    for (let seq = 0; seq < 4; seq++) {
+      const ts = seq * 1100;
+      events.push(...voter.frame(seq, ts, [FACE]).events);
+      events.push(...voter.addVote({ ...vote(1, seq), ts }));
+      for (let t = ts + 100; t < ts + 1100; t += 100) events.push(...voter.tick(t));
+    }
+    assert.equal(events.filter((e) => e.type === 'track.start').length, 1);
+    assert.deepEqual(decided(events).map((d) => [d.trackId, d.result, d.personId]), [[1, 'person', 1]]);
+  });
+});
