@@ -55,7 +55,7 @@ export async function benchPipeline(datasetDir: string): Promise<void> {
     await buildWalkupVideo(join(work, 'walk.mp4'), walk);
     const { decisions, summary } = parseRun(await kiosk(['--data-dir', dataDir, 'run', '--source', join(work, 'walk.mp4'), '--json'], { KIOSK_STORE__COOLDOWN_MS: '0' }));
     const lat = decisions.map((d) => (d.decidedAt - d.firstSeen) / 1000);
-    const early = decisions.filter((d) => d.trigger === 'unanimous').length;
+    const early = decisions.filter((d) => d.trigger === 'uncontested').length;
     printTable('decision latency on a real-time walk-up video (first frame of a track → decision), s', ['decisions', 'unanimous early', 'median', 'p95', 'max', 'loop fps'],
       [[lat.length, early, median(lat), percentile(lat, 95), Math.max(...lat), summary.fps]]);
   } finally {

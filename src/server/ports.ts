@@ -21,7 +21,7 @@ export interface DecisionEvent {
   frames: number;
   firstSeen: number;
   decidedAt: number;
-  /** What decided it: the window, an early unanimous vote, the track leaving, or few clear votes. */
+  /** What decided it: the window, an early uncontested vote, the track leaving, or few clear votes. */
   trigger: DecisionTrigger;
   /** True when a punch was written; false inside the cooldown (already checked in) or for unknown/spoof. */
   logged: boolean;

@@ -8,7 +8,7 @@
 // build has no node types); ports.ts re-exports them.
 export type DecisionResult = 'person' | 'unknown' | 'spoof';
 /** What decided a track (the voter's trigger). */
-export type DecisionTrigger = 'window' | 'unanimous' | 'track-ended' | 'few-votes';
+export type DecisionTrigger = 'window' | 'uncontested' | 'track-ended' | 'few-votes';
 export type CameraState = 'starting' | 'running' | 'reconnecting' | 'lost' | 'ended';
 export interface EnrollmentGates {
   oneFace: boolean;

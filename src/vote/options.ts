@@ -101,13 +101,13 @@ export const voterOptionsSchema = z
       .max(2000)
       .default(1500)
       .describe('Votes are collected for this long (ms) after a track\'s first frame before it is decided.'),
-    unanimousAfterMs: z
+    uncontestedAfterMs: z
       .number()
       .int()
       .min(0)
       .max(2000)
       .default(1000)
-      .describe('A track may be decided before its window ends, once this long (ms) after its first frame, when it has minFrames usable votes, every one of them names the same person and the ballot accepts that person: more frames could not change a unanimous vote, and the person is greeted sooner. Unknown and spoof results always wait for the whole window. At or above windowMs the rule is off.'),
+      .describe('A track may be decided before its window ends, once this long (ms) after its first frame, when it has minFrames usable votes, no vote names anyone but one person, and the ballot accepts that person (its share and mean similarity, liveness): more frames could only add unknown votes or votes for the same person, and the person is greeted sooner. Tracks where two people are named, or nobody, wait for the window. At or above windowMs the rule is off.'),
     minFrames: z
       .number()
       .int()

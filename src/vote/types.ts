@@ -90,7 +90,7 @@ export interface Decision {
  * What made the voter decide: the time window elapsed, the track ended first, or the window elapsed
  * (or the track ended) short of minFrames votes, with few but clear and agreeing ones.
  */
-export type DecisionTrigger = 'window' | 'unanimous' | 'track-ended' | 'few-votes';
+export type DecisionTrigger = 'window' | 'uncontested' | 'track-ended' | 'few-votes';
 
 /** Where an undecided track stands, for the screen: votes so far, votes needed, and whether it waits for more. */
 export interface TrackProgress {

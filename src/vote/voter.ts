@@ -10,9 +10,9 @@
  *   progress(id)           → votes so far / needed, and whether the track should hold still
  *   urgency(id)            → votes still missing: the loop embeds the tracks closest to a decision first
  *
- * A track is decided early ('unanimous'), unanimousAfterMs after its first frame, when its
- * minFrames or more votes all name one person and the ballot accepts that person; anything less
- * clear-cut waits for the window.
+ * A track is decided early ('uncontested'), uncontestedAfterMs after its first frame, when it has
+ * minFrames or more votes, none of them names anyone but one person, and the ballot accepts that
+ * person; a track where two people are named, or nobody, waits for the window.
  *
  * A track short of minFrames votes when its window elapses (a busy CPU, a stalled track) or when
  * it ends is still decided if its few votes (≥ fewVotesMin) all name one person, each clearly
@@ -179,7 +179,7 @@ export class Voter {
     s.votes.push({ ...vote });
     s.accepted++;
     if (this.windowElapsed(s)) this.decideIfReady(s, events);
-    else this.decideIfUnanimous(s, events);
+    else this.decideIfUncontested(s, events);
     this.finishEnding(s, events);
     return events;
   }
@@ -244,18 +244,23 @@ export class Voter {
     for (const s of this.states.values()) {
       if (s.decided || s.endingSince !== null) continue;
       if (this.windowElapsed(s)) this.decideIfReady(s, events);
-      else this.decideIfUnanimous(s, events);
+      else this.decideIfUncontested(s, events);
     }
   }
 
-  /** Before the window ends: decide when minFrames votes all name one person the ballot accepts. */
-  private decideIfUnanimous(s: TrackState, events: VoteEvent[]): void {
+  /**
+   * Before the window ends: decide when the track has minFrames votes, no vote names anyone but one
+   * person, and the ballot accepts that person (unknown frames only lower the winner's share, which
+   * the ballot still checks).
+   */
+  private decideIfUncontested(s: TrackState, events: VoteEvent[]): void {
     const o = this.options.voter;
-    if (o.unanimousAfterMs >= o.windowMs || this.clock - s.firstSeen < o.unanimousAfterMs || !this.hasEnoughVotes(s)) return;
-    const first = s.votes[0]?.personId ?? null;
-    if (first === null || !s.votes.every((v) => v.personId === first)) return;
+    if (o.uncontestedAfterMs >= o.windowMs || this.clock - s.firstSeen < o.uncontestedAfterMs || !this.hasEnoughVotes(s)) return;
+    const named = new Set(s.votes.flatMap((v) => (v.personId === null ? [] : [v.personId])));
+    const [only] = named;
+    if (named.size !== 1 || only === undefined) return;
     const ballot = decideBallot(s.votes, this.options.ballot);
-    if (ballot.result === 'person' && ballot.personId === first) this.commit(s, ballot, 'unanimous', events);
+    if (ballot.result === 'person' && ballot.personId === only) this.commit(s, ballot, 'uncontested', events);
   }
 
   /** A track waiting for its last votes ends once none is pending. */

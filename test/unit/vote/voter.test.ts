@@ -8,11 +8,11 @@ import { Voter } from '../../../src/vote/voter.ts';
 const FRAME_MS = 100;
 
 /**
- * Early unanimous decisions are off unless a test asks for them (they have their own table below),
+ * Early uncontested decisions are off unless a test asks for them (they have their own table below),
  * and stalledMs is 0: these tests model a face leaving by ticks without frames.
  */
 function options(over: { voter?: Partial<VoteOptions['voter']>; tracker?: Partial<VoteOptions['tracker']>; ballot?: Partial<VoteOptions['ballot']> } = {}): VoteOptions {
-  return voteOptionsSchema.parse({ voter: { unanimousAfterMs: 2000, ...over.voter }, tracker: { stalledMs: 0, ...over.tracker }, ballot: over.ballot ?? {} });
+  return voteOptionsSchema.parse({ voter: { uncontestedAfterMs: 2000, ...over.voter }, tracker: { stalledMs: 0, ...over.tracker }, ballot: over.ballot ?? {} });
 }
 
 const FACE: Box = { x: 100, y: 100, width: 120, height: 120 };
@@ -471,8 +471,8 @@ describe('Voter: deciding on few votes when more cannot come (busy CPU, stalled 
   });
 });
 
-describe('Voter: early decision on a unanimous vote', () => {
-  const early = (voter: Partial<VoteOptions['voter']> = {}): VoteOptions => options({ voter: { windowMs: 1500, minFrames: 3, unanimousAfterMs: 1000, ...voter }, tracker: { maxMissedMs: 2000 } });
+describe('Voter: early decision on an uncontested vote', () => {
+  const early = (voter: Partial<VoteOptions['voter']> = {}): VoteOptions => options({ voter: { windowMs: 1500, minFrames: 3, uncontestedAfterMs: 1000, ...voter }, tracker: { maxMissedMs: 2000 } });
   /** Decisions of a face shown for `frames` frames (100 ms apart), then ticked to 3 s. */
   const decisions = (o: VoteOptions, frames: number, votesFor: (seq: number) => Vote | null): Array<[string, string, number, number | null]> => {
     const voter = new Voter(o);
@@ -482,23 +482,24 @@ describe('Voter: early decision on a unanimous vote', () => {
   };
   type Row = [name: string, o: VoteOptions, votesFor: (seq: number) => Vote | null, expected: Array<[string, string, number, number | null]>];
   const rows: Row[] = [
-    ['every vote names p1: decided at unanimousAfterMs', early(), (seq) => vote(1, seq), [['person', 'unanimous', 1000, 1]]],
-    ['votes land late: decided on the vote that makes minFrames', early(), (seq) => (seq >= 10 && seq % 2 === 0 ? vote(1, seq) : null), [['person', 'unanimous', 1400, 1]]],
+    ['every vote names p1: decided at uncontestedAfterMs', early(), (seq) => vote(1, seq), [['person', 'uncontested', 1000, 1]]],
+    ['votes land late: decided on the vote that makes minFrames', early(), (seq) => (seq >= 10 && seq % 2 === 0 ? vote(1, seq) : null), [['person', 'uncontested', 1400, 1]]],
     ['one vote for p2 among p1: waits for the window', early(), (seq) => vote(1, seq, seq === 3 ? 2 : 1), [['person', 'window', 1500, 1]]],
-    ['one unknown vote among p1: waits for the window', early(), (seq) => vote(1, seq, seq === 2 ? null : 1), [['person', 'window', 1500, 1]]],
+    ['one unknown vote among p1: nobody else is named, decided early', early(), (seq) => vote(1, seq, seq === 2 ? null : 1), [['person', 'uncontested', 1000, 1]]],
+    ['p1 on one frame in three, unknown on the rest: the ballot refuses p1 early, the window says unknown', early(), (seq) => (seq % 3 === 0 ? vote(1, seq) : vote(1, seq, null, 0.3)), [['unknown', 'window', 1500, null]]],
     ['all unknown: never early, decided unknown at the window', early(), (seq) => vote(1, seq, null, 0.2), [['unknown', 'window', 1500, null]]],
     ['unanimous but below the ballot\'s mean similarity: the window decides', early(), (seq) => vote(1, seq, 1, 0.45), [['unknown', 'window', 1500, null]]],
     ['unanimous p1 but spoofed frames: the ballot refuses early, the window says spoof', early(), (seq) => ({ ...vote(1, seq), antispoof: 0.05 }), [['spoof', 'window', 1500, null]]],
-    ['rule off (unanimousAfterMs = windowMs)', early({ unanimousAfterMs: 1500 }), (seq) => vote(1, seq), [['person', 'window', 1500, 1]]],
+    ['rule off (uncontestedAfterMs = windowMs)', early({ uncontestedAfterMs: 1500 }), (seq) => vote(1, seq), [['person', 'window', 1500, 1]]],
   ];
   for (const [name, o, votesFor, expected] of rows) {
     test(name, () => assert.deepEqual(decisions(o, 20, votesFor), expected));
   }
 
-  test('the default is on: a walk-up of unanimous votes is greeted at 1 s, inside the 1–2 s vote', () => {
+  test('the default is on: a walk-up of agreeing votes is greeted at 1 s, inside the 1–2 s vote', () => {
     const o = voteOptionsSchema.parse({});
-    assert.ok(o.voter.unanimousAfterMs < o.voter.windowMs);
-    assert.deepEqual(decisions({ ...o, tracker: { ...o.tracker, maxMissedMs: 2000 } }, 20, (seq) => vote(1, seq)), [['person', 'unanimous', o.voter.unanimousAfterMs, 1]]);
+    assert.ok(o.voter.uncontestedAfterMs < o.voter.windowMs);
+    assert.deepEqual(decisions({ ...o, tracker: { ...o.tracker, maxMissedMs: 2000 } }, 20, (seq) => vote(1, seq)), [['person', 'uncontested', o.voter.uncontestedAfterMs, 1]]);
   });
 });
 
