@@ -54,10 +54,15 @@ export async function benchPipeline(datasetDir: string): Promise<void> {
     for (const p of people) for (const f of (await readdir(join(datasetDir, p))).sort().slice(20, 25)) walk.push({ person: p, path: join(datasetDir, p, f), enrolled: true });
     await buildWalkupVideo(join(work, 'walk.mp4'), walk);
     const { decisions, summary } = parseRun(await kiosk(['--data-dir', dataDir, 'run', '--source', join(work, 'walk.mp4'), '--json'], { KIOSK_STORE__COOLDOWN_MS: '0' }));
+    // Greetings (person decisions) are what the person at the door waits for; unknown and spoof
+    // decisions wait for the whole window by design, so both are shown.
     const lat = decisions.map((d) => (d.decidedAt - d.firstSeen) / 1000);
+    const greet = decisions.filter((d) => d.result === 'person').map((d) => (d.decidedAt - d.firstSeen) / 1000);
     const early = decisions.filter((d) => d.trigger === 'uncontested').length;
-    printTable('decision latency on a real-time walk-up video (first frame of a track → decision), s', ['decisions', 'unanimous early', 'median', 'p95', 'max', 'loop fps'],
-      [[lat.length, early, median(lat), percentile(lat, 95), Math.max(...lat), summary.fps]]);
+    printTable('decision latency on a real-time walk-up video (first frame of a track → decision), s', ['decisions', 'of them', 'early (uncontested)', 'median', 'p95', 'max', 'loop fps'], [
+      [lat.length, 'all', early, median(lat), percentile(lat, 95), Math.max(...lat), summary.fps],
+      [greet.length, 'person (greetings)', early, median(greet), percentile(greet, 95), Math.max(...greet), ''],
+    ]);
   } finally {
     await rm(work, { recursive: true, force: true });
   }
