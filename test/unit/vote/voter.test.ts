@@ -436,8 +436,8 @@ describe('Voter: deciding on few votes when more cannot come (busy CPU, stalled 
     });
   }
 
-  test('with the rule off (fewVotesMin = minFrames, the default) two clear votes are not enough', () => {
-    const voter = new Voter(options({ voter: { minFrames: 3 } }));
+  test('with the rule off (fewVotesMin = minFrames) two clear votes are not enough', () => {
+    const voter = new Voter(options({ voter: { minFrames: 3, fewVotesMin: 3 } }));
     const events = run(voter, 16, (seq) => (seq === 0 || seq === 4 ? vote(1, seq) : null));
     assert.equal(decided(events).length, 0);
   });
