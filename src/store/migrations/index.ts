@@ -9,6 +9,7 @@ import { m004FaceCrops } from './004-face-crops.ts';
 import { m005NetworkAuth } from './005-network-auth.ts';
 import { m006Durability } from './006-durability.ts';
 import { m007Shifts } from './007-shifts.ts';
+import { m009Sync } from './009-sync.ts';
 
 export interface Migration {
   version: number;
@@ -16,4 +17,10 @@ export interface Migration {
   sql: string;
 }
 
-export const migrations: readonly Migration[] = [m001Initial, m002Admin, m003Privacy, m004FaceCrops, m005NetworkAuth, m006Durability, m007Shifts];
+/**
+ * Versions taken by a migration landing from another branch (8: 008-evidence). The list may skip
+ * them until it arrives; remove the number from here when its migration is added to the list.
+ */
+export const RESERVED_VERSIONS: readonly number[] = [8];
+
+export const migrations: readonly Migration[] = [m001Initial, m002Admin, m003Privacy, m004FaceCrops, m005NetworkAuth, m006Durability, m007Shifts, m009Sync];
