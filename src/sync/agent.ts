@@ -128,7 +128,7 @@ export class SyncAgent extends EventEmitter<{ gallery: [ApplyResult]; status: [S
     this.#timer = setTimeout(() => {
       this.#running = this.#tick().finally(() => (this.#running = null));
     }, ms);
-    this.#timer.unref?.();
+    // Not unref'd: a started agent keeps its process alive (a kiosk with nothing else to do must still sync); stop() clears it.
   }
 
   async #tick(): Promise<void> {
