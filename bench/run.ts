@@ -17,6 +17,8 @@ const benches: Record<string, { needsDataset: boolean; run: () => Promise<void> 
   matching: { needsDataset: false, run: async () => (await import('./matching.ts')).benchMatching(runs) },
   memory: { needsDataset: true, run: async () => (await import('./memory.ts')).benchMemory(dataset) },
   load: { needsDataset: true, run: async () => (await import('./load.ts')).benchLoad(dataset) },
+  hub: { needsDataset: false, run: async () => (await import('./hub.ts')).benchHub() },
+  'pg-client': { needsDataset: false, run: async () => void (await (await import('./pg-client.ts')).benchPgClient()) },
 };
 const chosen = process.argv.slice(2).length ? process.argv.slice(2) : Object.keys(benches);
 for (const name of chosen) {

@@ -20,6 +20,9 @@ export type ErrorCode =
   | 'TRAINING_FAILED'
   | 'ALIGNMENT_FAILED'
   | 'SERVER_LISTEN_FAILED'
+  | 'HUB_DB_UNAVAILABLE'
+  | 'SYNC_FAILED'
+  | 'AUTH_REFUSED'
   | 'USAGE';
 
 export class KioskError extends Error {

@@ -23,6 +23,8 @@ import { serve } from './serve.ts';
 import { demo } from './demo/demo.ts';
 import type { DescriptorKind } from '../model/types.ts';
 import { registerOpsCommands } from '../ops/commands.ts';
+import { registerHubCommands } from '../hub/commands.ts';
+import { registerSyncCommands } from '../sync/commands.ts';
 
 /** Where the tutorial's data set lies beside a checkout; KIOSK_DATASET overrides. */
 export function defaultDataset(): string | undefined {
@@ -199,6 +201,8 @@ export function buildProgram(): Command {
     });
 
   registerOpsCommands(program, ctxOf);
+  registerSyncCommands(program, ctxOf);
+  registerHubCommands(program, ctxOf);
 
   return program;
 }

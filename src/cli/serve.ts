@@ -31,6 +31,7 @@ import type { CliContext } from './context.ts';
 import { buildLoop } from './pipeline/build.ts';
 import { KioskEnrollment } from './pipeline/enrollment.ts';
 import { galleryPlanFor, reembedInBackground } from './pipeline/background-reembed.ts';
+import { syncAgentFor } from '../sync/start.ts';
 
 /** Recognition settings as the admin pages see them, from the configuration. */
 export function baseSettings(c: Config): RuntimeSettings {
@@ -170,6 +171,20 @@ export async function serve(ctx: CliContext, opts: ServeOptions): Promise<void> 
   if (code !== null) process.stderr.write(`kiosk: first-run setup code ${formatCode(code)} — enter it at ${listening.url}/admin (also shown on the kiosk screen and by \`kiosk doctor\`)\n`);
   opts.onListening?.(listening.url);
 
+  // Joined to a hub (kiosk hub-join): push the outbox, pull the gallery. Not joined: nothing starts.
+  const sync = syncAgentFor(store, ctx.dataDir, config.sync, log);
+  sync?.on('gallery', (applied) => {
+    for (const p of applied.erased) {
+      try {
+        erasePersonFromHeads(modelsDir, p.name);
+      } catch (err) {
+        log.warn({ err: errorMessage(err) }, 'erasing a person from the trained head failed');
+      }
+    }
+    galleryChanged();
+  });
+  sync?.start();
+
   const systemd = systemdIntegration(config.ops.watchdog, { logger: log });
   // A kiosk that cannot record is not alive to systemd: withholding the ping gets it restarted.
   loop.on('heartbeat', heartbeatWhileRecording(recorder, () => systemd.markAlive()));
@@ -184,6 +199,7 @@ export async function serve(ctx: CliContext, opts: ServeOptions): Promise<void> 
     stopping ??= (async () => {
       log.info({ signal }, 'shutting down');
       await systemd.stop();
+      await sync?.stop();
       await reembedding;
       await built.close();
       await heads.close();

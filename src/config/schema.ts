@@ -14,6 +14,8 @@ import { pipelineOptionsSchema } from '../cli/pipeline/options.ts';
 import { enrollmentOptionsSchema } from '../cli/pipeline/enrollment-options.ts';
 import { opsOptionsSchema } from '../ops/options.ts';
 import { serverOptionsSchema } from '../server/options.ts';
+import { hubOptionsSchema } from '../hub/options.ts';
+import { syncOptionsSchema } from '../sync/options.ts';
 
 export const configSchema = z.object({
   dataDir: z.string().min(1).default('./data').describe('Folder for the database, models and caches (created if missing); the CLI\'s --data-dir overrides it'),
@@ -29,6 +31,8 @@ export const configSchema = z.object({
   store: storeOptionsSchema.omit({ dataDir: true }).prefault({}),
   server: serverOptionsSchema.prefault({}),
   ops: opsOptionsSchema.prefault({}),
+  sync: syncOptionsSchema.prefault({}),
+  hub: hubOptionsSchema.prefault({}),
 }).strict();
 
 export type Config = z.infer<typeof configSchema>;

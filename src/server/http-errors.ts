@@ -11,6 +11,8 @@ const STATUS_OF: Partial<Record<ErrorCode, number>> = {
   DESCRIPTOR_INVALID: 400,
   GALLERY_EMPTY: 409,
   STORE_FAILED: 500,
+  HUB_DB_UNAVAILABLE: 503,
+  AUTH_REFUSED: 401,
 };
 
 interface ZodLikeIssue {
@@ -41,6 +43,10 @@ export function installErrorHandlers(app: FastifyInstance): void {
     }
     if (isKioskError(err)) {
       const status = STATUS_OF[err.code] ?? 500;
+      if (status === 503) {
+        request.log.warn({ err: err.toLine() }, 'request refused: a dependency is unavailable');
+        return reply.code(503).header('retry-after', '5').send(apiError('unavailable', 'temporarily unavailable; retry later'));
+      }
       if (status >= 500) {
         request.log.error({ err }, 'request failed');
         return reply.code(status).send(apiError('internal', 'internal error'));

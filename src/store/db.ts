@@ -13,6 +13,7 @@ import { KioskError, errorMessage } from '../errors.ts';
 import { silentLogger, type Logger } from '../log.ts';
 import { makeFilePrivate, makePrivateDir, PRIVATE_FILE_MODE } from '../private-files.ts';
 import { migrations as defaultMigrations, type Migration } from './migrations/index.ts';
+import { ensureSyncFunctions, registerSyncFunctions, type SyncClock } from './sql-functions.ts';
 import { defaultStoreOptions, type StoreOptions } from './options.ts';
 
 export type Db = Database.Database;
@@ -24,6 +25,8 @@ export interface OpenDatabaseOptions {
   busyTimeoutMs?: number;
   /** Override for tests; production always uses the shipped list. */
   migrations?: readonly Migration[];
+  /** Clocks the sync triggers stamp outbox records with (tests pin them). */
+  syncClock?: SyncClock;
 }
 
 /** Where the database lives for a given config slice. */
@@ -57,6 +60,8 @@ export function openDatabase(path: string, opts: OpenDatabaseOptions = {}): Db {
     db.pragma('synchronous = FULL');
     db.pragma('foreign_keys = ON');
     db.pragma(`busy_timeout = ${Math.trunc(opts.busyTimeoutMs ?? defaultStoreOptions.busyTimeoutMs)}`);
+    // Before migrations: 009 and its triggers call them, on every connection that writes.
+    registerSyncFunctions(db, opts.syncClock);
     if (path !== MEMORY_DB) checkPages(db, path);
     runMigrations(db, list, logger);
     if (path !== MEMORY_DB) for (const suffix of DB_FILE_SUFFIXES) makeFilePrivate(path + suffix);
@@ -132,6 +137,7 @@ export function schemaVersion(db: Db): number {
 /** Applies every migration newer than the file, each in its own transaction with its version bump. */
 export function runMigrations(db: Db, list: readonly Migration[], logger: Logger = silentLogger): number {
   checkMigrationList(list);
+  ensureSyncFunctions(db);
   const latest = list.length === 0 ? 0 : list[list.length - 1]!.version;
   const current = schemaVersion(db);
   if (current > latest) {
@@ -165,12 +171,14 @@ export function runMigrations(db: Db, list: readonly Migration[], logger: Logger
 }
 
 function checkMigrationList(list: readonly Migration[]): void {
+  let expected = 1;
   list.forEach((m, i) => {
-    if (m.version !== i + 1) {
+    if (m.version !== expected) {
       throw new KioskError('STORE_FAILED', `migration list is out of order: position ${i + 1} holds version ${m.version}`, {
         hint: 'migrations must be numbered 1..n without gaps, in order',
         context: { position: i + 1, version: m.version, name: m.name },
       });
     }
+    expected++;
   });
 }

@@ -167,6 +167,9 @@ export class PeopleRepo {
         `SELECT id, person_id, descriptor, descriptor_kind, model_version, dim, quality, source_key, created_at
          FROM face_samples WHERE person_id = ? ORDER BY id`,
       ),
+      sampleById: db.prepare<[number], SampleRow>(
+        'SELECT id, person_id, descriptor, descriptor_kind, model_version, dim, quality, source_key, created_at FROM face_samples WHERE id = ?',
+      ),
       allSamples: db.prepare<[], SampleRow>(
         'SELECT id, person_id, descriptor, descriptor_kind, model_version, dim, quality, source_key, created_at FROM face_samples ORDER BY id',
       ),
@@ -407,6 +410,13 @@ export class PeopleRepo {
       if (opts.includeDescriptors === true) rec.descriptor = Array.from(this.decode(r));
       return rec;
     });
+  }
+
+  /** One sample with its descriptor opened, for pushing it to a hub (sealed again there with the site key); null once deleted. */
+  sampleForSync(sampleId: number): { personId: number; kind: DescriptorKind; modelVersion: string; dim: number; quality: number; sourceKey: string; createdAt: number; descriptor: Float32Array } | null {
+    const r = this.stmt.sampleById.get(sampleId);
+    if (r === undefined) return null;
+    return { personId: r.person_id, kind: r.descriptor_kind, modelVersion: r.model_version, dim: r.dim, quality: r.quality, sourceKey: r.source_key, createdAt: r.created_at, descriptor: this.decode(r) };
   }
 
   /**

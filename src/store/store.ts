@@ -13,6 +13,7 @@ import { storeOptionsSchema, type StoreOptions } from './options.ts';
 import { PeopleRepo } from './people-repo.ts';
 import { ShiftRepo } from './shift-repo.ts';
 import { GalleryGenerations } from './gallery-generations.ts';
+import type { SyncClock } from './sql-functions.ts';
 
 export interface Store {
   db: Db;
@@ -30,15 +31,15 @@ export interface Store {
 
 const META_KEY_ID = 'descriptor_key_id';
 
-export function openStore(options: Partial<StoreOptions> = {}, deps: { logger?: Logger; clock?: () => number } = {}): Store {
+export function openStore(options: Partial<StoreOptions> = {}, deps: { logger?: Logger; clock?: () => number; syncClock?: SyncClock } = {}): Store {
   const opts = storeOptionsSchema.parse(options);
   const path = databasePath(opts);
-  const db = openDatabase(path, { logger: deps.logger, busyTimeoutMs: opts.busyTimeoutMs });
+  const db = openDatabase(path, { logger: deps.logger, busyTimeoutMs: opts.busyTimeoutMs, ...(deps.syncClock === undefined ? {} : { syncClock: deps.syncClock }) });
   try {
     // Deleted rows (a removed person's descriptors) are overwritten with zeros, not left in free pages.
     db.pragma('secure_delete = ON');
     const cipher = opts.encryptDescriptors ? bindDescriptorKey(db, path === MEMORY_DB ? null : keyFilePath(opts), deps.logger) : null;
-    const repoDeps = { ...deps, options: opts };
+    const repoDeps = { logger: deps.logger, clock: deps.clock, options: opts };
     const people = new PeopleRepo(db, { ...repoDeps, cipher });
     if (people.sealPlaintextSamples() > 0 && path !== MEMORY_DB) {
       // Rewrite the file so no page still holds a descriptor in clear.

@@ -10,6 +10,7 @@ import { m005NetworkAuth } from './005-network-auth.ts';
 import { m006Durability } from './006-durability.ts';
 import { m007Shifts } from './007-shifts.ts';
 import { m008Evidence } from './008-evidence.ts';
+import { m009Sync } from './009-sync.ts';
 
 export interface Migration {
   version: number;
@@ -18,5 +19,5 @@ export interface Migration {
 }
 
 export const migrations: readonly Migration[] = [
-  m001Initial, m002Admin, m003Privacy, m004FaceCrops, m005NetworkAuth, m006Durability, m007Shifts, m008Evidence,
+  m001Initial, m002Admin, m003Privacy, m004FaceCrops, m005NetworkAuth, m006Durability, m007Shifts, m008Evidence, m009Sync,
 ];

@@ -132,3 +132,18 @@ describe('planInstall', () => {
     assert.match(formatPlan(home), /^# PROBLEM: the kiosk checkout is at \/home\/dev\/kiosk/);
   });
 });
+
+describe('hub unit', () => {
+  test('runs `kiosk hub` supervised and hardened, writable only in its data directory', async () => {
+    const { readFileSync } = await import('node:fs');
+    const d = directives(readFileSync(new URL('../../../systemd/kiosk-hub.service', import.meta.url), 'utf8'));
+    const one = (k: string): string | undefined => d.get(k)?.[0];
+    assert.match(one('ExecStart') ?? '', /bin\/kiosk\.js hub$/);
+    assert.equal(one('Type'), 'notify');
+    assert.equal(one('Restart'), 'always');
+    assert.equal(one('ProtectSystem'), 'strict');
+    assert.equal(one('ReadWritePaths'), '/var/lib/kiosk-hub');
+    assert.equal(one('NoNewPrivileges'), 'yes');
+    assert.ok(d.get('After')?.some((a) => a.includes('postgresql.service')));
+  });
+});

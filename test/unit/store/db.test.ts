@@ -24,7 +24,7 @@ describe('openDatabase', () => {
     const db = openDatabase(tmp.file());
     t.after(() => db.close());
     assert.equal(schemaVersion(db), LATEST);
-    assert.deepEqual(tables(db), ['admin_sessions', 'admins', 'audit', 'displays', 'evidence_photos', 'face_crops', 'face_samples', 'gallery_generations', 'health_heartbeat', 'journal_applied', 'kiosk_meta', 'people', 'punches', 'settings', 'shifts', 'sightings']);
+    assert.deepEqual(tables(db), ['admin_sessions', 'admins', 'audit', 'displays', 'evidence_photos', 'face_crops', 'face_samples', 'gallery_generations', 'health_heartbeat', 'journal_applied', 'kiosk_meta', 'outbox', 'people', 'punches', 'settings', 'shifts', 'sightings', 'sqlite_sequence', 'sync_state']);
     assert.equal(db.pragma('journal_mode', { simple: true }), 'wal');
     assert.equal(db.pragma('synchronous', { simple: true }), 2); // 2 = FULL
     assert.equal(db.pragma('foreign_keys', { simple: true }), 1);

@@ -1,0 +1,169 @@
+/**
+ * `kiosk hub …`: run the hub, and its admin commands (run on a hub host: access to hub.postgresUrl is
+ * the admin's credential; every change is audited in hub_audit with the operating-system user).
+ */
+import { userInfo } from 'node:os';
+import type { Command } from 'commander';
+import type { Config } from '../config/schema.ts';
+import type { Logger } from '../log.ts';
+import { KioskError } from '../errors.ts';
+import { GalleryRepo } from './gallery-repo.ts';
+import { KiosksRepo } from './kiosks-repo.ts';
+import { loadSiteKey, openHubDb, siteKeyPath, startHub } from './serve.ts';
+import { SdNotifier } from '../ops/sd-notify.ts';
+
+export interface HubContext {
+  readonly config: Config;
+  readonly log: Logger;
+  readonly dataDir: string;
+}
+
+function actor(): string {
+  try {
+    return `cli:${userInfo().username}`;
+  } catch {
+    return 'cli';
+  }
+}
+
+function parsePort(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new KioskError('USAGE', `--port ${v} is not a port number`, { hint: 'use 0–65535' });
+  return n;
+}
+
+function parseClock(v: string, what: string): number {
+  const m = /^(\d{1,2}):(\d{2})$/u.exec(v);
+  if (m === null || Number(m[1]) > 23 || Number(m[2]) > 59) throw new KioskError('USAGE', `${what} "${v}" is not a time of day`, { hint: 'use HH:MM, e.g. 08:00' });
+  return Number(m[1]) * 60 + Number(m[2]);
+}
+
+const DAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
+
+function parseDays(v: string): number {
+  let mask = 0;
+  for (const part of v.toLowerCase().split(',')) {
+    const [a, b] = part.split('-');
+    const from = DAYS.indexOf(a ?? '');
+    const to = b === undefined ? from : DAYS.indexOf(b);
+    if (from < 0 || to < 0) throw new KioskError('USAGE', `--days "${v}" is not a list of days`, { hint: 'e.g. mon-fri or mon,wed,fri' });
+    for (let d = from; ; d = (d + 1) % 7) {
+      mask |= 1 << d;
+      if (d === to) break;
+    }
+  }
+  return mask;
+}
+
+export function registerHubCommands(program: Command, ctxOf: (cmd: Command) => HubContext): void {
+  const hub = program.command('hub').description('the central hub on PostgreSQL: many kiosks, one log (see README "Hub")');
+
+  hub.command('serve', { isDefault: true })
+    .description('run the hub (kiosk sync API, /healthz, /metrics); what systemd/kiosk-hub.service runs')
+    .option('--port <n>', 'TCP port (default: config hub.port, 8090)', parsePort)
+    .option('--host <addr>', 'interface to listen on (default: config hub.host)')
+    .action(async (opts: { port?: number; host?: string }, cmd: Command) => {
+      const ctx = ctxOf(cmd);
+      const running = await startHub({ options: ctx.config.hub, dataDir: ctx.dataDir, logger: ctx.log, ...(opts.host === undefined ? {} : { host: opts.host }), ...(opts.port === undefined ? {} : { port: opts.port }) });
+      // Type=notify: ready once PostgreSQL is migrated and the port is bound.
+      const notifier = SdNotifier.fromEnv(ctx.config.ops.watchdog, process.env, ctx.log);
+      await notifier.ready(`hub serving ${running.listening.url}`);
+      await new Promise<void>((resolve) => {
+        const stop = (sig: NodeJS.Signals): void => {
+          ctx.log.info({ signal: sig }, 'hub shutting down');
+          resolve();
+        };
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+      });
+      await notifier.stopping();
+      await running.close();
+    });
+
+  hub.command('migrate')
+    .description('bring the hub\'s PostgreSQL schema up to date (kiosk hub does it at start too)')
+    .action(async (_opts: unknown, cmd: Command) => {
+      const ctx = ctxOf(cmd);
+      const pool = await openHubDb(ctx.config.hub, ctx.log);
+      await pool.end();
+      console.log('hub schema up to date');
+    });
+
+  const withPool = async <T>(cmd: Command, fn: (ctx: HubContext, repos: { kiosks: KiosksRepo; gallery: GalleryRepo }) => Promise<T>): Promise<T> => {
+    const ctx = ctxOf(cmd);
+    const pool = await openHubDb(ctx.config.hub, ctx.log);
+    try {
+      const site = loadSiteKey(siteKeyPath(ctx.config.hub, ctx.dataDir), ctx.log);
+      return await fn(ctx, { kiosks: new KiosksRepo(pool), gallery: new GalleryRepo(pool, site.cipher) });
+    } finally {
+      await pool.end();
+    }
+  };
+
+  hub.command('add-kiosk')
+    .description('register a kiosk and print its one-time pairing code (for `kiosk hub-join` on the kiosk)')
+    .argument('<id>', 'kiosk id: lower-case letters, digits, . _ - (e.g. door-2)')
+    .option('--name <text>', 'display name (default: the id)')
+    .option('--site <name>', 'site the kiosk belongs to', 'main')
+    .option('--json', 'print JSON')
+    .action(async (id: string, opts: { name?: string; site: string; json?: boolean }, cmd: Command) => {
+      const r = await withPool(cmd, (ctx, { kiosks }) => kiosks.create({ id, site: opts.site, pairingMs: ctx.config.hub.pairingCodeMs, actor: actor(), ...(opts.name === undefined ? {} : { name: opts.name }) }));
+      if (opts.json) return void console.log(JSON.stringify(r));
+      console.log(`kiosk ${r.kioskId} registered; pairing code ${r.code} (single use, valid until ${new Date(r.expiresAt).toISOString()})`);
+      console.log(`on the kiosk: kiosk hub-join <hub url> ${r.code} --fingerprint <hub certificate SHA-256>`);
+    });
+
+  hub.command('pair-code')
+    .description('a new one-time pairing code for a registered kiosk (replaced box, lost credential); also lifts a revocation')
+    .argument('<id>', 'kiosk id')
+    .action(async (id: string, _opts: unknown, cmd: Command) => {
+      const r = await withPool(cmd, (ctx, { kiosks }) => kiosks.newCode(id, ctx.config.hub.pairingCodeMs, actor()));
+      console.log(`pairing code for ${id}: ${r.code} (single use, valid until ${new Date(r.expiresAt).toISOString()})`);
+    });
+
+  hub.command('revoke')
+    .description('refuse a kiosk from its next request on (stolen or retired box)')
+    .argument('<id>', 'kiosk id')
+    .action(async (id: string, _opts: unknown, cmd: Command) => {
+      const done = await withPool(cmd, (_ctx, { kiosks }) => kiosks.revoke(id, actor()));
+      if (!done) throw new KioskError('USAGE', `no active kiosk ${id} on the hub`, { hint: '`kiosk hub kiosks` lists them' });
+      console.log(`kiosk ${id} revoked: its requests are refused from now on`);
+    });
+
+  hub.command('kiosks')
+    .description('kiosks known to the hub: last seen, outbox depth, lag, clock')
+    .option('--json', 'print JSON')
+    .action(async (opts: { json?: boolean }, cmd: Command) => {
+      const list = await withPool(cmd, (_ctx, { kiosks }) => kiosks.list());
+      if (opts.json) return void console.log(JSON.stringify(list));
+      for (const k of list) {
+        const state = k.revokedAt !== null ? 'revoked' : k.pairedAt === null ? (k.pairingPending ? 'waiting for pairing' : 'code expired') : 'paired';
+        const seen = k.lastSeenAt === null ? 'never seen' : `seen ${new Date(k.lastSeenAt).toISOString()}`;
+        console.log(`${k.site}/${k.id} (${k.name}): ${state}, ${seen}, outbox ${k.outboxDepth}, lag ${Math.round(k.lagMs / 1000)} s${k.clockSkewed ? `, CLOCK OFF by ${Math.round((k.clockOffsetMs ?? 0) / 1000)} s` : ''}`);
+      }
+    });
+
+  hub.command('erase')
+    .description('erase a person at every kiosk: samples and crops deleted on the hub and, at their next sync, on each kiosk')
+    .argument('<who>', 'employee code or person uid')
+    .action(async (who: string, _opts: unknown, cmd: Command) => {
+      const r = await withPool(cmd, (_ctx, { gallery }) => gallery.erase(who, actor()));
+      if (r === null) throw new KioskError('USAGE', `no person "${who}" on the hub`, { hint: 'give an employee code or a person uid' });
+      console.log(`person ${r.uid} erased; kiosks drop their samples at their next sync`);
+    });
+
+  hub.command('shift')
+    .description('create or change a shift on the hub (sent to every kiosk)')
+    .argument('<name>', 'shift name')
+    .requiredOption('--start <HH:MM>', 'start time')
+    .requiredOption('--end <HH:MM>', 'end time (before the start: an overnight shift)')
+    .option('--grace <minutes>', 'minutes late before it counts as late', '0')
+    .option('--days <list>', 'work days, e.g. mon-fri', 'mon-fri')
+    .action(async (name: string, opts: { start: string; end: string; grace: string; days: string }, cmd: Command) => {
+      const spec = { name, startMinute: parseClock(opts.start, '--start'), endMinute: parseClock(opts.end, '--end'), graceMinutes: Number(opts.grace), workDays: parseDays(opts.days) };
+      if (!Number.isInteger(spec.graceMinutes) || spec.graceMinutes < 0 || spec.graceMinutes > 240) throw new KioskError('USAGE', `--grace ${opts.grace} is not 0–240 minutes`);
+      if (spec.startMinute === spec.endMinute) throw new KioskError('USAGE', 'a shift cannot start and end at the same time');
+      const rev = await withPool(cmd, (_ctx, { gallery }) => gallery.putShift(spec, actor()));
+      console.log(`shift ${name} saved (gallery revision ${rev})`);
+    });
+}
