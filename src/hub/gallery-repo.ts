@@ -150,7 +150,7 @@ export class GalleryWriter {
     return { status: 'applied' };
   }
 
-  /** Erases a person everywhere: samples and crops deleted, code cleared, tombstone revision. */
+  /** Erases a person everywhere: samples, crops and punch photos deleted, code cleared, tombstone revision. */
   async erase(anyUid: string): Promise<ApplyOutcome> {
     const uid = await resolveUid(this.tx, anyUid);
     const row = await personRow(this.tx, uid);
@@ -158,6 +158,11 @@ export class GalleryWriter {
     if (row.erased_at !== null) return { status: 'applied', detail: 'already erased' };
     await this.tx.query('DELETE FROM hub_samples WHERE person_uid = $1', [uid]);
     await this.tx.query('DELETE FROM hub_crops WHERE person_uid = $1', [uid]);
+    // The photos behind their punches, whichever of their uids (aliases) a kiosk punched them under.
+    await this.tx.query(
+      `DELETE FROM hub_evidence WHERE punch_id IN (SELECT id FROM hub_punches WHERE person_uid = $1 OR person_uid IN (SELECT alias FROM hub_person_aliases WHERE uid = $1))`,
+      [uid],
+    );
     await this.tx.query('UPDATE hub_people SET erased_at = $2, active = false, employee_code = NULL, rev = $3, updated_at = $2 WHERE uid = $1', [uid, this.now, await nextRev(this.tx)]);
     return { status: 'applied' };
   }

@@ -12,10 +12,11 @@
 import type { DescriptorCipher } from '../store/crypto.ts';
 import { judgeKiosk, judgeRecord, type ClockAnchor } from './clock-trust.ts';
 import { inTransaction, type Pool, type Tx } from './db.ts';
-import { GalleryWriter, lockGallery, type ApplyOutcome } from './gallery-repo.ts';
+import { GalleryWriter, lockGallery, resolveUid, type ApplyOutcome } from './gallery-repo.ts';
 import type {
   auditPayload,
   cropPayload,
+  evidencePayload,
   personPayload,
   personRemovePayload,
   punchPayload,
@@ -149,6 +150,8 @@ export class Ingest {
         );
         return { status: 'applied' };
       }
+      case 'evidence':
+        return this.evidence(tx, kioskId, r, data as z.infer<typeof evidencePayload>);
       case 'audit': {
         const a = data as z.infer<typeof auditPayload>;
         await tx.query(
@@ -160,13 +163,44 @@ export class Ingest {
     }
   }
 
+  /**
+   * An evidence photo, kept sealed as it came (one per punch or sighting: a newer one replaces it).
+   * A photo of an erased person's punch is dropped; the person's row is locked FOR SHARE so an
+   * erasure running now either waits for this to commit (and deletes it) or has committed first.
+   * There is no foreign key: a photo whose punch or sighting is not on the hub is stored anyway (the
+   * kiosk sends a punch before its photo, so this is a record the hub could not apply, not a race).
+   */
+  private async evidence(tx: Tx, kioskId: string, r: OutboxRecordDto, e: z.infer<typeof evidencePayload>): Promise<Outcome> {
+    let detail: string | undefined;
+    if (e.owner === 'punch') {
+      const { rows } = await tx.query<{ person_uid: string }>('SELECT person_uid FROM hub_punches WHERE id = $1', [e.ownerId]);
+      if (rows[0] === undefined) detail = `stored without its punch ${e.ownerId}`;
+      else {
+        const uid = await resolveUid(tx, rows[0].person_uid);
+        const person = await tx.query<{ erased_at: number | null }>('SELECT erased_at FROM hub_people WHERE uid = $1 FOR SHARE', [uid]);
+        const erasedAt = person.rows[0]?.erased_at ?? null;
+        if (erasedAt !== null) return { status: 'dropped-erased', detail: `person ${uid} was erased` };
+      }
+    } else {
+      const { rowCount } = await tx.query('SELECT 1 FROM hub_sightings WHERE id = $1', [e.ownerId]);
+      if (rowCount === 0) detail = `stored without its sighting ${e.ownerId}`;
+    }
+    const column = e.owner === 'punch' ? 'punch_id' : 'sighting_id';
+    await tx.query(`DELETE FROM hub_evidence WHERE ${column} = $1 AND id <> $2`, [e.ownerId, r.id]);
+    await tx.query(
+      `INSERT INTO hub_evidence (id, ${column}, kiosk_id, sealed, created_at, received_at) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING`,
+      [r.id, e.ownerId, kioskId, Buffer.from(e.sealed, 'base64'), e.createdAt, this.clock()],
+    );
+    return detail === undefined ? { status: 'applied' } : { status: 'applied', detail };
+  }
+
   private async insertPunches(tx: Tx, kioskId: string, batch: { r: OutboxRecordDto; p: z.infer<typeof punchPayload> }[], anchors: Map<string, ClockAnchor>, now: number): Promise<void> {
     const verdicts = batch.map(({ r, p }) => judgeRecord({ wallMs: p.ts, monoMs: r.monoMs, bootId: r.bootId }, anchors, this.opts.maxSkewMs));
     await tx.query(
-      `INSERT INTO hub_punches (id, kiosk_id, person_uid, person_name, ts, mono_ms, boot_id, received_at, similarity, manual, evidence, clock_trust, corrected_ts)
-       SELECT id, $2, person_uid, person_name, ts, mono_ms, boot_id, $3, similarity, manual, evidence, clock_trust, corrected_ts
-       FROM unnest($1::uuid[], $4::uuid[], $5::text[], $6::bigint[], $7::bigint[], $8::text[], $9::float8[], $10::bool[], $11::jsonb[], $12::text[], $13::bigint[])
-         AS t(id, person_uid, person_name, ts, mono_ms, boot_id, similarity, manual, evidence, clock_trust, corrected_ts)
+      `INSERT INTO hub_punches (id, kiosk_id, person_uid, person_name, ts, mono_ms, boot_id, received_at, similarity, manual, evidence, clock_trust, corrected_ts, source, review)
+       SELECT id, $2, person_uid, person_name, ts, mono_ms, boot_id, $3, similarity, manual, evidence, clock_trust, corrected_ts, source, review
+       FROM unnest($1::uuid[], $4::uuid[], $5::text[], $6::bigint[], $7::bigint[], $8::text[], $9::float8[], $10::bool[], $11::jsonb[], $12::text[], $13::bigint[], $14::text[], $15::bool[])
+         AS t(id, person_uid, person_name, ts, mono_ms, boot_id, similarity, manual, evidence, clock_trust, corrected_ts, source, review)
        ON CONFLICT (id) DO NOTHING`,
       [
         batch.map(({ r }) => r.id),
@@ -182,6 +216,8 @@ export class Ingest {
         batch.map(({ p }) => JSON.stringify(p.evidence)),
         verdicts.map((v) => v.trust),
         verdicts.map((v) => (v.correctedMs === null ? null : Math.round(v.correctedMs))),
+        batch.map(({ p }) => p.source),
+        batch.map(({ p }) => p.review),
       ],
     );
   }

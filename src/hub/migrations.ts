@@ -166,4 +166,30 @@ CREATE TABLE hub_shifts (
 CREATE INDEX hub_shifts_rev ON hub_shifts (rev);
 `,
   },
+  {
+    version: 2,
+    name: 'punch source and review flag, evidence photos',
+    sql: `
+-- Punches from kiosks before the desk features carry neither: face punches (manual ones as manual), not flagged.
+ALTER TABLE hub_punches ADD COLUMN source text NOT NULL DEFAULT 'face' CHECK (source IN ('face', 'manual', 'fallback'));
+ALTER TABLE hub_punches ADD COLUMN review boolean NOT NULL DEFAULT false;
+UPDATE hub_punches SET source = 'manual' WHERE manual;
+
+-- The photo behind a punch or a sighting (site-sealed JPEG, bound to that record's id), one per
+-- punch or sighting (a replaced photo replaces it). No foreign key: a photo whose punch or sighting
+-- is not on the hub (yet) is stored anyway, since the kiosk sends each record once and in its own order.
+CREATE TABLE hub_evidence (
+  id          uuid   PRIMARY KEY,
+  punch_id    uuid,
+  sighting_id uuid,
+  kiosk_id    text   NOT NULL,
+  sealed      bytea  NOT NULL,
+  created_at  bigint NOT NULL,
+  received_at bigint NOT NULL,
+  CHECK ((punch_id IS NULL) <> (sighting_id IS NULL))
+);
+CREATE UNIQUE INDEX hub_evidence_punch ON hub_evidence (punch_id) WHERE punch_id IS NOT NULL;
+CREATE UNIQUE INDEX hub_evidence_sighting ON hub_evidence (sighting_id) WHERE sighting_id IS NOT NULL;
+`,
+  },
 ];

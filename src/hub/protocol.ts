@@ -15,17 +15,26 @@ const b64 = z.string().max(8 * 1024 * 1024).regex(/^[A-Za-z0-9+/]*={0,2}$/u, 'no
 const jsonObject = z.record(z.string(), z.unknown());
 
 /** The record kinds this hub applies; others are kept as received. */
-export const KNOWN_KINDS = ['punch', 'punch.void', 'person', 'person.remove', 'sample', 'crop', 'sighting', 'audit'] as const;
+export const KNOWN_KINDS = ['punch', 'punch.void', 'person', 'person.remove', 'sample', 'crop', 'sighting', 'audit', 'evidence'] as const;
 export type KnownKind = (typeof KNOWN_KINDS)[number];
 
-export const punchPayload = z.object({
-  personUid: uuid,
-  personName: text(200),
-  ts: ms,
-  similarity: z.number().finite().nullable(),
-  manual: z.boolean(),
-  evidence: jsonObject,
-});
+export const PUNCH_SOURCES = ['face', 'manual', 'fallback'] as const;
+/**
+ * source and review came with the kiosk's desk features (fallback punches); a kiosk from before
+ * them sends neither, and its punches are face punches, or manual ones, never flagged for review.
+ */
+export const punchPayload = z
+  .object({
+    personUid: uuid,
+    personName: text(200),
+    ts: ms,
+    similarity: z.number().finite().nullable(),
+    manual: z.boolean(),
+    evidence: jsonObject,
+    source: z.enum(PUNCH_SOURCES).optional(),
+    review: z.boolean().optional(),
+  })
+  .transform((p) => ({ ...p, source: p.source ?? (p.manual ? 'manual' : 'face'), review: p.review ?? false }));
 export const voidPayload = z.object({ punchId: uuid, voidedAt: ms, reason: text(500) });
 export const personPayload = z.object({
   uid: uuid,
@@ -48,6 +57,8 @@ export const samplePayload = z.object({
 });
 export const cropPayload = z.object({ personUid: uuid, sourceKey: text(500).min(1), createdAt: ms, sealed: b64 });
 export const sightingPayload = z.object({ kind: text(32), ts: ms, count: z.number().int().min(1), evidence: jsonObject });
+/** The photo behind a punch (ownerId: the punch's uid) or a sighting (its record id), sealed with the site key (store/site-seal.ts). */
+export const evidencePayload = z.object({ owner: z.enum(['punch', 'sighting']), ownerId: uuid, createdAt: ms, sealed: b64 });
 export const auditPayload = z.object({ ts: ms, actor: text(200), action: text(100), target: text(200), details: jsonObject });
 
 export const payloadSchemas: Record<KnownKind, z.ZodType> = {
@@ -59,6 +70,7 @@ export const payloadSchemas: Record<KnownKind, z.ZodType> = {
   crop: cropPayload,
   sighting: sightingPayload,
   audit: auditPayload,
+  evidence: evidencePayload,
 };
 
 export const outboxRecord = z.object({

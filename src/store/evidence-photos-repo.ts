@@ -16,6 +16,7 @@ interface PhotoRow {
   sighting_id: number | null;
   image: Buffer;
   sealed: number;
+  created_at: number;
 }
 
 const aadOf = (owner: EvidenceOwner): Buffer => new DescriptorAad(`evidence-photo:${owner.kind}`).set(owner.id, 0);
@@ -30,7 +31,7 @@ export class EvidencePhotosRepo {
   readonly #stmt;
 
   constructor(private readonly db: Db, private readonly cipher: () => DescriptorCipher | null) {
-    const select = 'SELECT id, punch_id, sighting_id, image, sealed FROM evidence_photos';
+    const select = 'SELECT id, punch_id, sighting_id, image, sealed, created_at FROM evidence_photos';
     this.#stmt = {
       insertPunch: db.prepare<[number, Buffer, number, number]>(
         `INSERT INTO evidence_photos (punch_id, image, sealed, created_at) VALUES (?, ?, ?, ?)
@@ -42,6 +43,7 @@ export class EvidencePhotosRepo {
       ),
       ofPunch: db.prepare<[number], PhotoRow>(`${select} WHERE punch_id = ?`),
       ofSighting: db.prepare<[number], PhotoRow>(`${select} WHERE sighting_id = ?`),
+      byId: db.prepare<[number], PhotoRow>(`${select} WHERE id = ?`),
       all: db.prepare<[], PhotoRow>(select),
       setImage: db.prepare<[Buffer, number]>('UPDATE evidence_photos SET image = ?, sealed = 1 WHERE id = ?'),
       deleteOfPerson: db.prepare<[number]>('DELETE FROM evidence_photos WHERE punch_id IN (SELECT id FROM punches WHERE person_id = ?)'),
@@ -64,6 +66,12 @@ export class EvidencePhotosRepo {
   get(owner: EvidenceOwner): Buffer | null {
     const row = owner.kind === 'punch' ? this.#stmt.ofPunch.get(owner.id) : this.#stmt.ofSighting.get(owner.id);
     return row ? this.#open(row) : null;
+  }
+
+  /** A photo by its row id (the hub sync's reference), decrypted; null when it is gone. */
+  byId(photoId: number): { owner: EvidenceOwner; jpeg: Buffer; createdAt: number } | null {
+    const row = this.#stmt.byId.get(photoId);
+    return row ? { owner: ownerOf(row), jpeg: this.#open(row), createdAt: row.created_at } : null;
   }
 
   has(owner: EvidenceOwner): boolean {

@@ -3,13 +3,13 @@
  * joins a hub (with its history), reading the next batch in commit order, and deleting rows only
  * once the hub acknowledged their ids. Rows about people, samples and crops are read when sent, so
  * the hub gets the current state; samples and crops are opened with this kiosk's key and sealed with
- * the site key for the person's global uid.
+ * the site key for the person's global uid, evidence photos for their punch's or sighting's uid.
  */
 import type { OutboxRecordDto } from '../hub/protocol.ts';
 import type { DescriptorCipher } from './crypto.ts';
 import type { Db } from './db.ts';
 import type { PeopleRepo } from './people-repo.ts';
-import { sealSiteCrop, sealSiteSample } from './site-seal.ts';
+import { sealSiteCrop, sealSiteEvidence, sealSiteSample } from './site-seal.ts';
 
 interface OutboxRow {
   seq: number;
@@ -42,6 +42,8 @@ export class OutboxRepo {
         'SELECT p.uid, p.name, p.employee_code, p.active, s.name AS shift_name FROM people p LEFT JOIN shifts s ON s.id = p.shift_id WHERE p.id = ?',
       ),
       uidOf: db.prepare<[number], { uid: string }>('SELECT uid FROM people WHERE id = ?'),
+      punchUid: db.prepare<[number], { uid: string }>('SELECT uid FROM punches WHERE id = ?'),
+      sightingUid: db.prepare<[number], { uid: string }>('SELECT uid FROM sightings WHERE id = ?'),
     };
   }
 
@@ -56,8 +58,8 @@ export class OutboxRepo {
 
   /**
    * Turns the outbox on. The first time, the kiosk's history goes in too — active people with their
-   * samples and crops, then every punch, void, sighting and audit entry — in one transaction with
-   * the switch, so nothing made before or after the join is missed. History has no monotonic time:
+   * samples and crops, then every punch, void, sighting, evidence photo and audit entry — in one
+   * transaction with the switch, so nothing made before or after the join is missed. History has no monotonic time:
    * the hub marks those punches as made before the clock was trusted.
    */
   enable(now: number): { history: number } {
@@ -76,15 +78,18 @@ export class OutboxRepo {
           `INSERT INTO outbox (id, kind, ref, payload, wall_ms, mono_ms, boot_id)
              SELECT pu.uid, 'punch', pu.id,
                     json_object('personUid', pe.uid, 'personName', pe.name, 'ts', pu.ts, 'similarity', pu.similarity,
-                                'manual', json(CASE WHEN pu.manual = 1 THEN 'true' ELSE 'false' END), 'evidence', json(pu.evidence)),
+                                'manual', json(CASE WHEN pu.manual = 1 THEN 'true' ELSE 'false' END), 'evidence', json(pu.evidence),
+                                'source', pu.source, 'review', json(CASE WHEN pu.review = 1 THEN 'true' ELSE 'false' END)),
                     pu.ts, NULL, NULL
              FROM punches pu JOIN people pe ON pe.id = pu.person_id ORDER BY pu.id`,
           `INSERT INTO outbox (id, kind, ref, payload, wall_ms, mono_ms, boot_id)
              SELECT kiosk_uuid7(), 'punch.void', id, json_object('punchId', uid, 'voidedAt', voided_at, 'reason', coalesce(void_reason, '')), voided_at, NULL, NULL
              FROM punches WHERE voided_at IS NOT NULL ORDER BY id`,
           `INSERT INTO outbox (id, kind, ref, payload, wall_ms, mono_ms, boot_id)
-             SELECT kiosk_uuid7(), 'sighting', id, json_object('kind', kind, 'ts', ts, 'count', count, 'evidence', json(evidence)), ts, NULL, NULL
+             SELECT uid, 'sighting', id, json_object('kind', kind, 'ts', ts, 'count', count, 'evidence', json(evidence)), ts, NULL, NULL
              FROM sightings ORDER BY id`,
+          `INSERT INTO outbox (id, kind, ref, wall_ms, mono_ms, boot_id)
+             SELECT kiosk_uuid7(), 'evidence', id, created_at, NULL, NULL FROM evidence_photos ORDER BY id`,
           `INSERT INTO outbox (id, kind, ref, payload, wall_ms, mono_ms, boot_id)
              SELECT kiosk_uuid7(), 'audit', id, json_object('ts', ts, 'actor', actor, 'action', action, 'target', target, 'details', json(details)), ts, NULL, NULL
              FROM audit ORDER BY id`,
@@ -148,6 +153,18 @@ export class OutboxRepo {
         const jpeg = row.ref === null || sourceKey === undefined ? null : this.people.crops.get(row.ref, sourceKey);
         if (uid === undefined || jpeg === null || sourceKey === undefined) return null;
         return { personUid: uid, sourceKey, createdAt: row.wall_ms, sealed: sealSiteCrop(site, uid, sourceKey, jpeg).toString('base64') };
+      }
+      case 'evidence': {
+        const photo = row.ref === null ? null : this.people.evidence.byId(row.ref);
+        if (photo === null) return null;
+        try {
+          const { owner } = photo;
+          const uid = (owner.kind === 'punch' ? this.#stmt.punchUid : this.#stmt.sightingUid).get(owner.id)?.uid;
+          if (uid === undefined) return null;
+          return { owner: owner.kind, ownerId: uid, createdAt: photo.createdAt, sealed: sealSiteEvidence(site, owner.kind, uid, photo.jpeg).toString('base64') };
+        } finally {
+          photo.jpeg.fill(0);
+        }
       }
       default:
         // Facts (punch, punch.void, sighting, audit, person.remove, and kinds added later) carry their payload.

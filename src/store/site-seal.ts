@@ -1,15 +1,20 @@
 /**
- * Face samples and crops between kiosks: sealed with the *site* key (AES-256-GCM, the same format as
- * store/crypto.ts) rather than a kiosk's own key. The additional data binds a blob to the person's
- * global uid (not a kiosk's local row id, which differs at every door), so a blob cannot be moved to
- * another person on the hub or on the way. Each kiosk opens what it pulls and seals it again with
- * its own key and local row id; PostgreSQL only ever holds site-sealed blobs.
+ * Face samples, crops and evidence photos between kiosks and the hub: sealed with the *site* key
+ * (AES-256-GCM, the same format as store/crypto.ts) rather than a kiosk's own key. The additional
+ * data binds a blob to a global id (the person's uid; for an evidence photo, its punch's or
+ * sighting's), not a kiosk's local row id, which differs at every door, so a blob cannot be moved to
+ * another person or record on the hub or on the way. Each kiosk opens what it pulls and seals it
+ * again with its own key and local row id; PostgreSQL only ever holds site-sealed blobs.
  */
 import { DescriptorCipher, SEALED_OVERHEAD } from './crypto.ts';
 import { KioskError } from '../errors.ts';
 
 const sampleAad = (uid: string, kind: string, dim: number): Buffer => Buffer.from(`site-sample:v1\u0000${uid}\u0000${kind}\u0000${dim}`, 'utf8');
 const cropAad = (uid: string, sourceKey: string): Buffer => Buffer.from(`site-crop:v1\u0000${uid}\u0000${sourceKey}`, 'utf8');
+const evidenceAad = (owner: EvidenceOwnerKind, ownerUid: string): Buffer => Buffer.from(`site-evidence:v1\u0000${owner}\u0000${ownerUid}`, 'utf8');
+
+/** What an evidence photo belongs to on the hub: a punch (by its uid) or a sighting (by its record id). */
+export type EvidenceOwnerKind = 'punch' | 'sighting';
 
 export function siteCipher(keyBase64: string): DescriptorCipher {
   return new DescriptorCipher(Buffer.from(keyBase64, 'base64'));
@@ -32,6 +37,18 @@ export function openSiteCrop(cipher: DescriptorCipher, uid: string, sourceKey: s
   if (sealed.byteLength < SEALED_OVERHEAD) throw badBlob(`crop of ${uid}`, 'too short');
   const out = Buffer.alloc(sealed.byteLength - SEALED_OVERHEAD);
   if (!cipher.openInto(sealed, cropAad(uid, sourceKey), out, 0)) throw badBlob(`crop "${sourceKey}" of ${uid}`, 'wrong site key or altered');
+  return out;
+}
+
+/** An evidence photo (JPEG), bound to the global id of its punch or sighting: it cannot be moved to another record. */
+export function sealSiteEvidence(cipher: DescriptorCipher, owner: EvidenceOwnerKind, ownerUid: string, jpeg: Buffer): Buffer {
+  return cipher.seal(jpeg, evidenceAad(owner, ownerUid));
+}
+
+export function openSiteEvidence(cipher: DescriptorCipher, owner: EvidenceOwnerKind, ownerUid: string, sealed: Uint8Array): Buffer {
+  if (sealed.byteLength < SEALED_OVERHEAD) throw badBlob(`evidence photo of ${owner} ${ownerUid}`, 'too short');
+  const out = Buffer.alloc(sealed.byteLength - SEALED_OVERHEAD);
+  if (!cipher.openInto(sealed, evidenceAad(owner, ownerUid), out, 0)) throw badBlob(`evidence photo of ${owner} ${ownerUid}`, 'wrong site key or altered');
   return out;
 }
 

@@ -6,7 +6,9 @@ import type { Migration } from './index.ts';
  * in the very transaction that makes the change. Nothing committed is forgotten; nothing is sent
  * that was not committed.
  *
- * - people.uid and punches.uid: global ids (UUIDv7) made here; the hub knows people and punches by them.
+ * - people.uid, punches.uid and sightings.uid: global ids (UUIDv7) made here; the hub knows people,
+ *   punches and sightings by them (a punch's or sighting's uid is also the id of its outbox record),
+ *   and an evidence photo names its punch or sighting by that uid.
  * - outbox: one row per record to push, in commit order (seq). `id` is the record's id on the hub
  *   (a punch's uid). `kind` is open: evidence photos, fallback punches and the like add kinds and
  *   triggers of their own. Immutable facts (punches, voids, sightings, audit) carry their payload;
@@ -37,6 +39,9 @@ CREATE UNIQUE INDEX people_uid ON people (uid);
 ALTER TABLE punches ADD COLUMN uid TEXT;
 UPDATE punches SET uid = kiosk_uuid7();
 CREATE UNIQUE INDEX punches_uid ON punches (uid);
+ALTER TABLE sightings ADD COLUMN uid TEXT;
+UPDATE sightings SET uid = kiosk_uuid7();
+CREATE UNIQUE INDEX sightings_uid ON sightings (uid);
 
 CREATE TABLE outbox (
   seq     INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -105,7 +110,8 @@ BEGIN
   INSERT INTO outbox (id, kind, ref, payload, wall_ms, mono_ms, boot_id)
     SELECT pu.uid, 'punch', pu.id,
            json_object('personUid', pe.uid, 'personName', pe.name, 'ts', pu.ts, 'similarity', pu.similarity,
-                       'manual', json(CASE WHEN pu.manual = 1 THEN 'true' ELSE 'false' END), 'evidence', json(pu.evidence)),
+                       'manual', json(CASE WHEN pu.manual = 1 THEN 'true' ELSE 'false' END), 'evidence', json(pu.evidence),
+                       'source', pu.source, 'review', json(CASE WHEN pu.review = 1 THEN 'true' ELSE 'false' END)),
            ${STAMP}
     FROM punches pu JOIN people pe ON pe.id = pu.person_id
     WHERE pu.id = NEW.id AND ${ON};
@@ -119,11 +125,25 @@ BEGIN
             json_object('punchId', NEW.uid, 'voidedAt', NEW.voided_at, 'reason', coalesce(NEW.void_reason, '')), ${STAMP});
 END;
 
-CREATE TRIGGER sightings_sync_insert AFTER INSERT ON sightings WHEN ${ON}
+CREATE TRIGGER sightings_sync_insert AFTER INSERT ON sightings
 BEGIN
+  UPDATE sightings SET uid = kiosk_uuid7() WHERE id = NEW.id AND uid IS NULL;
   INSERT INTO outbox (id, kind, ref, payload, wall_ms, mono_ms, boot_id)
-    VALUES (kiosk_uuid7(), 'sighting', NEW.id,
-            json_object('kind', NEW.kind, 'ts', NEW.ts, 'count', NEW.count, 'evidence', json(NEW.evidence)), ${STAMP});
+    SELECT uid, 'sighting', id, json_object('kind', kind, 'ts', ts, 'count', count, 'evidence', json(evidence)), ${STAMP}
+    FROM sightings WHERE id = NEW.id AND ${ON};
+END;
+
+-- Evidence photos carry a reference: the JPEG is read when sent, opened with this kiosk's key and
+-- sealed with the site key for its punch's or sighting's uid. A photo replaced later (same punch)
+-- goes up again; the hub keeps the newest of each punch or sighting.
+CREATE TRIGGER evidence_sync_insert AFTER INSERT ON evidence_photos WHEN ${ON}
+BEGIN
+  INSERT INTO outbox (id, kind, ref, wall_ms, mono_ms, boot_id) VALUES (kiosk_uuid7(), 'evidence', NEW.id, ${STAMP});
+END;
+
+CREATE TRIGGER evidence_sync_replace AFTER UPDATE OF created_at ON evidence_photos WHEN ${ON}
+BEGIN
+  INSERT INTO outbox (id, kind, ref, wall_ms, mono_ms, boot_id) VALUES (kiosk_uuid7(), 'evidence', NEW.id, ${STAMP});
 END;
 
 CREATE TRIGGER audit_sync_insert AFTER INSERT ON audit WHEN ${ON}

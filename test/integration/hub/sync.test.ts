@@ -1,8 +1,10 @@
 /**
  * Kiosks and a hub on a real PostgreSQL (temp cluster, loopback): pairing, punches up exactly once,
- * clock trust, gallery down with its conflict rules, erasure everywhere, revocation, health.
+ * clock trust, desk records (fallback punches, voids, evidence photos), gallery down with its conflict
+ * rules, erasure everywhere, revocation, health.
  */
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { KiosksRepo } from '../../../src/hub/kiosks-repo.ts';
 import { GalleryRepo } from '../../../src/hub/gallery-repo.ts';
@@ -17,6 +19,7 @@ import { readLink } from '../../../src/sync/link.ts';
 import { OutboxRepo } from '../../../src/store/outbox-repo.ts';
 import { isKioskError } from '../../../src/errors.ts';
 import { DescriptorCipher } from '../../../src/store/crypto.ts';
+import { openSiteEvidence } from '../../../src/store/site-seal.ts';
 import { freePort, postgresSkipReason, startPostgres, type TempPostgres } from '../../helpers/postgres.ts';
 import { descriptor, fakeSyncClock, startTestHub, testKiosk, type TestHub, type TestKiosk } from '../../helpers/hub.ts';
 
@@ -133,6 +136,93 @@ describe('kiosk hub on PostgreSQL', { skip: skip ?? false }, () => {
     assert.ok(rows.slice(1).every((r) => r.clock_trust === 'confirmed'));
     const records = await h.pool.query<{ n: number }>("SELECT count(*)::int AS n FROM hub_records WHERE kind = 'punch'");
     assert.equal(records.rows[0]!.n, 21);
+  });
+
+  test('desk records go up exactly once: a fallback punch with its photo, a void, a sighting photo; erase on the hub takes the punch photos', async () => {
+    const h = await hub();
+    const k = kiosk();
+    const person = enroll(k, 'Lan', 'E5', ['l.jpg'], 11);
+    punch(k, person);
+    const facePunch = k.store.db.prepare<[], { id: number }>('SELECT id FROM punches').get()!.id;
+    const agent = await join(h, k, 'door-d');
+    // "Not me": the face punch is voided, and the person punches by code + PIN, photographed.
+    assert.deepEqual(k.store.attendance.void(facePunch, 'not me', 'kiosk'), { voided: true });
+    const jpeg = Buffer.from('\xff\xd8 fallback face \xff\xd9', 'latin1');
+    k.clock.advance(1_000);
+    const { punchId } = k.store.attendance.recordFallback({ personId: person, ts: k.clock.wallMs(), actor: 'kiosk' }, (id) => k.store.people.evidence.put({ kind: 'punch', id }, jpeg, k.clock.wallMs()));
+    const sighting = k.store.attendance.recordSighting('unknown', k.clock.wallMs(), 'k', { votes: 2 });
+    const stranger = Buffer.from('\xff\xd8 unknown face \xff\xd9', 'latin1');
+    k.store.people.evidence.put({ kind: 'sighting', id: sighting }, stranger, k.clock.wallMs());
+    assert.equal(k.store.db.prepare<[], { n: number }>('SELECT count(*) AS n FROM evidence_photos WHERE sealed = 1').get()!.n, 2, 'sealed with the kiosk key');
+    // A push whose reply was lost, sent again by hand, then the agent's own pushes.
+    const outbox = new OutboxRepo(k.store.db, k.store.people);
+    const first = outbox.nextBatch(100, h.siteKey);
+    assert.equal(first.records.filter((r) => r.kind === 'evidence').length, 2);
+    const link = readLink(k.dir)!;
+    const raw = new HubClient({ url: h.url, certPem: null, fingerprint256: null }, 5_000, { kioskId: link.kioskId, credential: link.credential });
+    const req = { bootId: 'boot-a', monoMs: k.clock.monoMs(), wallMs: k.clock.wallMs(), outboxDepth: 0, oldestPendingMs: null, records: first.records };
+    await raw.push(req);
+    await raw.push(req);
+    await agent.syncOnce();
+    await agent.syncOnce();
+    assert.equal(outbox.depth().records, 0);
+
+    const uidOf = (id: number): string => k.store.db.prepare<[number], { uid: string }>('SELECT uid FROM punches WHERE id = ?').get(id)!.uid;
+    const punches = await h.pool.query<{ id: string; source: string; review: boolean; voided_at: number | null; void_reason: string | null }>(
+      'SELECT id, source, review, voided_at, void_reason FROM hub_punches ORDER BY ts',
+    );
+    assert.deepEqual(
+      punches.rows.map((r) => ({ id: r.id, source: r.source, review: r.review, voided: r.voided_at !== null, reason: r.void_reason })),
+      [
+        { id: uidOf(facePunch), source: 'face', review: false, voided: true, reason: 'not me' },
+        { id: uidOf(punchId), source: 'fallback', review: true, voided: false, reason: null },
+      ],
+    );
+    const evidence = await h.pool.query<{ punch_id: string | null; sighting_id: string | null; kiosk_id: string; sealed: Buffer }>(
+      'SELECT punch_id, sighting_id, kiosk_id, sealed FROM hub_evidence ORDER BY punch_id NULLS LAST',
+    );
+    assert.equal(evidence.rows.length, 2, 'each photo once, whatever the retries');
+    const [ofPunch, ofSighting] = evidence.rows;
+    assert.equal(ofPunch!.punch_id, uidOf(punchId));
+    assert.equal(ofPunch!.kiosk_id, 'door-d');
+    assert.ok(openSiteEvidence(h.siteKey, 'punch', uidOf(punchId), ofPunch!.sealed).equals(jpeg), 'opens with the site key to the JPEG');
+    assert.throws(() => openSiteEvidence(h.siteKey, 'punch', uidOf(facePunch), ofPunch!.sealed), /wrong site key or altered/u, 'bound to its punch');
+    // The sighting's photo is keyed by the hub's id of that sighting.
+    const sightings = await h.pool.query<{ id: string }>('SELECT id FROM hub_sightings');
+    assert.deepEqual(sightings.rows.map((r) => r.id), [ofSighting!.sighting_id]);
+    assert.ok(openSiteEvidence(h.siteKey, 'sighting', ofSighting!.sighting_id!, ofSighting!.sealed).equals(stranger));
+    const kinds = await h.pool.query<{ kind: string; n: number }>("SELECT kind, count(*)::int AS n FROM hub_records WHERE kind IN ('punch', 'punch.void', 'evidence', 'sighting') GROUP BY kind ORDER BY kind");
+    assert.deepEqual(kinds.rows, [{ kind: 'evidence', n: 2 }, { kind: 'punch', n: 2 }, { kind: 'punch.void', n: 1 }, { kind: 'sighting', n: 1 }]);
+    const applied = await h.pool.query<{ n: number }>("SELECT count(*)::int AS n FROM hub_records WHERE status <> 'applied'");
+    assert.equal(applied.rows[0]!.n, 0);
+
+    // Erase on the hub deletes the person's punch photos (the stranger's stays), and drops one sent later.
+    assert.ok(await new GalleryRepo(h.pool, h.siteKey).erase('E5', 'test'));
+    const left = await h.pool.query<{ sighting_id: string | null }>('SELECT sighting_id FROM hub_evidence');
+    assert.deepEqual(left.rows, [{ sighting_id: ofSighting!.sighting_id }]);
+    k.store.people.evidence.put({ kind: 'punch', id: facePunch }, jpeg, k.clock.wallMs());
+    await agent.syncOnce();
+    const late = await h.pool.query<{ status: string }>("SELECT status FROM hub_records WHERE kind = 'evidence' ORDER BY received_at DESC, id DESC LIMIT 1");
+    assert.equal(late.rows[0]!.status, 'dropped-erased');
+    assert.equal((await h.pool.query('SELECT 1 FROM hub_evidence WHERE punch_id IS NOT NULL')).rows.length, 0);
+
+    // A kiosk from before the desk features sends punches without source and review.
+    const old = (manual: boolean): { id: string; kind: string; wallMs: number; monoMs: null; bootId: null; payload: unknown } => ({
+      id: randomUUID(),
+      kind: 'punch',
+      wallMs: k.clock.wallMs(),
+      monoMs: null,
+      bootId: null,
+      payload: { personUid: randomUUID(), personName: 'Old', ts: k.clock.wallMs(), similarity: manual ? null : 0.7, manual, evidence: {} },
+    });
+    const olds = [old(false), old(true)];
+    await raw.push({ ...req, records: olds });
+    raw.close();
+    const legacy = await h.pool.query<{ id: string; source: string; review: boolean }>('SELECT id, source, review FROM hub_punches WHERE id = ANY($1)', [olds.map((o) => o.id)]);
+    assert.deepEqual(
+      legacy.rows.sort((a, b) => olds.findIndex((o) => o.id === a.id) - olds.findIndex((o) => o.id === b.id)).map((r) => [r.source, r.review]),
+      [['face', false], ['manual', false]],
+    );
   });
 
   test('a kiosk whose clock is an hour ahead is flagged, and its punches carry the corrected time', async () => {
