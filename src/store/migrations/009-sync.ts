@@ -23,6 +23,14 @@ import type { Migration } from './index.ts';
 const ON = `(SELECT value FROM sync_state WHERE key = 'outbox') = 'on' AND (SELECT value FROM sync_state WHERE key = 'applying') = '0'`;
 const STAMP = 'kiosk_wall_ms(), kiosk_mono_ms(), kiosk_boot_id()';
 
+/** A row whose payload is read when it is sent (the newest state, sealed for the site): the outbox keeps only its id. */
+function refTrigger(name: string, event: string, table: string, kind: string): string {
+  return `CREATE TRIGGER ${name} AFTER ${event} ON ${table} WHEN ${ON}
+BEGIN
+  INSERT INTO outbox (id, kind, ref, wall_ms, mono_ms, boot_id) VALUES (kiosk_uuid7(), '${kind}', NEW.id, ${STAMP});
+END;`;
+}
+
 export const m009Sync: Migration = {
   version: 9,
   name: 'hub sync: outbox, global ids, sync state',
@@ -82,15 +90,9 @@ BEGIN
     VALUES (kiosk_uuid7(), 'person.remove', OLD.id, json_object('uid', OLD.uid), ${STAMP});
 END;
 
-CREATE TRIGGER samples_sync_insert AFTER INSERT ON face_samples WHEN ${ON}
-BEGIN
-  INSERT INTO outbox (id, kind, ref, wall_ms, mono_ms, boot_id) VALUES (kiosk_uuid7(), 'sample', NEW.id, ${STAMP});
-END;
+${refTrigger('samples_sync_insert', 'INSERT', 'face_samples', 'sample')}
 
-CREATE TRIGGER samples_sync_replace AFTER UPDATE OF model_version ON face_samples WHEN ${ON}
-BEGIN
-  INSERT INTO outbox (id, kind, ref, wall_ms, mono_ms, boot_id) VALUES (kiosk_uuid7(), 'sample', NEW.id, ${STAMP});
-END;
+${refTrigger('samples_sync_replace', 'UPDATE OF model_version', 'face_samples', 'sample')}
 
 CREATE TRIGGER crops_sync_insert AFTER INSERT ON face_crops WHEN ${ON}
 BEGIN
@@ -136,15 +138,9 @@ END;
 -- Evidence photos carry a reference: the JPEG is read when sent, opened with this kiosk's key and
 -- sealed with the site key for its punch's or sighting's uid. A photo replaced later (same punch)
 -- goes up again; the hub keeps the newest of each punch or sighting.
-CREATE TRIGGER evidence_sync_insert AFTER INSERT ON evidence_photos WHEN ${ON}
-BEGIN
-  INSERT INTO outbox (id, kind, ref, wall_ms, mono_ms, boot_id) VALUES (kiosk_uuid7(), 'evidence', NEW.id, ${STAMP});
-END;
+${refTrigger('evidence_sync_insert', 'INSERT', 'evidence_photos', 'evidence')}
 
-CREATE TRIGGER evidence_sync_replace AFTER UPDATE OF created_at ON evidence_photos WHEN ${ON}
-BEGIN
-  INSERT INTO outbox (id, kind, ref, wall_ms, mono_ms, boot_id) VALUES (kiosk_uuid7(), 'evidence', NEW.id, ${STAMP});
-END;
+${refTrigger('evidence_sync_replace', 'UPDATE OF created_at', 'evidence_photos', 'evidence')}
 
 CREATE TRIGGER audit_sync_insert AFTER INSERT ON audit WHEN ${ON}
 BEGIN
