@@ -166,4 +166,30 @@ CREATE TABLE hub_shifts (
 CREATE INDEX hub_shifts_rev ON hub_shifts (rev);
 `,
   },
+  {
+    version: 2,
+    name: 'hub admin accounts and sessions',
+    sql: `
+-- Admins of the hub's own pages (made with \`kiosk hub add-admin\`): scrypt hashes as on the kiosks.
+CREATE TABLE hub_admins (
+  id            serial PRIMARY KEY,
+  username      text   NOT NULL,
+  password_hash text   NOT NULL,
+  created_at    bigint NOT NULL,
+  last_login_at bigint,
+  disabled_at   bigint
+);
+CREATE UNIQUE INDEX hub_admins_username ON hub_admins (lower(username));
+
+-- A session: the SHA-256 of the cookie token, never the token itself. Any hub process can check it.
+CREATE TABLE hub_admin_sessions (
+  token_hash text    PRIMARY KEY,
+  admin_id   integer NOT NULL REFERENCES hub_admins (id) ON DELETE CASCADE,
+  created_at bigint  NOT NULL,
+  last_used  bigint  NOT NULL,
+  expires_at bigint  NOT NULL
+);
+CREATE INDEX hub_admin_sessions_expires ON hub_admin_sessions (expires_at);
+`,
+  },
 ];
