@@ -60,7 +60,8 @@ export function hubLogView(ctx: HubLogCtx): HTMLElement {
   function clockCell(p: HubPunchDto): HTMLElement {
     return h('span', {},
       h('span', { class: CLOCK_TAG[p.clockTrust], 'data-testid': `clock-${p.id}` }, t(`hub.clock.${p.clockTrust}`)),
-      p.correctedTs === null ? null : h('div', { class: 'muted' }, t('hub.corrected', { time: formatDateTime(p.correctedTs, ctx.lang, ctx.timeZone) })),
+      // The hub's own estimate matters only where the kiosk's wall clock could not be trusted.
+      p.clockTrust === 'confirmed' || p.correctedTs === null ? null : h('div', { class: 'muted' }, t('hub.corrected', { time: formatDateTime(p.correctedTs, ctx.lang, ctx.timeZone) })),
     );
   }
 
