@@ -63,7 +63,7 @@ export function registerHubCommands(program: Command, ctxOf: (cmd: Command) => H
   const hub = program.command('hub').description('the central hub on PostgreSQL: many kiosks, one log (see README "Hub")');
 
   hub.command('serve', { isDefault: true })
-    .description('run the hub (kiosk sync API, /healthz, /metrics); what systemd/kiosk-hub.service runs')
+    .description('run the hub (kiosk sync API, admin pages at /admin, /healthz, /metrics); what systemd/kiosk-hub.service runs')
     .option('--port <n>', 'TCP port (default: config hub.port, 8090)', parsePort)
     .option('--host <addr>', 'interface to listen on (default: config hub.host)')
     .action(async (opts: { port?: number; host?: string }, cmd: Command) => {
