@@ -72,7 +72,12 @@ describe('hub admin page in a browser', { skip: skip ?? false }, () => {
     assert.equal(await page.getByTestId('log-total').textContent(), '5 punches');
     assert.equal(await table.locator('tr.is-voided').count(), 1);
     assert.match((await table.locator('tr.is-voided').textContent()) ?? '', new RegExp(`${env.voidedName}.*voided: wrong person`, 'u'));
-    assert.equal(await table.getByText('confirmed', { exact: true }).count(), 5, 'clock trust shown for every punch');
+    // Clock trust on every punch: door-1's punch from before it joined, and yard-1's clock an hour ahead.
+    assert.equal(await table.getByText('confirmed', { exact: true }).count(), 1);
+    assert.equal(await table.getByText('not confirmed', { exact: true }).count(), 1);
+    assert.equal(await table.getByText('kiosk clock off', { exact: true }).count(), 3);
+    assert.equal(await table.getByText(/^hub estimate: /u).count(), 3, 'the hub\'s time beside a punch from a clock that is off');
+    assert.match((await page.getByTestId('log-kiosk').textContent()) ?? '', /yard-1 \(clock off\)/u);
     assert.equal(await table.getByText('warehouse', { exact: true }).count(), 3);
 
     // The hub has only the log: no tab leads to a page it does not serve.

@@ -77,7 +77,7 @@ describe('hub admin API', { skip: skip ?? false }, () => {
     assert.deepEqual(state, { authenticated: true, username: HUB_ADMIN.username });
 
     const kiosks = ((await (await get('/api/admin/kiosks', cookie)).json()) as { items: HubKioskDto[] }).items;
-    assert.deepEqual(kiosks.map((k) => [k.id, k.site]), [['door-1', 'hq'], ['yard-1', 'warehouse']]);
+    assert.deepEqual(kiosks.map((k) => [k.id, k.site, k.clockSkewed]), [['door-1', 'hq', false], ['yard-1', 'warehouse', true]]);
 
     const page = async (q: string): Promise<HubPunchPageDto> => {
       const res = await get(`/api/admin/punches?${RANGE}${q}`, cookie);
@@ -88,7 +88,10 @@ describe('hub admin API', { skip: skip ?? false }, () => {
     assert.equal(all.total, 5);
     assert.deepEqual(new Set(all.items.map((p) => p.kioskId)), new Set(['door-1', 'yard-1']));
     assert.deepEqual(all.items.map((p) => p.personName).sort(), [...env.pushed['door-1'], ...env.pushed['yard-1']].sort());
-    assert.ok(all.items.every((p) => p.clockTrust === 'confirmed'), 'kiosks paired with a good clock');
+    const trust = (kiosk: string): string[] => all.items.filter((p) => p.kioskId === kiosk).map((p) => p.clockTrust).sort();
+    assert.deepEqual(trust('door-1'), ['confirmed', 'unconfirmed'], 'the punch made before joining is history');
+    assert.deepEqual(trust('yard-1'), ['skewed', 'skewed', 'skewed'], 'yard-1\'s clock is an hour ahead');
+    for (const p of all.items.filter((x) => x.kioskId === 'yard-1')) assert.ok(Math.abs(p.ts - p.correctedTs! - 3_600_000) < 60_000, 'the hub\'s corrected time');
     assert.ok(all.items.every((p, i) => i === 0 || all.items[i - 1]!.ts >= p.ts), 'newest first');
     const voided = all.items.filter((p) => p.voidedAt !== null);
     assert.deepEqual(voided.map((p) => [p.personName, p.voidReason]), [[env.voidedName, 'wrong person']]);
@@ -122,7 +125,8 @@ describe('hub admin API', { skip: skip ?? false }, () => {
     assert.equal(body.length, 5);
     assert.deepEqual(new Set(body.map((r) => `${r[col('Kiosk')]}@${r[col('Site')]}`)), new Set(['door-1@hq', 'yard-1@warehouse']));
     assert.deepEqual(body.filter((r) => r[col('Status')] === 'voided').map((r) => r[col('Name')]), [env.voidedName]);
-    assert.ok(body.every((r) => r[col('Clock')] === 'confirmed'));
+    assert.deepEqual(body.map((r) => `${r[col('Kiosk')]}:${r[col('Clock')]}`).sort(), ['door-1:confirmed', 'door-1:not confirmed', 'yard-1:off', 'yard-1:off', 'yard-1:off']);
+    assert.ok(body.filter((r) => r[col('Kiosk')] === 'yard-1').every((r) => /^\d{4}-\d{2}-\d{2}T/u.test(r[col('Corrected time (UTC)')]!)), 'the hub\'s time for a clock that is off');
 
     const vi = parseCsv(await (await get(`/api/admin/export.csv?${RANGE}&kioskId=yard-1`, cookie)).text());
     assert.equal(vi[0]![vi[0]!.length - 1], 'Ghi chú');
