@@ -20,7 +20,7 @@ export interface HubLogCtx {
   error(message: string): void;
 }
 
-const CLOCK_TAG: Record<HubClockTrust, string> = { confirmed: 'tag ok', skewed: 'tag voided', unconfirmed: 'tag manual' };
+const CLOCK_TAG: Record<HubClockTrust, string> = { confirmed: 'tag ok', skewed: 'tag clock-off', unconfirmed: 'tag manual' };
 
 export function hubLogView(ctx: HubLogCtx): HTMLElement {
   const { t } = ctx;
