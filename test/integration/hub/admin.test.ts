@@ -153,6 +153,29 @@ describe('hub admin API', { skip: skip ?? false }, () => {
     assert.ok(stored.every((s) => /^[0-9a-f]{64}$/u.test(s.token_hash)), 'only token hashes are stored');
   });
 
+  test('a session ends after the idle time, and at the absolute limit however busy', async () => {
+    let now = 1_000_000;
+    const repo = new HubAdminsRepo(env.hub.pool, () => now);
+    const admin = await repo.findCredentials(HUB_ADMIN.username.toUpperCase());
+    assert.ok(admin, 'user names match without case');
+    const times = { idleMs: 10_000, maxMs: 25_000 };
+    const idle = await repo.createSession(admin.id, times);
+    now += 9_000;
+    assert.equal((await repo.validateSession(idle.token, times, true))?.username, HUB_ADMIN.username, 'used within the idle time');
+    now += 9_000;
+    assert.ok(await repo.validateSession(idle.token, times, true), 'the last use pushed the idle deadline');
+    now += 10_000;
+    assert.equal(await repo.validateSession(idle.token, times, true), null, 'idle too long');
+
+    const busy = await repo.createSession(admin.id, times);
+    for (let i = 0; i < 4; i++) {
+      now += 6_000;
+      assert.ok(await repo.validateSession(busy.token, times, true), `use ${i + 1}`);
+    }
+    now += 2_000;
+    assert.equal(await repo.validateSession(busy.token, times, false), null, 'past the absolute limit');
+  });
+
   test('`kiosk hub add-admin` makes an admin from a password file (audited) and refuses bad input in one line', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'kiosk-hub-admin-'));
     try {
