@@ -4,6 +4,7 @@
  *   /healthz, /metrics          public probes (no personal data: kiosk ids, counts, lags)
  *   POST /api/sync/pair         public, rate-limited per address: pairing code → kiosk credential
  *   /api/sync/*                 kiosk credential required (checked against PostgreSQL per request)
+ *   /api/auth/*, /api/admin/*, /admin   the admin pages: one log of every kiosk (admin-routes.ts)
  */
 import Fastify, { LogController, type FastifyInstance, type FastifyRequest } from 'fastify';
 import { Gauge, Registry } from 'prom-client';
@@ -17,6 +18,7 @@ import { dbUnavailable, hubSchemaVersion, type Pool } from './db.ts';
 import { GalleryRepo } from './gallery-repo.ts';
 import { Ingest } from './ingest.ts';
 import { KiosksRepo } from './kiosks-repo.ts';
+import { hubAdminRoutes } from './admin-routes.ts';
 import { hubOptionsSchema, type HubOptions } from './options.ts';
 import { galleryQuery, galleryReply, hubError, pairReply, pairRequest, pushReply, pushRequest } from './protocol.ts';
 import type { z } from 'zod';
@@ -30,6 +32,8 @@ export interface HubAppDeps {
   logger?: Logger;
   clock?: () => number;
   tls?: { key: string; cert: string };
+  /** Built UI folder (kiosk-ui/dist): the hub serves its admin page from it; without it, the admin API only. */
+  uiDir?: string;
 }
 
 declare module 'fastify' {
@@ -132,6 +136,8 @@ export function buildHubApp(deps: HubAppDeps): FastifyInstance {
       return reply.send(await db(gallery.changesSince(q.since, Math.min(q.limit, options.pullMaxPeople))));
     });
   }, { prefix: '/api/sync' });
+
+  app.register(hubAdminRoutes, { pool: deps.pool, options, clock, uiDir: deps.uiDir, tls: deps.tls !== undefined });
 
   app.addHook('onClose', async () => {
     await deps.pool.end().catch(() => undefined);

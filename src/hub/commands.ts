@@ -7,7 +7,11 @@ import type { Command } from 'commander';
 import type { Config } from '../config/schema.ts';
 import type { Logger } from '../log.ts';
 import { KioskError } from '../errors.ts';
+import { SecretHasher } from '../server/auth/password.ts';
+import { username as usernameField } from '../server/routes/schemas.ts';
+import { HubAdminsRepo } from './admins-repo.ts';
 import { GalleryRepo } from './gallery-repo.ts';
+import { promptPassword, readPasswordFile } from './password-input.ts';
 import { KiosksRepo } from './kiosks-repo.ts';
 import { loadSiteKey, openHubDb, siteKeyPath, startHub } from './serve.ts';
 import { SdNotifier } from '../ops/sd-notify.ts';
@@ -59,7 +63,7 @@ export function registerHubCommands(program: Command, ctxOf: (cmd: Command) => H
   const hub = program.command('hub').description('the central hub on PostgreSQL: many kiosks, one log (see README "Hub")');
 
   hub.command('serve', { isDefault: true })
-    .description('run the hub (kiosk sync API, /healthz, /metrics); what systemd/kiosk-hub.service runs')
+    .description('run the hub (kiosk sync API, admin pages at /admin, /healthz, /metrics); what systemd/kiosk-hub.service runs')
     .option('--port <n>', 'TCP port (default: config hub.port, 8090)', parsePort)
     .option('--host <addr>', 'interface to listen on (default: config hub.host)')
     .action(async (opts: { port?: number; host?: string }, cmd: Command) => {
@@ -111,6 +115,27 @@ export function registerHubCommands(program: Command, ctxOf: (cmd: Command) => H
       if (opts.json) return void console.log(JSON.stringify(r));
       console.log(`kiosk ${r.kioskId} registered; pairing code ${r.code} (single use, valid until ${new Date(r.expiresAt).toISOString()})`);
       console.log(`on the kiosk: kiosk hub-join <hub url> ${r.code} --fingerprint <hub certificate SHA-256>`);
+    });
+
+  hub.command('add-admin')
+    .description('create an admin of the hub\'s admin pages (/admin: the punch log of every kiosk); audited')
+    .argument('<username>', 'user name to log in with')
+    .option('--password-file <file>', 'read the password from the first line of this file instead of a prompt')
+    .action(async (name: string, opts: { passwordFile?: string }, cmd: Command) => {
+      const ctx = ctxOf(cmd);
+      const parsed = usernameField.safeParse(name);
+      if (!parsed.success) throw new KioskError('USAGE', `"${name}" is not a user name`, { hint: '1 to 64 characters, no control characters' });
+      const password = opts.passwordFile === undefined ? await promptPassword(parsed.data) : readPasswordFile(opts.passwordFile);
+      const min = ctx.config.hub.passwordMinLength;
+      if (password.length < min || password.length > 256) throw new KioskError('USAGE', `the password must have ${min} to 256 characters`, { hint: 'choose a longer one (hub.passwordMinLength)' });
+      const hash = await new SecretHasher(ctx.config.hub.scryptLogN).hash(password);
+      const pool = await openHubDb(ctx.config.hub, ctx.log);
+      try {
+        await new HubAdminsRepo(pool).create(parsed.data, hash, actor());
+      } finally {
+        await pool.end();
+      }
+      console.log(`hub admin ${parsed.data} created: log in at the hub's /admin page`);
     });
 
   hub.command('pair-code')

@@ -192,4 +192,30 @@ CREATE UNIQUE INDEX hub_evidence_punch ON hub_evidence (punch_id) WHERE punch_id
 CREATE UNIQUE INDEX hub_evidence_sighting ON hub_evidence (sighting_id) WHERE sighting_id IS NOT NULL;
 `,
   },
+  {
+    version: 3,
+    name: 'hub admin accounts and sessions',
+    sql: `
+-- Admins of the hub's own pages (made with \`kiosk hub add-admin\`): scrypt hashes as on the kiosks.
+CREATE TABLE hub_admins (
+  id            serial PRIMARY KEY,
+  username      text   NOT NULL,
+  password_hash text   NOT NULL,
+  created_at    bigint NOT NULL,
+  last_login_at bigint,
+  disabled_at   bigint
+);
+CREATE UNIQUE INDEX hub_admins_username ON hub_admins (lower(username));
+
+-- A session: the SHA-256 of the cookie token, never the token itself. Any hub process can check it.
+CREATE TABLE hub_admin_sessions (
+  token_hash text    PRIMARY KEY,
+  admin_id   integer NOT NULL REFERENCES hub_admins (id) ON DELETE CASCADE,
+  created_at bigint  NOT NULL,
+  last_used  bigint  NOT NULL,
+  expires_at bigint  NOT NULL
+);
+CREATE INDEX hub_admin_sessions_expires ON hub_admin_sessions (expires_at);
+`,
+  },
 ];

@@ -1,6 +1,9 @@
 /** Config slice of `kiosk hub` (the central server on PostgreSQL); composed into the global config as `hub`. */
 import { z } from 'zod';
-import { tlsOptionsSchema } from '../server/options.ts';
+import { serverOptionsSchema, tlsOptionsSchema } from '../server/options.ts';
+
+// The hub's admin pages behave as the kiosk's: the same settings, with the same defaults and checks.
+const admin = serverOptionsSchema.shape;
 
 export const hubOptionsSchema = z
   .object({
@@ -25,6 +28,14 @@ export const hubOptionsSchema = z
     pushMaxRecords: z.number().int().min(1).max(10_000).default(1_000).describe('Most records a kiosk may push in one request (it is told to use smaller batches beyond that).'),
     pullMaxPeople: z.number().int().min(1).max(10_000).default(200).describe('Most people (with their samples) one gallery pull returns; the kiosk asks again for the rest.'),
     bodyLimitBytes: z.number().int().positive().default(16 * 1024 * 1024).describe('Largest request body (a push batch with enrolment photos) the hub accepts.'),
+    timeZone: admin.timeZone.describe('IANA time zone in which the hub\'s admin pages and CSV exports show times and split days.'),
+    language: admin.language.describe('Default language of the hub\'s admin pages (each browser can switch).'),
+    scryptLogN: admin.scryptLogN.describe('scrypt cost log2(N) (r = 8, p = 1) for hub admin passwords (`kiosk hub add-admin`); cheaper stored hashes are upgraded at the next login.'),
+    adminSessionIdleMs: admin.adminSessionIdleMs.describe('A hub admin session unused for this long expires (each request renews it).'),
+    adminSessionMaxMs: admin.adminSessionMaxMs.describe('A hub admin session expires this long after login however busy it is.'),
+    cookieSecure: admin.cookieSecure.describe('Mark the hub\'s session cookie Secure even over plain HTTP (e.g. behind a TLS-terminating load balancer); always Secure when the hub serves HTTPS.'),
+    loginBackoff: admin.loginBackoff.describe('Per (user name, address) back-off for failed hub admin logins.'),
+    passwordMinLength: admin.passwordMinLength.describe('Shortest hub admin password `kiosk hub add-admin` accepts.'),
   })
   .strict();
 

@@ -10,6 +10,7 @@ import type { Logger } from '../log.ts';
 import { makePrivateDir } from '../private-files.ts';
 import { listen, type Listening } from '../server/listen.ts';
 import { loadTls, tlsWanted } from '../server/tls.ts';
+import { uiBuildState } from '../server/ui-build.ts';
 import { createKeyFile, readKeyFile, type DescriptorCipher } from '../store/crypto.ts';
 import { readFileSync } from 'node:fs';
 import { buildHubApp } from './app.ts';
@@ -54,10 +55,14 @@ export async function startHub(input: { options: HubOptions; dataDir: string; lo
   const options: HubOptions = { ...input.options, ...(input.host === undefined ? {} : { host: input.host }), ...(input.port === undefined ? {} : { port: input.port }) };
   makePrivateDir(dataDir);
   const site = loadSiteKey(siteKeyPath(options, dataDir), logger);
+  // The admin page is served from the built UI; a hub never builds it itself (several hub processes
+  // starting together would race on one folder). Not built: /admin says how, the sync API runs anyway.
+  const ui = uiBuildState();
+  if (!ui.built || ui.stale) logger.warn({ dist: ui.dist }, `the admin page build is ${ui.built ? 'older than its sources' : 'missing'}: run \`npm run build:ui\``);
   const pool = await openHubDb(options, logger);
   const tls = tlsWanted(options) ? await loadTls(options, dataDir) : null;
   if (tls !== null) logger.info({ certificate: tls.certPath, sha256: tls.fingerprint256 }, `hub HTTPS certificate SHA-256 ${tls.fingerprint256} (give it to \`kiosk hub-join --fingerprint\`)`);
-  const app = buildHubApp({ pool, siteKey: site.cipher, siteKeyBytes: site.bytes, config: options, logger, ...(tls === null ? {} : { tls: { key: tls.key, cert: tls.cert } }) });
+  const app = buildHubApp({ pool, siteKey: site.cipher, siteKeyBytes: site.bytes, config: options, logger, uiDir: ui.dist, ...(tls === null ? {} : { tls: { key: tls.key, cert: tls.cert } }) });
   app.decorate('serverOptions', { host: options.host, port: options.port } as never);
   app.decorate('tls', tls !== null);
   let listening: Listening;

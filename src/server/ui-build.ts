@@ -31,8 +31,8 @@ export interface UiBuildState {
 export function uiBuildState(root: string = defaultUiRoot): UiBuildState {
   const dist = join(root, 'dist');
   const marker = join(dist, 'index.html');
-  if (!existsSync(marker) || !existsSync(join(dist, 'admin.html'))) return { dist, built: false, stale: true };
-  const sources = [join(root, 'src'), join(root, 'index.html'), join(root, 'admin.html'), join(root, 'vite.config.ts'), PROTOCOL].filter((p) => existsSync(p));
+  if (!existsSync(marker) || !existsSync(join(dist, 'admin.html')) || !existsSync(join(dist, 'hub-admin.html'))) return { dist, built: false, stale: true };
+  const sources = [join(root, 'src'), join(root, 'index.html'), join(root, 'admin.html'), join(root, 'hub-admin.html'), join(root, 'vite.config.ts'), PROTOCOL].filter((p) => existsSync(p));
   const newest = Math.max(...sources.map(newestMtime));
   return { dist, built: true, stale: newest > statSync(marker).mtimeMs };
 }

@@ -22,7 +22,7 @@ export interface TestHub {
   close(): Promise<void>;
 }
 
-export async function startTestHub(postgresUrl: string, opts: { tls?: boolean; clock?: () => number; config?: Partial<HubOptions> } = {}): Promise<TestHub> {
+export async function startTestHub(postgresUrl: string, opts: { tls?: boolean; clock?: () => number; config?: Partial<HubOptions>; uiDir?: string } = {}): Promise<TestHub> {
   const config = hubOptionsSchema.parse({ postgresUrl, poolSize: 4, ...opts.config });
   const pool = createPool(config);
   await migrateHub(pool);
@@ -30,7 +30,7 @@ export async function startTestHub(postgresUrl: string, opts: { tls?: boolean; c
   const siteKey = new DescriptorCipher(keyBytes);
   const dir = mkdtempSync(join(tmpdir(), 'kiosk-hub-'));
   const tls = opts.tls === true ? await loadTls({ host: '127.0.0.1', allowedHosts: [], tls: { onLoopback: true, selfSignedDays: 2 } }, dir) : null;
-  const app = buildHubApp({ pool, siteKey, siteKeyBytes: keyBytes, config, ...(opts.clock === undefined ? {} : { clock: opts.clock }), ...(tls === null ? {} : { tls: { key: tls.key, cert: tls.cert } }) });
+  const app = buildHubApp({ pool, siteKey, siteKeyBytes: keyBytes, config, ...(opts.uiDir === undefined ? {} : { uiDir: opts.uiDir }), ...(opts.clock === undefined ? {} : { clock: opts.clock }), ...(tls === null ? {} : { tls: { key: tls.key, cert: tls.cert } }) });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const { port } = app.server.address() as AddressInfo;
   return {

@@ -17,7 +17,7 @@ function startSession(ctx: ServerContext, reply: FastifyReply, adminId: number):
   reply.header('set-cookie', sessionCookie(token, maxAgeMs, ctx.cookieSecure));
 }
 
-function tooMany(reply: FastifyReply, check: RateCheck & { allowed: false }, message: string): FastifyReply {
+export function tooMany(reply: FastifyReply, check: RateCheck & { allowed: false }, message: string): FastifyReply {
   return reply
     .code(429)
     .header('retry-after', String(Math.ceil(check.retryAfterMs / 1000)))

@@ -28,13 +28,13 @@ export const username = z
 /** Upper bound only: the minimum length applies at setup (an option), not at login. */
 export const password = z.string().min(1).max(256);
 
-const flag = z
+export const flag = z
   .enum(['true', 'false', '1', '0'])
   .transform((v) => v === 'true' || v === '1')
   .optional();
 
-const page = z.coerce.number().int().min(1).max(1_000_000).default(1);
-const pageSize = z.coerce.number().int().min(1).optional();
+export const page = z.coerce.number().int().min(1).max(1_000_000).default(1);
+export const pageSize = z.coerce.number().int().min(1).optional();
 
 export const rangeQuery = z.object({ from: day, to: day, personId: idParam.optional() }).strict();
 

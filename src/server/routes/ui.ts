@@ -28,7 +28,10 @@ const assetParams = z.object({ file: z.string().regex(/^[A-Za-z0-9_.-]{1,128}$/u
 /** Vite puts content hashes in asset names, so they can be cached for good. */
 const IMMUTABLE = 'public, max-age=31536000, immutable';
 
-export async function uiRoutes(app: FastifyInstance, opts: { dir: string }): Promise<void> {
+/** The kiosk's pages; the hub serves only its own admin page (no kiosk screen: no dead routes). */
+const KIOSK_PAGES: Readonly<Record<string, string>> = { '/': 'index.html', '/admin': 'admin.html' };
+
+export async function uiRoutes(app: FastifyInstance, opts: { dir: string; pages?: Readonly<Record<string, string>> }): Promise<void> {
   const cache = new Map<string, Buffer>();
 
   async function send(reply: FastifyReply, rel: string, cacheControl: string): Promise<FastifyReply> {
@@ -53,8 +56,7 @@ export async function uiRoutes(app: FastifyInstance, opts: { dir: string }): Pro
     return reply.header('content-type', type).header('cache-control', cacheControl).send(body);
   }
 
-  app.get('/', (_request, reply) => send(reply, 'index.html', 'no-cache'));
-  app.get('/admin', (_request, reply) => send(reply, 'admin.html', 'no-cache'));
+  for (const [url, file] of Object.entries(opts.pages ?? KIOSK_PAGES)) app.get(url, (_request, reply) => send(reply, file, 'no-cache'));
   app.get<{ Params: z.infer<typeof assetParams> }>('/assets/:file', { schema: { params: assetParams } }, (request, reply) =>
     send(reply, join('assets', request.params.file), IMMUTABLE),
   );

@@ -15,6 +15,8 @@ test('the UI counts as stale when dist is missing or older than a source file', 
     mkdirSync(join(root, 'dist'));
     writeFileSync(join(root, 'dist', 'index.html'), '');
     writeFileSync(join(root, 'dist', 'admin.html'), '');
+    assert.equal(uiBuildState(root).built, false, 'a build from before the hub admin page counts as missing');
+    writeFileSync(join(root, 'dist', 'hub-admin.html'), '');
     const old = new Date(Date.now() - 60_000);
     for (const f of [join(root, 'src', 'kiosk', 'main.ts'), join(root, 'src', 'kiosk'), join(root, 'src'), join(root, 'index.html')]) utimesSync(f, old, old);
     const fresh = uiBuildState(root);

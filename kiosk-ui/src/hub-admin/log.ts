@@ -1,0 +1,127 @@
+/**
+ * The hub's attendance log: punches of every kiosk in one list, with kiosk and site filters, each
+ * punch's kiosk, site and clock trust (a kiosk clock that was off, or not yet confirmed, is shown,
+ * with the hub's corrected time when it has one), voided punches marked, and the CSV export.
+ */
+import type { HubClockTrust, HubKioskDto, HubPunchDto, HubPunchPageDto } from '../../../src/hub/admin-dto.ts';
+import type { Language } from '../../../src/server/protocol.ts';
+import { h, replace } from '../dom.ts';
+import type { Translate } from '../i18n.ts';
+import { formatDateTime, localIsoDate } from '../text.ts';
+import { api, describeError, query } from '../admin/api.ts';
+import { field, pager, table } from '../admin/widgets.ts';
+
+const PAGE_SIZE = 25;
+
+export interface HubLogCtx {
+  t: Translate;
+  lang: Language;
+  timeZone: string;
+  error(message: string): void;
+}
+
+const CLOCK_TAG: Record<HubClockTrust, string> = { confirmed: 'tag ok', skewed: 'tag clock-off', unconfirmed: 'tag manual' };
+
+export function hubLogView(ctx: HubLogCtx): HTMLElement {
+  const { t } = ctx;
+  const today = localIsoDate(Date.now(), ctx.timeZone);
+  const from = h('input', { type: 'date', value: today, 'data-testid': 'log-from' });
+  const to = h('input', { type: 'date', value: today, 'data-testid': 'log-to' });
+  const voided = h('input', { type: 'checkbox', checked: true, 'data-testid': 'log-voided' });
+  const kiosk = h('select', { 'data-testid': 'log-kiosk' }, h('option', { value: '' }, t('hub.allKiosks')));
+  const site = h('select', { 'data-testid': 'log-site' }, h('option', { value: '' }, t('hub.allSites')));
+  const results = h('div', { class: 'results' });
+  const exportLink = h('a', { class: 'btn', 'data-testid': 'export-csv', download: '' }, t('log.export'));
+  let page = 1;
+
+  const params = (): Record<string, string | number | boolean | undefined> => ({
+    from: from.value,
+    to: to.value,
+    kioskId: kiosk.value === '' ? undefined : kiosk.value,
+    site: site.value === '' ? undefined : site.value,
+    includeVoided: voided.checked,
+  });
+
+  async function load(): Promise<void> {
+    exportLink.href = `/api/admin/export.csv${query({ ...params(), lang: ctx.lang })}`;
+    try {
+      render(await api<HubPunchPageDto>('GET', `/api/admin/punches${query({ ...params(), page, pageSize: PAGE_SIZE })}`));
+    } catch (err) {
+      ctx.error(describeError(err));
+    }
+  }
+
+  function statusCell(p: HubPunchDto): HTMLElement {
+    if (p.voidedAt !== null) return h('span', { class: 'tag voided', 'data-testid': `voided-${p.id}` }, t('log.voided', { reason: p.voidReason ?? '' }));
+    if (p.manual) return h('span', { class: 'tag manual' }, t('log.source.manual'));
+    return h('span', { class: 'tag ok' }, t('log.ok'));
+  }
+
+  function clockCell(p: HubPunchDto): HTMLElement {
+    return h('span', {},
+      h('span', { class: CLOCK_TAG[p.clockTrust], 'data-testid': `clock-${p.id}` }, t(`hub.clock.${p.clockTrust}`)),
+      // The hub's own estimate matters only where the kiosk's wall clock could not be trusted.
+      p.clockTrust === 'confirmed' || p.correctedTs === null ? null : h('div', { class: 'muted' }, t('hub.corrected', { time: formatDateTime(p.correctedTs, ctx.lang, ctx.timeZone) })),
+    );
+  }
+
+  function render(r: HubPunchPageDto): void {
+    const rows = r.items.map((p) =>
+      h('tr', { 'data-punch-id': p.id, 'data-kiosk': p.kioskId, class: p.voidedAt !== null ? 'is-voided' : undefined },
+        h('td', { class: 'nowrap' }, formatDateTime(p.ts, ctx.lang, ctx.timeZone)),
+        h('td', {}, p.personName),
+        h('td', {}, p.employeeCode ?? '—'),
+        h('td', {}, p.kioskId),
+        h('td', {}, p.site),
+        h('td', { class: 'num' }, p.similarity === null ? '—' : p.similarity.toFixed(3)),
+        h('td', {}, clockCell(p)),
+        h('td', {}, statusCell(p)),
+      ),
+    );
+    const pages = Math.max(1, Math.ceil(r.total / r.pageSize));
+    replace(
+      results,
+      h('p', { class: 'muted', 'data-testid': 'log-total' }, t('log.total', { total: r.total })),
+      table([t('log.time'), t('log.name'), t('hub.code'), t('hub.kiosk'), t('hub.site'), t('log.similarity'), t('hub.clock'), t('log.status')], rows, t('log.empty'), 'log-table'),
+      pager(t, { label: h('span', { 'data-testid': 'log-page' }, t('log.page', { page: r.page, pages })), hasPrev: page > 1, hasNext: page < pages }, (delta) => {
+        page += delta;
+        void load();
+      }),
+    );
+  }
+
+  function kioskLabel(k: HubKioskDto): string {
+    const name = k.name === k.id ? k.id : `${k.name} (${k.id})`;
+    if (k.revoked) return t('hub.kioskRevoked', { kiosk: name });
+    return k.clockSkewed ? t('hub.kioskClockOff', { kiosk: name }) : name;
+  }
+
+  async function setup(): Promise<void> {
+    try {
+      const { items } = await api<{ items: HubKioskDto[] }>('GET', '/api/admin/kiosks');
+      kiosk.append(...items.map((k) => h('option', { value: k.id }, kioskLabel(k))));
+      site.append(...[...new Set(items.map((k) => k.site))].sort().map((s) => h('option', { value: s }, s)));
+    } catch (err) {
+      ctx.error(describeError(err));
+    }
+    await load();
+  }
+
+  const apply = (): void => {
+    page = 1;
+    void load();
+  };
+  void setup();
+  return h('section', { class: 'view' },
+    h('div', { class: 'filters' },
+      field(t('filter.from'), from),
+      field(t('filter.to'), to),
+      field(t('hub.kiosk'), kiosk),
+      field(t('hub.site'), site),
+      h('label', { class: 'check' }, voided, t('filter.includeVoided')),
+      h('button', { type: 'button', class: 'btn primary', 'data-testid': 'log-apply', onclick: apply }, t('filter.apply')),
+      exportLink,
+    ),
+    results,
+  );
+}

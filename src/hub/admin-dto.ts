@@ -1,0 +1,47 @@
+/** What the hub's admin API answers: types only, shared with the hub admin page (`import type`). */
+import type { Language } from '../server/protocol.ts';
+
+export type HubClockTrust = 'confirmed' | 'skewed' | 'unconfirmed';
+
+export interface HubPunchDto {
+  id: string;
+  kioskId: string;
+  site: string;
+  personName: string;
+  employeeCode: string | null;
+  /** The kiosk's wall time. */
+  ts: number;
+  /** The hub's estimate from the kiosk's monotonic clock, when its wall time could not be trusted. */
+  correctedTs: number | null;
+  receivedAt: number;
+  clockTrust: HubClockTrust;
+  similarity: number | null;
+  manual: boolean;
+  voidedAt: number | null;
+  voidReason: string | null;
+}
+
+export interface HubPunchPageDto {
+  items: HubPunchDto[];
+  total: number;
+  page: number;
+  pageSize: number;
+}
+
+export interface HubKioskDto {
+  id: string;
+  name: string;
+  site: string;
+  revoked: boolean;
+  clockSkewed: boolean;
+}
+
+export interface HubAdminStateDto {
+  authenticated: boolean;
+  username: string | null;
+}
+
+export interface HubSettingsDto {
+  timeZone: string;
+  language: Language;
+}

@@ -1,0 +1,128 @@
+/**
+ * Hub admin accounts and their sessions in PostgreSQL, so any hub process behind a load balancer
+ * accepts a session made by another. Hashing (scrypt) and token hashing are the kiosk's own code
+ * (src/server/auth); expiry is decided here with the injected clock, as on the kiosk.
+ */
+import { randomBytes } from 'node:crypto';
+import { KioskError } from '../errors.ts';
+import { hashToken, type SessionTimes } from '../server/auth/sessions.ts';
+import { inTransaction, type Pool } from './db.ts';
+import { hubAudit } from './kiosks-repo.ts';
+
+const TOKEN_BYTES = 32;
+
+export interface HubAdminIdentity {
+  adminId: number;
+  username: string;
+  /** SHA-256 of the cookie token. */
+  sessionId: string;
+}
+
+export interface HubAdminCredentials {
+  id: number;
+  username: string;
+  passwordHash: string;
+  disabled: boolean;
+}
+
+interface SessionRow {
+  admin_id: number;
+  username: string;
+  created_at: number;
+  expires_at: number;
+  disabled_at: number | null;
+}
+
+export class HubAdminsRepo {
+  constructor(
+    private readonly pool: Pool,
+    private readonly clock: () => number = Date.now,
+  ) {}
+
+  /** A new admin (audited); a taken name (case-insensitive) is a usage error. */
+  async create(username: string, passwordHash: string, actor: string): Promise<{ id: number }> {
+    const now = this.clock();
+    try {
+      return await inTransaction(this.pool, async (tx) => {
+        const { rows } = await tx.query<{ id: number }>('INSERT INTO hub_admins (username, password_hash, created_at) VALUES ($1, $2, $3) RETURNING id', [username, passwordHash, now]);
+        await hubAudit(tx, now, actor, 'admin.create', `admin:${username}`, {});
+        return { id: rows[0]!.id };
+      });
+    } catch (err) {
+      if ((err as { code?: unknown }).code === '23505') throw new KioskError('USAGE', `a hub admin "${username}" exists already`, { hint: 'choose another user name' });
+      throw err;
+    }
+  }
+
+  async findCredentials(username: string): Promise<HubAdminCredentials | null> {
+    const { rows } = await this.pool.query<{ id: number; username: string; password_hash: string; disabled_at: number | null }>(
+      'SELECT id, username, password_hash, disabled_at FROM hub_admins WHERE lower(username) = lower($1)',
+      [username],
+    );
+    const r = rows[0];
+    return r === undefined ? null : { id: r.id, username: r.username, passwordHash: r.password_hash, disabled: r.disabled_at !== null };
+  }
+
+  async count(): Promise<number> {
+    const { rows } = await this.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM hub_admins');
+    return rows[0]!.n;
+  }
+
+  /** Today's-cost hash after a login with an older, cheaper one. */
+  async setPasswordHash(id: number, passwordHash: string): Promise<void> {
+    await this.pool.query('UPDATE hub_admins SET password_hash = $2 WHERE id = $1', [id, passwordHash]);
+  }
+
+  /** A successful login: recorded on the account and in hub_audit. */
+  async recordLogin(id: number, username: string, client: string): Promise<void> {
+    const now = this.clock();
+    await inTransaction(this.pool, async (tx) => {
+      await tx.query('UPDATE hub_admins SET last_login_at = $2 WHERE id = $1', [id, now]);
+      await hubAudit(tx, now, `admin:${username}`, 'admin.login', `admin:${username}`, { client });
+    });
+  }
+
+  async recordLogout(username: string): Promise<void> {
+    await inTransaction(this.pool, (tx) => hubAudit(tx, this.clock(), `admin:${username}`, 'admin.logout', `admin:${username}`, {}));
+  }
+
+  // ---------- sessions ----------
+
+  /** A new session; returns the cookie token (never stored). Expired sessions are swept on the way. */
+  async createSession(adminId: number, times: SessionTimes): Promise<{ token: string; maxAgeMs: number }> {
+    const now = this.clock();
+    await this.pool.query('DELETE FROM hub_admin_sessions WHERE expires_at <= $1 OR created_at <= $2', [now, now - times.maxMs]);
+    const token = randomBytes(TOKEN_BYTES).toString('base64url');
+    await this.pool.query('INSERT INTO hub_admin_sessions (token_hash, admin_id, created_at, last_used, expires_at) VALUES ($1, $2, $3, $3, $4)', [
+      hashToken(token),
+      adminId,
+      now,
+      now + Math.min(times.idleMs, times.maxMs),
+    ]);
+    return { token, maxAgeMs: times.maxMs };
+  }
+
+  /** The session's admin when alive; `renew` pushes the idle deadline forward. A disabled admin has none. */
+  async validateSession(token: string, times: SessionTimes, renew: boolean): Promise<HubAdminIdentity | null> {
+    if (token.length === 0 || token.length > 200) return null;
+    const sessionId = hashToken(token);
+    const { rows } = await this.pool.query<SessionRow>(
+      'SELECT s.admin_id, a.username, s.created_at, s.expires_at, a.disabled_at FROM hub_admin_sessions s JOIN hub_admins a ON a.id = s.admin_id WHERE s.token_hash = $1',
+      [sessionId],
+    );
+    const row = rows[0];
+    if (row === undefined) return null;
+    const now = this.clock();
+    const hardEnd = row.created_at + times.maxMs;
+    if (now >= row.expires_at || now >= hardEnd || row.disabled_at !== null) {
+      if (renew) await this.deleteSession(sessionId);
+      return null;
+    }
+    if (renew) await this.pool.query('UPDATE hub_admin_sessions SET last_used = $2, expires_at = $3 WHERE token_hash = $1', [sessionId, now, Math.min(now + times.idleMs, hardEnd)]);
+    return { adminId: row.admin_id, username: row.username, sessionId };
+  }
+
+  async deleteSession(sessionId: string): Promise<void> {
+    await this.pool.query('DELETE FROM hub_admin_sessions WHERE token_hash = $1', [sessionId]);
+  }
+}

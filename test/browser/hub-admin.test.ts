@@ -1,0 +1,108 @@
+/**
+ * The hub's admin page in Chromium: two kiosks push punches to one hub (real PostgreSQL); an admin
+ * logs in at the hub and sees both kiosks' punches in one log; the kiosk and site filters narrow it.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { ensureUiBuilt } from '../../src/server/ui-build.ts';
+import { HUB_ADMIN, HUB_TZ, twoKioskHub, type TwoKioskHub } from '../helpers/hub-admin.ts';
+import { postgresSkipReason, startPostgres, type TempPostgres } from '../helpers/postgres.ts';
+import { browserSkipReason, launchBrowser, screenshot } from './harness.ts';
+
+const skip = browserSkipReason() ?? postgresSkipReason();
+const TIMEOUT = 15_000;
+const DAY_MS = 86_400_000;
+const dayIn = (ms: number): string => new Intl.DateTimeFormat('en-CA', { timeZone: HUB_TZ, year: 'numeric', month: '2-digit', day: '2-digit' }).format(ms);
+
+describe('hub admin page in a browser', { skip: skip ?? false }, () => {
+  let pg: TempPostgres;
+  let env: TwoKioskHub;
+  let browser: Browser;
+  let page: Page;
+
+  before(async () => {
+    pg = await startPostgres();
+    env = await twoKioskHub(pg, 'admin_ui', { uiDir: await ensureUiBuilt() });
+    browser = await launchBrowser();
+    page = await browser.newPage({ viewport: { width: 1366, height: 800 } });
+    page.setDefaultTimeout(TIMEOUT);
+  });
+  after(async () => {
+    await browser?.close();
+    await env?.close();
+    pg?.stop();
+  });
+
+  const rowsOf = (kiosk: string): Promise<number> => page.locator(`[data-testid="log-table"] tr[data-kiosk="${kiosk}"]`).count();
+
+  /** Waits until the table shows exactly these counts per kiosk (the log reloads asynchronously). */
+  async function expectRows(counts: Record<string, number>): Promise<void> {
+    for (const [kiosk, n] of Object.entries(counts)) {
+      const rows = page.locator(`[data-testid="log-table"] tr[data-kiosk="${kiosk}"]`);
+      if (n > 0) await rows.nth(n - 1).waitFor({ state: 'attached' });
+      await rows.nth(n).waitFor({ state: 'detached' });
+    }
+    for (const [kiosk, n] of Object.entries(counts)) assert.equal(await rowsOf(kiosk), n, kiosk);
+  }
+
+  test('an admin logs in at the hub and sees both kiosks\' punches in one log; the kiosk filter narrows it', async () => {
+    const res = await page.goto(`${env.hub.url}/admin`);
+    assert.equal(res?.status(), 200);
+    await page.getByTestId('lang-en').click();
+    await page.getByTestId('login-form').waitFor();
+    const before = await page.content();
+    for (const name of env.pushed['door-1']) assert.ok(!before.includes(name), 'no punch before login');
+
+    await page.locator('#username').fill(HUB_ADMIN.username);
+    await page.locator('#password').fill('wrong password');
+    await page.getByTestId('login-submit').click();
+    await page.getByText('Wrong user name or password').waitFor();
+    await page.locator('#password').fill(HUB_ADMIN.password);
+    await page.getByTestId('login-submit').click();
+    await page.getByTestId('log-table').waitFor();
+
+    // A window around today in the hub's zone: the kiosks' punches were made just now.
+    await page.getByTestId('log-from').fill(dayIn(Date.now() - DAY_MS));
+    await page.getByTestId('log-to').fill(dayIn(Date.now() + DAY_MS));
+    await page.getByTestId('log-apply').click();
+    await expectRows({ 'door-1': 2, 'yard-1': 3 });
+    const table = page.getByTestId('log-table');
+    for (const name of [...env.pushed['door-1'], ...env.pushed['yard-1']]) await table.getByText(name, { exact: true }).waitFor();
+    assert.equal(await page.getByTestId('log-total').textContent(), '5 punches');
+    assert.equal(await table.locator('tr.is-voided').count(), 1);
+    assert.match((await table.locator('tr.is-voided').textContent()) ?? '', new RegExp(`${env.voidedName}.*voided: wrong person`, 'u'));
+    // Clock trust on every punch: door-1's punch from before it joined, and yard-1's clock an hour ahead.
+    assert.equal(await table.getByText('confirmed', { exact: true }).count(), 1);
+    assert.equal(await table.getByText('not confirmed', { exact: true }).count(), 1);
+    assert.equal(await table.getByText('kiosk clock off', { exact: true }).count(), 3);
+    assert.equal(await table.getByText(/^hub estimate: /u).count(), 3, 'the hub\'s time beside a punch from a clock that is off');
+    assert.match((await page.getByTestId('log-kiosk').textContent()) ?? '', /yard-1 \(clock off\)/u);
+    assert.equal(await table.getByText('warehouse', { exact: true }).count(), 3);
+
+    // The hub has only the log: no tab leads to a page it does not serve.
+    const tabs = await page.locator('nav.tabs a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+    assert.deepEqual(tabs, ['#log']);
+    assert.equal((await page.request.get(`${env.hub.url}/`)).status(), 404, 'no kiosk screen on the hub');
+    await screenshot(page, 'hub-admin-log');
+
+    await page.getByTestId('log-kiosk').selectOption('door-1');
+    await page.getByTestId('log-apply').click();
+    await expectRows({ 'door-1': 2, 'yard-1': 0 });
+    assert.equal(await page.getByTestId('log-total').textContent(), '2 punches');
+    assert.match((await page.getByTestId('export-csv').getAttribute('href')) ?? '', /kioskId=door-1/u);
+
+    await page.getByTestId('log-kiosk').selectOption('');
+    await page.getByTestId('log-site').selectOption('warehouse');
+    await page.getByTestId('log-voided').uncheck();
+    await page.getByTestId('log-apply').click();
+    await expectRows({ 'door-1': 0, 'yard-1': 2 });
+    assert.equal(await rowsOf('yard-1'), 2);
+
+    await page.getByTestId('lang-vi').click();
+    await page.getByText('Mọi kiosk', { exact: true }).waitFor({ state: 'attached' });
+    await page.getByTestId('logout').click();
+    await page.getByTestId('login-form').waitFor();
+    assert.equal((await page.request.get(`${env.hub.url}/api/admin/kiosks`)).status(), 401, 'the session ended');
+  });
+});
