@@ -6,7 +6,8 @@
  *   /api/sync/*                 kiosk credential required (checked against PostgreSQL per request)
  *   /api/auth/*, /api/admin/*, /admin   the admin pages: one log of every kiosk (admin-routes.ts)
  */
-import Fastify, { LogController, type FastifyInstance, type FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { createFastify } from '../server/fastify.ts';
 import { Gauge, Registry } from 'prom-client';
 import { KioskError, errorMessage } from '../errors.ts';
 import { silentLogger, type Logger } from '../log.ts';
@@ -54,13 +55,7 @@ export function buildHubApp(deps: HubAppDeps): FastifyInstance {
   const options: HubOptions = hubOptionsSchema.parse(deps.config ?? {});
   const logger = (deps.logger ?? silentLogger).child({ stage: 'hub' });
   const clock = deps.clock ?? Date.now;
-  const app = Fastify({
-    loggerInstance: logger,
-    logController: new LogController({ disableRequestLogging: true }),
-    bodyLimit: options.bodyLimitBytes,
-    return503OnClosing: true,
-    ...(deps.tls === undefined ? {} : { https: { key: deps.tls.key, cert: deps.tls.cert, minVersion: 'TLSv1.2' as const } }),
-  }) as unknown as FastifyInstance;
+  const app = createFastify({ logger, bodyLimit: options.bodyLimitBytes, tls: deps.tls });
   installZodCompilers(app);
   installErrorHandlers(app);
   app.decorateRequest('kioskId', null);

@@ -9,7 +9,8 @@
  * and /admin (session required).
  */
 import { fileURLToPath } from 'node:url';
-import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import type { FastifyInstance } from 'fastify';
+import { createFastify } from './fastify.ts';
 import type { CameraState } from './ports.ts';
 import type { z } from 'zod';
 import { silentLogger, type Logger } from '../log.ts';
@@ -99,14 +100,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   const options = serverOptionsSchema.parse(deps.config ?? {});
   const logger = (deps.logger ?? silentLogger).child({ stage: 'server' });
   const clock = deps.clock ?? Date.now;
-  const app = Fastify({
-    loggerInstance: logger,
-    // Per-request logs at debug (onResponse below), not Fastify's two info lines per request.
-    logController: new LogController({ disableRequestLogging: true }),
-    bodyLimit: options.bodyLimitBytes,
-    return503OnClosing: true,
-    ...(deps.tls === undefined ? {} : { https: { key: deps.tls.key, cert: deps.tls.cert, minVersion: 'TLSv1.2' as const } }),
-  }) as unknown as FastifyInstance;
+  const app = createFastify({ logger, bodyLimit: options.bodyLimitBytes, tls: deps.tls });
   const hosts = new HostGuard(options.host, options.allowedHosts);
   const setupCode = deps.setupCode ?? SetupCode.inMemory();
 
