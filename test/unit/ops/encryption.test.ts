@@ -1,3 +1,4 @@
+import { ensureSyncFunctions } from '../../../src/store/sql-functions.ts';
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -79,8 +80,10 @@ describe('descriptors at rest', () => {
     const file = fileBytes(dbPath);
     for (const v of all) assert.ok(!leaks(file, v), 'the database file contains a descriptor in clear');
 
-    // Reading the gallery needs the key.
+    // Reading the gallery needs the key. (A connection of the store's own has the SQL functions the
+    // sync triggers call; a bare one needs them before a repository can prepare its writes.)
     const db = new Database(dbPath);
+    ensureSyncFunctions(db);
     assert.throws(() => new PeopleRepo(db).loadGallery('faceres'), isCode('STORE_FAILED', /encrypted and no descriptor key/));
     assert.throws(() => new PeopleRepo(db, { cipher: DescriptorCipher.generate() }).loadGallery('faceres'), isCode('DESCRIPTOR_INVALID', /cannot decrypt .* wrong key/));
     db.close();
