@@ -37,7 +37,7 @@ describe('outbox', () => {
     assert.match(uid, /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-/u, 'UUIDv7');
     assert.deepEqual([row.mono_ms, row.boot_id], [42_000, 'boot-x']);
     const personUid = k.store.db.prepare<[number], { uid: string }>('SELECT uid FROM people WHERE id = ?').get(person.id)!.uid;
-    assert.deepEqual(JSON.parse(row.payload), { personUid, personName: 'An', ts: Date.UTC(2025, 0, 6, 9), similarity: 0.8, manual: false, evidence: { v: 1 } });
+    assert.deepEqual(JSON.parse(row.payload), { personUid, personName: 'An', ts: Date.UTC(2025, 0, 6, 9), similarity: 0.8, manual: false, evidence: { v: 1 }, source: 'face', review: false });
   });
 
   test('a rolled-back write leaves no outbox row; an acknowledged row leaves, an unacknowledged one stays', (t) => {
