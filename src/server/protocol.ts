@@ -398,9 +398,8 @@ export interface ApiErrorDto {
   retryAfterMs?: number;
 }
 
-/** A shift as the admin pages show it: wall-clock times 'HH:MM', working weekdays 0 = Sunday … 6 = Saturday. */
-export interface ShiftDto {
-  id: number;
+/** A shift as the admin edits it: wall-clock times 'HH:MM', working weekdays 0 = Sunday … 6 = Saturday. */
+export interface ShiftInputDto {
   name: string;
   start: string;
   end: string;
@@ -408,17 +407,13 @@ export interface ShiftDto {
   /** Ends on the next calendar day (end before start). */
   overnight: boolean;
   workDays: number[];
-  /** People assigned to it. */
-  people: number;
 }
 
-export interface ShiftInputDto {
-  name: string;
-  start: string;
-  end: string;
-  graceMinutes: number;
-  overnight: boolean;
-  workDays: number[];
+/** A shift as the admin pages show it. */
+export interface ShiftDto extends ShiftInputDto {
+  id: number;
+  /** People assigned to it. */
+  people: number;
 }
 
 export interface ShiftsDto {
