@@ -55,7 +55,7 @@ describe('a joined kiosk\'s admin pages show its hub link', { skip: skip ?? fals
     link.set({ clock: HUB_CLOCK.skewedAhead, state: 'backing-off', failures: 3, lastError: 'connect ECONNREFUSED 10.0.0.5:8090', outboxDepth: 42 });
     await page.getByTestId('hub-banner').filter({ hasText: SKEWED }).waitFor();
     await page.getByTestId('hub-link-outbox').filter({ hasText: '42 records' }).waitFor();
-    assert.equal(await page.getByTestId('hub-link-link').textContent(), 'unreachable — retrying (3 failed attempts in a row)');
+    assert.equal(await page.getByTestId('hub-link-link').textContent(), 'exchanges failing — retrying (3 in a row; see the last error)');
     assert.equal(await page.getByTestId('hub-link-clock').textContent(), SKEWED);
     assert.equal(await page.getByTestId('hub-link-lastError').textContent(), 'connect ECONNREFUSED 10.0.0.5:8090');
     await screenshot(page, 'admin-hub-link');

@@ -43,7 +43,7 @@ describe('hub link text', () => {
   test('link state: not reached yet, connected, retrying with the count of failures, refused', () => {
     assert.equal(linkState(en, hubLinkStatus({ lastSuccessAt: null })), 'not reached yet');
     assert.equal(linkState(en, hubLinkStatus()), 'connected');
-    assert.equal(linkState(en, hubLinkStatus({ state: 'backing-off', failures: 3 })), 'unreachable — retrying (3 failed attempts in a row)');
+    assert.equal(linkState(en, hubLinkStatus({ state: 'backing-off', failures: 3 })), 'exchanges failing — retrying (3 in a row; see the last error)');
     assert.equal(linkState(vi, hubLinkStatus({ state: 'refused' })), 'bị hub từ chối (đã thu hồi?) — hãy kết nối lại kiosk này');
   });
 
@@ -62,7 +62,7 @@ describe('hub link text', () => {
     assert.deepEqual(failing.map((r) => [r.key, r.value, r.warn]), [
       ['hub', 'https://hub.example:8090', false],
       ['kiosk', 'door-2', false],
-      ['link', 'unreachable — retrying (1 failed attempts in a row)', true],
+      ['link', 'exchanges failing — retrying (1 in a row; see the last error)', true],
       ['lastSync', 'none since the kiosk started', false],
       ['outbox', '0 records', false],
       ['clock', 'Clock not synchronised with the hub: not yet confirmed since boot', true],
