@@ -11,9 +11,20 @@ import { listen } from '../../../src/server/listen.ts';
 import type { AdminClientToServer, AdminServerToClient, HubLinkDto } from '../../../src/server/protocol.ts';
 import { openRecorder } from '../../../src/store/store.ts';
 import { FakeHubLink, HUB_CLOCK, hubLinkStatus } from './fakes.ts';
-import { harness, setupAdmin } from './harness.ts';
+import { harness, setupAdmin, type Harness } from './harness.ts';
 
 type AdminClient = Socket<AdminServerToClient, AdminClientToServer>;
+
+/** A server whose /healthz is the real report of `kiosk serve` (healthy loop, camera, database and disk), joined to `hubLink` when given. */
+function withRealHealth(hubLink?: FakeHubLink): Harness {
+  const loop = { healthy: () => true, camera: { state: 'running' as const }, fps: 10 };
+  const h: Harness = harness({
+    ...(hubLink === undefined ? {} : { hubLink }),
+    health: async () => healthReport({ loop, backend: 'fake', descriptor: 'fused', db: h.store.db, recorder, dataDir: '.', minFreeMb: 1, freeBytes: () => 1e12, ...(hubLink === undefined ? {} : { hubLink }) }, h.clock.now()),
+  });
+  const recorder = openRecorder(h.store, { journalRetryMs: 1_000 }, { clock: h.clock.now });
+  return h;
+}
 
 describe('the hub link on the admin API', () => {
   test('single-kiosk mode: the route says there is no hub; without a session it says nothing', async () => {
@@ -101,12 +112,7 @@ describe('the hub link on the admin API', () => {
 
   test('/healthz: a clock off or an unreachable hub is degraded (hub.ok false) but the kiosk stays healthy; no address, id or error text', async () => {
     const link = new FakeHubLink();
-    const loop = { healthy: () => true, camera: { state: 'running' as const }, fps: 10 };
-    const h = harness({
-      hubLink: link,
-      health: async () => healthReport({ loop, backend: 'fake', descriptor: 'fused', db: h.store.db, recorder, dataDir: '.', minFreeMb: 1, freeBytes: () => 1e12, hubLink: link }, h.clock.now()),
-    });
-    const recorder = openRecorder(h.store, { journalRetryMs: 1_000 }, { clock: h.clock.now });
+    const h = withRealHealth(link);
     try {
       const ok = await h.app.inject({ url: '/healthz' });
       assert.equal(ok.statusCode, 200);
@@ -129,9 +135,7 @@ describe('the hub link on the admin API', () => {
   });
 
   test('/healthz of a single kiosk says nothing about a hub', async () => {
-    const loop = { healthy: () => true, camera: { state: 'running' as const }, fps: 10 };
-    const h = harness({ health: async () => healthReport({ loop, backend: 'fake', descriptor: 'fused', db: h.store.db, recorder, dataDir: '.', minFreeMb: 1, freeBytes: () => 1e12 }, h.clock.now()) });
-    const recorder = openRecorder(h.store, { journalRetryMs: 1_000 }, { clock: h.clock.now });
+    const h = withRealHealth();
     try {
       const res = await h.app.inject({ url: '/healthz' });
       assert.equal(res.statusCode, 200);
