@@ -9,6 +9,9 @@ import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypt
 import { KioskError } from '../errors.ts';
 import { inTransaction, type Pool, type Tx } from './db.ts';
 
+/** A kiosk id: lower-case letters, digits, dot, dash, underscore (the hub_kiosks CHECK says the same). */
+export const KIOSK_ID_PATTERN = /^[a-z0-9][a-z0-9._-]{0,62}$/u;
+
 const CODE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
 const CODE_LENGTH = 16;
 
@@ -55,6 +58,15 @@ interface KioskRow {
   clock_skewed: boolean;
   pairing_hash: string | null;
   pairing_expires_at: number | null;
+}
+
+/** Where a kiosk stands with the hub, as the CLI and the admin page show it. */
+export type KioskState = 'paired' | 'waiting' | 'code-expired' | 'revoked';
+
+export function kioskState(k: Pick<HubKiosk, 'revokedAt' | 'pairedAt' | 'pairingPending'>): KioskState {
+  if (k.revokedAt !== null) return 'revoked';
+  if (k.pairedAt !== null) return 'paired';
+  return k.pairingPending ? 'waiting' : 'code-expired';
 }
 
 export type AuthResult = { ok: true; kioskId: string; site: string } | { ok: false; reason: 'unknown' | 'revoked' | 'bad-credential' };
