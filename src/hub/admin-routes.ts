@@ -2,7 +2,8 @@
  * The hub's admin pages and their API: one log of every kiosk's punches. By Fastify encapsulation,
  * inside `hubAdminRoutes` every request must name this hub in Host and Origin (as on the kiosk), and
  *   /api/auth/state, /api/auth/login   public (login backs off per user and address, kiosk code)
- *   /api/admin/*                       session cookie required: logout, settings, kiosks, punches, export.csv
+ *   /api/admin/*                       session cookie required: logout, settings, kiosks, punches, export.csv; kiosks,
+ *                                      people and shifts management in admin-fleet-routes.ts
  *   /admin, /assets/*                  the built hub admin page (only when the hub has a UI folder)
  * The sync API (/api/sync/*) stays outside: kiosks are not browsers and carry their own credential.
  */
