@@ -5,6 +5,9 @@
  * and pulled by a kiosk. Nothing without a session, one-line errors, every action in hub_audit.
  */
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { HubKioskStatusDto, HubPairingDto, HubPersonDto, HubShiftDto } from '../../../src/hub/admin-dto.ts';
 import { HubAdminsRepo } from '../../../src/hub/admins-repo.ts';
@@ -15,7 +18,7 @@ import type { SyncAgent } from '../../../src/sync/agent.ts';
 import { joinHub } from '../../../src/sync/join.ts';
 import { defaultSyncOptions } from '../../../src/sync/options.ts';
 import { syncAgentFor } from '../../../src/sync/start.ts';
-import { STACK_LINE } from '../../helpers/cli.ts';
+import { runCli, STACK_LINE } from '../../helpers/cli.ts';
 import { descriptor, fakeSyncClock, startTestHub, testKiosk, type TestHub, type TestKiosk } from '../../helpers/hub.ts';
 import { HUB_ADMIN } from '../../helpers/hub-admin.ts';
 import { postgresSkipReason, startPostgres, type TempPostgres } from '../../helpers/postgres.ts';
@@ -259,5 +262,26 @@ describe('hub admin: kiosks, people and shifts', { skip: skip ?? false }, () => 
     assert.equal(k.store.db.prepare<[], { n: number }>('SELECT count(*) AS n FROM face_crops').get()!.n, 0);
     assert.deepEqual((await audit('person.erase')).map((r) => [r.actor, r.kiosk_id, r.target]), [[ACTOR, null, `person:${hanh.uid}`]]);
     await refused(await call('DELETE', '/api/admin/people/01890a5d-ac96-774b-bcce-b302099a8057'), 404, 'not-found', /no person/u);
+  });
+
+  test('the `kiosk hub` commands and the page share one state: a shift made by the CLI is listed, a kiosk added on the page is listed by the CLI', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kiosk-hub-fleet-'));
+    try {
+      const env = { KIOSK_HUB__POSTGRES_URL: pg.url('fleet'), KIOSK_DATA_DIR: dir };
+      await json(await call('POST', '/api/admin/kiosks', { id: 'cli-seen', site: 'depot' }), 201);
+      const shift = await runCli(['hub', 'shift', 'Ca CLI', '--start', '06:00', '--end', '14:00', '--days', 'mon-sat'], { env });
+      assert.equal(shift.code, 0, shift.stderr);
+      assert.match(shift.stdout, /shift Ca CLI saved \(gallery revision \d+\)/u);
+      const listed = (await json<{ items: HubShiftDto[] }>(await call('GET', '/api/admin/shifts'), 200)).items.find((x) => x.name === 'Ca CLI');
+      assert.deepEqual(listed && { start: listed.start, end: listed.end, workDays: listed.workDays }, { start: '06:00', end: '14:00', workDays: [1, 2, 3, 4, 5, 6] });
+      const kiosks = await runCli(['hub', 'kiosks'], { env });
+      assert.equal(kiosks.code, 0, kiosks.stderr);
+      assert.match(kiosks.stdout, /^depot\/cli-seen \(cli-seen\): waiting for pairing, never seen/mu);
+      assert.match(kiosks.stdout, /^main\/spare-1 \(spare-1\): revoked/mu);
+      const { rows } = await hub.pool.query<{ actor: string }>("SELECT actor FROM hub_audit WHERE action = 'shift.put' AND target = 'shift:Ca CLI'");
+      assert.match(rows[0]!.actor, /^cli/u, 'the CLI records its system user, the page its admin');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
