@@ -16,7 +16,7 @@ import { personName } from '../server/fields.ts';
 import { apiError } from '../server/http-errors.ts';
 import { shiftFields, shiftInput } from '../server/routes/admin/shifts.ts';
 import { okReply, pairingCodeReply } from '../server/routes/schemas.ts';
-import { shiftBody } from '../server/routes/shift-schemas.ts';
+import { shiftBody, shiftFieldsReply } from '../server/routes/shift-schemas.ts';
 import type { DescriptorCipher } from '../store/crypto.ts';
 import { checkShift } from '../store/shift-repo.ts';
 import type { HubKioskStatusDto, HubPairingDto, HubPersonDto, HubShiftDto } from './admin-dto.ts';
@@ -73,16 +73,7 @@ const peopleReply = z.object({
   }) satisfies z.ZodType<HubPersonDto>),
 });
 const shiftsReply = z.object({
-  items: z.array(z.object({
-    name: z.string(),
-    start: z.string(),
-    end: z.string(),
-    graceMinutes: z.number(),
-    overnight: z.boolean(),
-    workDays: z.array(z.number()),
-    people: z.number(),
-    rev: z.number(),
-  }) satisfies z.ZodType<HubShiftDto>),
+  items: z.array(shiftFieldsReply.extend({ people: z.number(), rev: z.number() }) satisfies z.ZodType<HubShiftDto>),
 });
 const revReply = z.object({ ok: z.literal(true), rev: z.number() });
 
@@ -99,21 +90,7 @@ export async function hubFleetRoutes(app: FastifyInstance, deps: HubFleetDeps): 
   // ---------- kiosks ----------
 
   app.get('/kiosks/status', { schema: { response: { 200: kioskStatusReply } } }, async () => ({
-    items: (await kiosks.list()).map((k) => ({
-      id: k.id,
-      name: k.name,
-      site: k.site,
-      state: kioskState(k),
-      pairingPending: k.pairingPending,
-      createdAt: k.createdAt,
-      pairedAt: k.pairedAt,
-      revokedAt: k.revokedAt,
-      lastSeenAt: k.lastSeenAt,
-      outboxDepth: k.outboxDepth,
-      lagMs: k.lagMs,
-      clockOffsetMs: k.clockOffsetMs,
-      clockSkewed: k.clockSkewed,
-    })),
+    items: (await kiosks.list()).map((k) => ({ ...k, state: kioskState(k) })),
   }));
 
   app.post<{ Body: z.infer<typeof newKioskBody> }>('/kiosks', { schema: { body: newKioskBody, response: { 201: pairingReply } } }, async (request, reply) => {

@@ -7,6 +7,7 @@
  */
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { KioskError } from '../errors.ts';
+import type { HubKioskStatusDto } from './admin-dto.ts';
 import { inTransaction, type Pool, type Tx } from './db.ts';
 
 /** A kiosk id: lower-case letters, digits, dot, dash, underscore (the hub_kiosks CHECK says the same). */
@@ -29,20 +30,8 @@ export function normalizeCode(code: string): string {
   return code.toUpperCase().replace(/[\s-]/gu, '');
 }
 
-export interface HubKiosk {
-  id: string;
-  name: string;
-  site: string;
-  createdAt: number;
-  pairedAt: number | null;
-  revokedAt: number | null;
-  lastSeenAt: number | null;
-  outboxDepth: number;
-  lagMs: number;
-  clockOffsetMs: number | null;
-  clockSkewed: boolean;
-  pairingPending: boolean;
-}
+/** A kiosk as the hub knows it: what the admin page's Kiosks tab shows, bar the state derived from it. */
+export type HubKiosk = Omit<HubKioskStatusDto, 'state'>;
 
 interface KioskRow {
   id: string;
