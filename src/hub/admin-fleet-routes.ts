@@ -39,8 +39,8 @@ const kioskIdField = z.string().regex(KIOSK_ID_PATTERN, { message: 'a kiosk id i
 const kioskParams = z.object({ id: kioskIdField }).strict();
 const personParams = z.object({ uid: uuid }).strict();
 const shiftParams = z.object({ name: personName }).strict();
-export const newKioskBody = z.object({ id: kioskIdField, name: personName.optional(), site: personName.default('main') }).strict();
-export const personShiftBody = z.object({ shiftName: personName.nullable() }).strict();
+const newKioskBody = z.object({ id: kioskIdField, name: personName.optional(), site: personName.default('main') }).strict();
+const personShiftBody = z.object({ shiftName: personName.nullable() }).strict();
 
 const kioskStatusReply = z.object({
   items: z.array(z.object({
