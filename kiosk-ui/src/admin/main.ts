@@ -12,7 +12,7 @@ import { hubBanner, hubLinkPanel } from './views/hub-link.ts';
 import { logView } from './views/log.ts';
 import { peopleView } from './views/people.ts';
 import { settingsView } from './views/settings.ts';
-import { shiftsView } from './views/shifts.ts';
+import { kioskShifts, shiftsView } from './views/shifts.ts';
 import { sightingsView } from './views/sightings.ts';
 import { timesheetView } from './views/timesheet.ts';
 import { todayView } from './views/today.ts';
@@ -152,7 +152,7 @@ function view(c: AdminCtx): HTMLElement {
     case 'people':
       return peopleView(c);
     case 'shifts':
-      return shiftsView(c);
+      return shiftsView(c, kioskShifts);
     case 'sightings':
       return sightingsView(c);
     case 'settings':

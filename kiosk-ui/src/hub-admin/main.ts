@@ -1,19 +1,28 @@
 /**
  * The hub's admin page: log in (accounts made with `kiosk hub add-admin`), then the attendance log
- * of every kiosk. The hub serves only this view, so the navigation has only it: no links to pages
- * the hub does not have. Language switchable, remembered per browser (as on the kiosk's pages).
+ * of every kiosk, the kiosks themselves, the people they share and the shared shifts. The navigation
+ * lists only the views the hub serves. Language switchable, remembered per browser (as on the
+ * kiosk's pages).
  */
 import type { HubAdminStateDto, HubSettingsDto } from '../../../src/hub/admin-dto.ts';
 import type { Language } from '../../../src/server/protocol.ts';
 import { byId, h, replace } from '../dom.ts';
-import { translator, type Translate } from '../i18n.ts';
+import { translator, type MessageKey, type Translate } from '../i18n.ts';
 import { api, ApiError, describeError, setUnauthorizedHandler } from '../admin/api.ts';
 import { field } from '../admin/widgets.ts';
+import type { HubViewCtx } from './context.ts';
+import { hubKiosksView } from './kiosks.ts';
 import { hubLogView } from './log.ts';
+import { hubPeopleView } from './people.ts';
+import { hubShiftsView } from './shifts.ts';
 import '../admin/admin.css';
 
 const LANG_KEY = 'kiosk.hub.lang';
 const MS_PER_MINUTE = 60_000;
+const FLASH_MS = 4_000;
+const TABS = ['log', 'kiosks', 'people', 'shifts'] as const;
+type Tab = (typeof TABS)[number];
+const VIEWS: Record<Tab, (c: HubViewCtx) => HTMLElement> = { log: hubLogView, kiosks: hubKiosksView, people: hubPeopleView, shifts: hubShiftsView };
 
 const root = byId('app');
 const stored = localStorage.getItem(LANG_KEY);
@@ -22,6 +31,7 @@ let t: Translate = translator(lang);
 let auth: HubAdminStateDto | null = null;
 let timeZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
 let notice: string | null = null;
+let tab: Tab = TABS.find((x) => `#${x}` === location.hash) ?? 'log';
 
 function setLang(next: Language): void {
   lang = next;
@@ -36,11 +46,12 @@ function langSwitch(): HTMLElement {
   );
 }
 
-function showError(text: string): void {
-  const line = h('p', { class: 'notice error', role: 'alert', 'data-testid': 'notice' }, text);
-  const old = root.querySelector('.notice');
+function showNotice(text: string, kind: 'error' | 'ok'): void {
+  const line = h('p', { class: `notice ${kind}`, role: kind === 'error' ? 'alert' : 'status', 'data-testid': 'notice' }, text);
+  const old = root.querySelector('main > .notice');
   if (old !== null) old.replaceWith(line);
   else root.querySelector('main')?.prepend(line);
+  if (kind === 'ok') setTimeout(() => line.remove(), FLASH_MS);
 }
 
 function loginForm(): HTMLElement {
@@ -91,12 +102,19 @@ function render(): void {
     root,
     h('header', { class: 'bar' },
       h('strong', { class: 'brand' }, t('hub.title')),
-      h('nav', { class: 'tabs' }, h('a', { href: '#log', class: 'tab active', 'data-testid': 'tab-log' }, t('tab.log'))),
+      h('nav', { class: 'tabs' },
+        ...TABS.map((x) => h('a', { href: `#${x}`, class: x === tab ? 'tab active' : 'tab', 'data-testid': `tab-${x}`, onclick: (ev) => {
+          ev.preventDefault();
+          tab = x;
+          history.replaceState(null, '', `#${x}`);
+          render();
+        } }, t(`tab.${x}` as MessageKey))),
+      ),
       h('span', { class: 'who' }, t('admin.loggedInAs', { name: auth.username ?? '' })),
       langSwitch(),
       h('button', { type: 'button', class: 'btn small', 'data-testid': 'logout', onclick: () => void logout() }, t('admin.logout')),
     ),
-    h('main', {}, hubLogView({ t, lang, timeZone, error: showError })),
+    h('main', {}, VIEWS[tab]({ t, lang, timeZone, error: (m) => showNotice(m, 'error'), flash: (m) => showNotice(m, 'ok') })),
   );
 }
 
