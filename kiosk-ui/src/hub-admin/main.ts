@@ -1,19 +1,25 @@
 /**
- * The hub's admin page: log in (accounts made with `kiosk hub add-admin`), then the attendance log
- * of every kiosk. The hub serves only this view, so the navigation has only it: no links to pages
- * the hub does not have. Language switchable, remembered per browser (as on the kiosk's pages).
+ * The hub's admin page: log in (accounts made with `kiosk hub add-admin`), then tabs over every
+ * kiosk: the attendance log, the admin accounts, the audit trail and the sightings. The navigation
+ * lists only what the hub serves. Language switchable, remembered per browser (as on the kiosk's pages).
  */
 import type { HubAdminStateDto, HubSettingsDto } from '../../../src/hub/admin-dto.ts';
 import type { Language } from '../../../src/server/protocol.ts';
 import { byId, h, replace } from '../dom.ts';
-import { translator, type Translate } from '../i18n.ts';
+import { translator, type MessageKey, type Translate } from '../i18n.ts';
 import { api, ApiError, describeError, setUnauthorizedHandler } from '../admin/api.ts';
 import { field } from '../admin/widgets.ts';
 import { hubLogView } from './log.ts';
+import { hubAccessView, hubAuditView, hubSightingsView } from './trail.ts';
 import '../admin/admin.css';
 
 const LANG_KEY = 'kiosk.hub.lang';
 const MS_PER_MINUTE = 60_000;
+const FLASH_MS = 3000;
+
+type Tab = 'log' | 'access' | 'audit' | 'sightings';
+const TABS: Record<Tab, MessageKey> = { log: 'tab.log', access: 'hub.tab.access', audit: 'tab.audit', sightings: 'tab.sightings' };
+const tabOf = (hash: string): Tab => (Object.hasOwn(TABS, hash.slice(1)) ? (hash.slice(1) as Tab) : 'log');
 
 const root = byId('app');
 const stored = localStorage.getItem(LANG_KEY);
@@ -22,6 +28,7 @@ let t: Translate = translator(lang);
 let auth: HubAdminStateDto | null = null;
 let timeZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
 let notice: string | null = null;
+let tab: Tab = tabOf(location.hash);
 
 function setLang(next: Language): void {
   lang = next;
@@ -36,11 +43,27 @@ function langSwitch(): HTMLElement {
   );
 }
 
-function showError(text: string): void {
-  const line = h('p', { class: 'notice error', role: 'alert', 'data-testid': 'notice' }, text);
+function showNotice(text: string, kind: 'error' | 'ok'): void {
+  const line = h('p', { class: `notice ${kind}`, role: kind === 'error' ? 'alert' : 'status', 'data-testid': 'notice' }, text);
   const old = root.querySelector('.notice');
   if (old !== null) old.replaceWith(line);
   else root.querySelector('main')?.prepend(line);
+  if (kind === 'ok') setTimeout(() => line.remove(), FLASH_MS);
+}
+const showError = (text: string): void => showNotice(text, 'error');
+
+function view(): HTMLElement {
+  const ctx = { t, lang, timeZone, error: showError, flash: (m: string) => showNotice(m, 'ok') };
+  switch (tab) {
+    case 'log':
+      return hubLogView(ctx);
+    case 'access':
+      return hubAccessView(ctx, () => void start());
+    case 'audit':
+      return hubAuditView(ctx);
+    case 'sightings':
+      return hubSightingsView(ctx);
+  }
 }
 
 function loginForm(): HTMLElement {
@@ -91,12 +114,18 @@ function render(): void {
     root,
     h('header', { class: 'bar' },
       h('strong', { class: 'brand' }, t('hub.title')),
-      h('nav', { class: 'tabs' }, h('a', { href: '#log', class: 'tab active', 'data-testid': 'tab-log' }, t('tab.log'))),
+      h('nav', { class: 'tabs' },
+        ...(Object.keys(TABS) as Tab[]).map((x) => h('a', { href: `#${x}`, class: x === tab ? 'tab active' : 'tab', 'data-testid': `tab-${x}`, onclick: (ev) => {
+          ev.preventDefault();
+          tab = x;
+          history.replaceState(null, '', `#${x}`);
+          render();
+        } }, t(TABS[x])))),
       h('span', { class: 'who' }, t('admin.loggedInAs', { name: auth.username ?? '' })),
       langSwitch(),
       h('button', { type: 'button', class: 'btn small', 'data-testid': 'logout', onclick: () => void logout() }, t('admin.logout')),
     ),
-    h('main', {}, hubLogView({ t, lang, timeZone, error: showError })),
+    h('main', {}, view()),
   );
 }
 
