@@ -138,8 +138,8 @@ export function registerHubCommands(program: Command, ctxOf: (cmd: Command) => H
   };
 
   /** A refused account change is one line naming the admin and what to do. */
-  const settled = (name: string, change: HubAdminChange): string => {
-    if (change.ok) return change.username;
+  const settled = (name: string, change: HubAdminChange): { username: string; endedSessions: number } => {
+    if (change.ok) return change;
     throw new KioskError('USAGE', `${HUB_ADMIN_REFUSALS[change.reason]}: ${name}`, { hint: '`kiosk hub admins` lists the admins' });
   };
 
@@ -170,9 +170,8 @@ export function registerHubCommands(program: Command, ctxOf: (cmd: Command) => H
       .description(disabled ? 'disable a hub admin: their sessions end at once (never the last enabled admin); audited' : 'let a disabled hub admin log in again; audited')
       .argument('<username>', 'the admin\'s user name')
       .action(async (name: string, _opts: unknown, cmd: Command) => {
-        const change = await withAdmins(cmd, (admins) => admins.setDisabled({ username: name }, disabled, actor()));
-        const username = settled(name, change);
-        console.log(disabled ? `hub admin ${username} disabled (${change.ok ? change.endedSessions : 0} sessions ended)` : `hub admin ${username} enabled`);
+        const done = settled(name, await withAdmins(cmd, (admins) => admins.setDisabled({ username: name }, disabled, actor())));
+        console.log(disabled ? `hub admin ${done.username} disabled (${done.endedSessions} sessions ended)` : `hub admin ${done.username} enabled`);
       });
   }
 
@@ -182,8 +181,8 @@ export function registerHubCommands(program: Command, ctxOf: (cmd: Command) => H
     .option('--password-file <file>', 'read the password from the first line of this file instead of a prompt')
     .action(async (name: string, opts: { passwordFile?: string }, cmd: Command) => {
       const { username, hash } = await newPassword(ctxOf(cmd), name, opts.passwordFile);
-      const change = await withAdmins(cmd, (admins) => admins.setPassword({ username }, hash, actor()));
-      console.log(`password of hub admin ${settled(name, change)} set (${change.ok ? change.endedSessions : 0} sessions ended)`);
+      const done = settled(name, await withAdmins(cmd, (admins) => admins.setPassword({ username }, hash, actor())));
+      console.log(`password of hub admin ${done.username} set (${done.endedSessions} sessions ended)`);
     });
 
   hub.command('pair-code')
