@@ -13,6 +13,7 @@ import { HUB_ADMIN_REFUSALS, HubAdminsRepo, type HubAdminChange } from './admins
 import { GalleryRepo } from './gallery-repo.ts';
 import { promptPassword, readPasswordFile } from './password-input.ts';
 import { KiosksRepo } from './kiosks-repo.ts';
+import type { Pool } from './db.ts';
 import { loadSiteKey, openHubDb, siteKeyPath, startHub } from './serve.ts';
 import { SdNotifier } from '../ops/sd-notify.ts';
 
@@ -93,16 +94,22 @@ export function registerHubCommands(program: Command, ctxOf: (cmd: Command) => H
       console.log('hub schema up to date');
     });
 
-  const withPool = async <T>(cmd: Command, fn: (ctx: HubContext, repos: { kiosks: KiosksRepo; gallery: GalleryRepo }) => Promise<T>): Promise<T> => {
+  const withDb = async <T>(cmd: Command, fn: (ctx: HubContext, pool: Pool) => Promise<T>): Promise<T> => {
     const ctx = ctxOf(cmd);
     const pool = await openHubDb(ctx.config.hub, ctx.log);
     try {
-      const site = loadSiteKey(siteKeyPath(ctx.config.hub, ctx.dataDir), ctx.log);
-      return await fn(ctx, { kiosks: new KiosksRepo(pool), gallery: new GalleryRepo(pool, site.cipher) });
+      return await fn(ctx, pool);
     } finally {
       await pool.end();
     }
   };
+  const withPool = <T>(cmd: Command, fn: (ctx: HubContext, repos: { kiosks: KiosksRepo; gallery: GalleryRepo }) => Promise<T>): Promise<T> =>
+    withDb(cmd, (ctx, pool) => {
+      const site = loadSiteKey(siteKeyPath(ctx.config.hub, ctx.dataDir), ctx.log);
+      return fn(ctx, { kiosks: new KiosksRepo(pool), gallery: new GalleryRepo(pool, site.cipher) });
+    });
+  // Accounts need no site key (and must not make one on a host that has none yet).
+  const withAdmins = <T>(cmd: Command, fn: (admins: HubAdminsRepo) => Promise<T>): Promise<T> => withDb(cmd, (_ctx, pool) => fn(new HubAdminsRepo(pool)));
 
   hub.command('add-kiosk')
     .description('register a kiosk and print its one-time pairing code (for `kiosk hub-join` on the kiosk)')
@@ -125,16 +132,6 @@ export function registerHubCommands(program: Command, ctxOf: (cmd: Command) => H
     const min = ctx.config.hub.passwordMinLength;
     if (password.length < min || password.length > 256) throw new KioskError('USAGE', `the password must have ${min} to 256 characters`, { hint: 'choose a longer one (hub.passwordMinLength)' });
     return { username: parsed.data, hash: await new SecretHasher(ctx.config.hub.scryptLogN).hash(password) };
-  };
-
-  const withAdmins = async <T>(cmd: Command, fn: (admins: HubAdminsRepo) => Promise<T>): Promise<T> => {
-    const ctx = ctxOf(cmd);
-    const pool = await openHubDb(ctx.config.hub, ctx.log);
-    try {
-      return await fn(new HubAdminsRepo(pool));
-    } finally {
-      await pool.end();
-    }
   };
 
   /** A refused account change is one line naming the admin and what to do. */
