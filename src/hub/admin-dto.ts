@@ -19,6 +19,8 @@ export interface HubPunchDto {
   manual: boolean;
   voidedAt: number | null;
   voidReason: string | null;
+  /** GET /api/admin/evidence/punch/:id serves its photo. */
+  hasPhoto: boolean;
 }
 
 export interface HubPunchPageDto {
@@ -92,4 +94,36 @@ export interface HubPersonDto {
 export interface HubShiftDto extends ShiftInputDto {
   people: number;
   rev: number;
+}
+
+/** One line of the hub's audit trail: the hub's own admin actions (kioskId null) and the kiosks' uploaded ones. */
+export interface HubAuditDto {
+  id: string;
+  kioskId: string | null;
+  site: string | null;
+  ts: number;
+  actor: string;
+  action: string;
+  target: string;
+  /** JSON, cut to a readable length. */
+  details: string;
+}
+
+/** A stranger or spoof attempt seen at a kiosk; GET /api/admin/evidence/sighting/:id serves its photo. */
+export interface HubSightingDto {
+  id: string;
+  kind: string;
+  ts: number;
+  count: number;
+  kioskId: string;
+  site: string;
+  hasPhoto: boolean;
+}
+
+/** A page of a list read newest first; `hasMore` instead of a count (one row more is read). */
+export interface HubTrailPageDto<T> {
+  items: T[];
+  page: number;
+  pageSize: number;
+  hasMore: boolean;
 }

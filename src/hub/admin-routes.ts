@@ -2,8 +2,9 @@
  * The hub's admin pages and their API: one log of every kiosk's punches. By Fastify encapsulation,
  * inside `hubAdminRoutes` every request must name this hub in Host and Origin (as on the kiosk), and
  *   /api/auth/state, /api/auth/login   public (login backs off per user and address, kiosk code)
- *   /api/admin/*                       session cookie required: logout, settings, kiosks, punches, export.csv; kiosks,
- *                                      people and shifts management in admin-fleet-routes.ts
+ *   /api/admin/*                       session cookie required: logout, settings, kiosks, punches, export.csv;
+ *                                      kiosks, people and shifts management (admin-fleet-routes.ts);
+ *                                      accounts, audit, sightings, evidence photos (admin-trail-routes.ts)
  *   /admin, /assets/*                  the built hub admin page (only when the hub has a UI folder)
  * The sync API (/api/sync/*) stays outside: kiosks are not browsers and carry their own credential.
  */
@@ -23,6 +24,8 @@ import { defaultServerOptions } from '../server/options.ts';
 import { dayRange } from '../server/time.ts';
 import type { DescriptorCipher } from '../store/crypto.ts';
 import { hubFleetRoutes } from './admin-fleet-routes.ts';
+import { kioskIdField, siteField } from './admin-fields.ts';
+import { hubAdminTrailRoutes } from './admin-trail-routes.ts';
 import type { HubAdminStateDto, HubKioskDto, HubPunchDto, HubPunchPageDto, HubSettingsDto } from './admin-dto.ts';
 import { HubAdminsRepo, type HubAdminIdentity } from './admins-repo.ts';
 import type { Pool } from './db.ts';
@@ -41,8 +44,6 @@ declare module 'fastify' {
 // Paging and range limits are the kiosk admin's.
 const LIMITS = { pageSizeDefault: defaultServerOptions.pageSizeDefault, pageSizeMax: defaultServerOptions.pageSizeMax, maxRangeDays: defaultServerOptions.maxRangeDays, exportMaxRows: defaultServerOptions.exportMaxRows };
 
-const kioskIdField = z.string().regex(/^[a-z0-9][a-z0-9._-]{0,62}$/u, { message: 'not a kiosk id' });
-const siteField = z.string().min(1).max(200);
 const logFilter = { from: day, to: day, kioskId: kioskIdField.optional(), site: siteField.optional(), includeVoided: flag };
 export const hubPunchesQuery = z.object({ ...logFilter, page, pageSize }).strict();
 export const hubExportQuery = z.object({ ...logFilter, lang: z.enum(['vi', 'en']).default('vi') }).strict();
@@ -61,6 +62,7 @@ const hubPunchReply = z.object({
   manual: z.boolean(),
   voidedAt: z.number().nullable(),
   voidReason: z.string().nullable(),
+  hasPhoto: z.boolean(),
 }) satisfies z.ZodType<HubPunchDto>;
 const hubPunchPageReply = z.object({ items: z.array(hubPunchReply), total: z.number(), page: z.number(), pageSize: z.number() }) satisfies z.ZodType<HubPunchPageDto>;
 const hubKiosksReply = z.object({
@@ -165,6 +167,7 @@ export async function hubAdminRoutes(app: FastifyInstance, deps: HubAdminDeps): 
     });
 
     await admin.register(hubFleetRoutes, { pool: deps.pool, siteKey: deps.siteKey, options: o, clock: deps.clock });
+    await admin.register(hubAdminTrailRoutes, { pool: deps.pool, admins, siteKey: deps.siteKey, options: o, clock: deps.clock });
 
     admin.get('/settings', { schema: { response: { 200: hubSettingsReply } } }, async () => ({ timeZone: o.timeZone, language: o.language }));
 

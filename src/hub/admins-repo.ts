@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { KioskError } from '../errors.ts';
 import { hashToken, type SessionTimes } from '../server/auth/sessions.ts';
-import { inTransaction, type Pool } from './db.ts';
+import { inTransaction, type Pool, type Tx } from './db.ts';
 import { hubAudit } from './kiosks-repo.ts';
 
 const TOKEN_BYTES = 32;
@@ -23,6 +23,38 @@ export interface HubAdminCredentials {
   username: string;
   passwordHash: string;
   disabled: boolean;
+}
+
+/** One account as the admins list shows it (never its hash). */
+export interface HubAdminAccount {
+  id: number;
+  username: string;
+  createdAt: number;
+  lastLoginAt: number | null;
+  disabledAt: number | null;
+}
+
+/** An admin named by its id (the admin page) or its user name, case-insensitive (the CLI). */
+export type HubAdminRef = { id: number } | { username: string };
+
+/** Why an account change was refused: each is a value for the caller to word, not an exception. */
+export type HubAdminRefusal = 'not-found' | 'last-admin' | 'self';
+
+export type HubAdminChange = { ok: true; username: string; endedSessions: number } | { ok: false; reason: HubAdminRefusal };
+
+/** The one line for a refusal, the same from the CLI and the admin API. */
+export const HUB_ADMIN_REFUSALS: Record<HubAdminRefusal, string> = {
+  'not-found': 'no such hub admin',
+  'last-admin': 'the last enabled hub admin cannot be disabled; add or enable another admin first',
+  self: 'you cannot disable your own account; ask another admin',
+};
+
+interface AccountRow {
+  id: number;
+  username: string;
+  created_at: number;
+  last_login_at: number | null;
+  disabled_at: number | null;
 }
 
 interface SessionRow {
@@ -66,6 +98,46 @@ export class HubAdminsRepo {
   async count(): Promise<number> {
     const { rows } = await this.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM hub_admins');
     return rows[0]!.n;
+  }
+
+  /** Every account, by user name. */
+  async list(): Promise<HubAdminAccount[]> {
+    const { rows } = await this.pool.query<AccountRow>('SELECT id, username, created_at, last_login_at, disabled_at FROM hub_admins ORDER BY lower(username)');
+    return rows.map((r) => ({ id: r.id, username: r.username, createdAt: r.created_at, lastLoginAt: r.last_login_at, disabledAt: r.disabled_at }));
+  }
+
+  /**
+   * Disables or enables an account (audited). Disabling ends the admin's sessions at once; it is
+   * refused for `selfId` (the admin asking) and for the last enabled admin. The enabled rows are
+   * locked first, so two admins disabling each other at the same moment cannot both succeed.
+   */
+  async setDisabled(ref: HubAdminRef, disabled: boolean, actor: string, selfId: number | null = null): Promise<HubAdminChange> {
+    const now = this.clock();
+    return inTransaction(this.pool, async (tx) => {
+      const enabled = await tx.query<{ id: number }>('SELECT id FROM hub_admins WHERE disabled_at IS NULL ORDER BY id FOR UPDATE');
+      const row = await lockAdmin(tx, ref);
+      if (row === null) return { ok: false, reason: 'not-found' };
+      if (disabled && row.id === selfId) return { ok: false, reason: 'self' };
+      if (disabled && row.disabled_at === null && enabled.rows.every((r) => r.id === row.id)) return { ok: false, reason: 'last-admin' };
+      if ((row.disabled_at !== null) === disabled) return { ok: true, username: row.username, endedSessions: 0 };
+      await tx.query('UPDATE hub_admins SET disabled_at = $2 WHERE id = $1', [row.id, disabled ? now : null]);
+      const ended = disabled ? (await tx.query('DELETE FROM hub_admin_sessions WHERE admin_id = $1', [row.id])).rowCount ?? 0 : 0;
+      await hubAudit(tx, now, actor, disabled ? 'admin.disable' : 'admin.enable', `admin:${row.username}`, disabled ? { endedSessions: ended } : {});
+      return { ok: true, username: row.username, endedSessions: ended };
+    });
+  }
+
+  /** A new password (audited): the admin's sessions end, all but `keepSession` (the one that changed it). */
+  async setPassword(ref: HubAdminRef, passwordHash: string, actor: string, keepSession: string | null = null): Promise<HubAdminChange> {
+    const now = this.clock();
+    return inTransaction(this.pool, async (tx) => {
+      const row = await lockAdmin(tx, ref);
+      if (row === null) return { ok: false, reason: 'not-found' };
+      await tx.query('UPDATE hub_admins SET password_hash = $2 WHERE id = $1', [row.id, passwordHash]);
+      const ended = (await tx.query('DELETE FROM hub_admin_sessions WHERE admin_id = $1 AND token_hash IS DISTINCT FROM $2', [row.id, keepSession])).rowCount ?? 0;
+      await hubAudit(tx, now, actor, 'admin.password', `admin:${row.username}`, { endedSessions: ended });
+      return { ok: true, username: row.username, endedSessions: ended };
+    });
   }
 
   /** Today's-cost hash after a login with an older, cheaper one. */
@@ -125,4 +197,11 @@ export class HubAdminsRepo {
   async deleteSession(sessionId: string): Promise<void> {
     await this.pool.query('DELETE FROM hub_admin_sessions WHERE token_hash = $1', [sessionId]);
   }
+}
+
+async function lockAdmin(tx: Tx, ref: HubAdminRef): Promise<{ id: number; username: string; disabled_at: number | null } | null> {
+  const { rows } = 'id' in ref
+    ? await tx.query<{ id: number; username: string; disabled_at: number | null }>('SELECT id, username, disabled_at FROM hub_admins WHERE id = $1 FOR UPDATE', [ref.id])
+    : await tx.query<{ id: number; username: string; disabled_at: number | null }>('SELECT id, username, disabled_at FROM hub_admins WHERE lower(username) = lower($1) FOR UPDATE', [ref.username]);
+  return rows[0] ?? null;
 }

@@ -9,10 +9,11 @@ import type { Logger } from '../log.ts';
 import { KioskError } from '../errors.ts';
 import { SecretHasher } from '../server/auth/password.ts';
 import { username as usernameField } from '../server/routes/schemas.ts';
-import { HubAdminsRepo } from './admins-repo.ts';
+import { HUB_ADMIN_REFUSALS, HubAdminsRepo, type HubAdminChange } from './admins-repo.ts';
 import { GalleryRepo } from './gallery-repo.ts';
 import { promptPassword, readPasswordFile } from './password-input.ts';
 import { KiosksRepo, kioskState, type KioskState } from './kiosks-repo.ts';
+import type { Pool } from './db.ts';
 import { loadSiteKey, openHubDb, siteKeyPath, startHub } from './serve.ts';
 import { SdNotifier } from '../ops/sd-notify.ts';
 
@@ -95,16 +96,22 @@ export function registerHubCommands(program: Command, ctxOf: (cmd: Command) => H
       console.log('hub schema up to date');
     });
 
-  const withPool = async <T>(cmd: Command, fn: (ctx: HubContext, repos: { kiosks: KiosksRepo; gallery: GalleryRepo }) => Promise<T>): Promise<T> => {
+  const withDb = async <T>(cmd: Command, fn: (ctx: HubContext, pool: Pool) => Promise<T>): Promise<T> => {
     const ctx = ctxOf(cmd);
     const pool = await openHubDb(ctx.config.hub, ctx.log);
     try {
-      const site = loadSiteKey(siteKeyPath(ctx.config.hub, ctx.dataDir), ctx.log);
-      return await fn(ctx, { kiosks: new KiosksRepo(pool), gallery: new GalleryRepo(pool, site.cipher) });
+      return await fn(ctx, pool);
     } finally {
       await pool.end();
     }
   };
+  const withPool = <T>(cmd: Command, fn: (ctx: HubContext, repos: { kiosks: KiosksRepo; gallery: GalleryRepo }) => Promise<T>): Promise<T> =>
+    withDb(cmd, (ctx, pool) => {
+      const site = loadSiteKey(siteKeyPath(ctx.config.hub, ctx.dataDir), ctx.log);
+      return fn(ctx, { kiosks: new KiosksRepo(pool), gallery: new GalleryRepo(pool, site.cipher) });
+    });
+  // Accounts need no site key (and must not make one on a host that has none yet).
+  const withAdmins = <T>(cmd: Command, fn: (admins: HubAdminsRepo) => Promise<T>): Promise<T> => withDb(cmd, (_ctx, pool) => fn(new HubAdminsRepo(pool)));
 
   hub.command('add-kiosk')
     .description('register a kiosk and print its one-time pairing code (for `kiosk hub-join` on the kiosk)')
@@ -119,25 +126,62 @@ export function registerHubCommands(program: Command, ctxOf: (cmd: Command) => H
       console.log(`on the kiosk: kiosk hub-join <hub url> ${r.code} --fingerprint <hub certificate SHA-256>`);
     });
 
+  /** A user name and a new password (file or prompt), checked as the admin page checks them, and its hash. */
+  const newPassword = async (ctx: HubContext, name: string, passwordFile: string | undefined): Promise<{ username: string; hash: string }> => {
+    const parsed = usernameField.safeParse(name);
+    if (!parsed.success) throw new KioskError('USAGE', `"${name}" is not a user name`, { hint: '1 to 64 characters, no control characters' });
+    const password = passwordFile === undefined ? await promptPassword(parsed.data) : readPasswordFile(passwordFile);
+    const min = ctx.config.hub.passwordMinLength;
+    if (password.length < min || password.length > 256) throw new KioskError('USAGE', `the password must have ${min} to 256 characters`, { hint: 'choose a longer one (hub.passwordMinLength)' });
+    return { username: parsed.data, hash: await new SecretHasher(ctx.config.hub.scryptLogN).hash(password) };
+  };
+
+  /** A refused account change is one line naming the admin and what to do. */
+  const settled = (name: string, change: HubAdminChange): { username: string; endedSessions: number } => {
+    if (change.ok) return change;
+    throw new KioskError('USAGE', `${HUB_ADMIN_REFUSALS[change.reason]}: ${name}`, { hint: '`kiosk hub admins` lists the admins' });
+  };
+
   hub.command('add-admin')
-    .description('create an admin of the hub\'s admin pages (/admin: the punch log of every kiosk, its kiosks, people and shifts); audited')
+    .description('create an admin of the hub\'s admin pages (/admin: every kiosk\'s log, kiosks, people, shifts, audit, sightings); audited')
     .argument('<username>', 'user name to log in with')
     .option('--password-file <file>', 'read the password from the first line of this file instead of a prompt')
     .action(async (name: string, opts: { passwordFile?: string }, cmd: Command) => {
-      const ctx = ctxOf(cmd);
-      const parsed = usernameField.safeParse(name);
-      if (!parsed.success) throw new KioskError('USAGE', `"${name}" is not a user name`, { hint: '1 to 64 characters, no control characters' });
-      const password = opts.passwordFile === undefined ? await promptPassword(parsed.data) : readPasswordFile(opts.passwordFile);
-      const min = ctx.config.hub.passwordMinLength;
-      if (password.length < min || password.length > 256) throw new KioskError('USAGE', `the password must have ${min} to 256 characters`, { hint: 'choose a longer one (hub.passwordMinLength)' });
-      const hash = await new SecretHasher(ctx.config.hub.scryptLogN).hash(password);
-      const pool = await openHubDb(ctx.config.hub, ctx.log);
-      try {
-        await new HubAdminsRepo(pool).create(parsed.data, hash, actor());
-      } finally {
-        await pool.end();
+      const { username, hash } = await newPassword(ctxOf(cmd), name, opts.passwordFile);
+      await withAdmins(cmd, (admins) => admins.create(username, hash, actor()));
+      console.log(`hub admin ${username} created: log in at the hub's /admin page`);
+    });
+
+  hub.command('admins')
+    .description('the hub\'s admins: created, last login, disabled')
+    .option('--json', 'print JSON')
+    .action(async (opts: { json?: boolean }, cmd: Command) => {
+      const list = await withAdmins(cmd, (admins) => admins.list());
+      if (opts.json) return void console.log(JSON.stringify(list));
+      const at = (ms: number | null, none: string): string => (ms === null ? none : new Date(ms).toISOString());
+      for (const a of list) {
+        console.log(`${a.username}: created ${at(a.createdAt, '')}, last login ${at(a.lastLoginAt, 'never')}${a.disabledAt === null ? '' : `, DISABLED ${at(a.disabledAt, '')}`}`);
       }
-      console.log(`hub admin ${parsed.data} created: log in at the hub's /admin page`);
+    });
+
+  for (const disabled of [true, false]) {
+    hub.command(disabled ? 'disable-admin' : 'enable-admin')
+      .description(disabled ? 'disable a hub admin: their sessions end at once (never the last enabled admin); audited' : 'let a disabled hub admin log in again; audited')
+      .argument('<username>', 'the admin\'s user name')
+      .action(async (name: string, _opts: unknown, cmd: Command) => {
+        const done = settled(name, await withAdmins(cmd, (admins) => admins.setDisabled({ username: name }, disabled, actor())));
+        console.log(disabled ? `hub admin ${done.username} disabled (${done.endedSessions} sessions ended)` : `hub admin ${done.username} enabled`);
+      });
+  }
+
+  hub.command('set-password')
+    .description('set a hub admin\'s password (forgotten, or handed over): their sessions end; audited')
+    .argument('<username>', 'the admin\'s user name')
+    .option('--password-file <file>', 'read the password from the first line of this file instead of a prompt')
+    .action(async (name: string, opts: { passwordFile?: string }, cmd: Command) => {
+      const { username, hash } = await newPassword(ctxOf(cmd), name, opts.passwordFile);
+      const done = settled(name, await withAdmins(cmd, (admins) => admins.setPassword({ username }, hash, actor())));
+      console.log(`password of hub admin ${done.username} set (${done.endedSessions} sessions ended)`);
     });
 
   hub.command('pair-code')

@@ -35,7 +35,7 @@ export const hubOptionsSchema = z
     adminSessionMaxMs: admin.adminSessionMaxMs.describe('A hub admin session expires this long after login however busy it is.'),
     cookieSecure: admin.cookieSecure.describe('Mark the hub\'s session cookie Secure even over plain HTTP (e.g. behind a TLS-terminating load balancer); always Secure when the hub serves HTTPS.'),
     loginBackoff: admin.loginBackoff.describe('Per (user name, address) back-off for failed hub admin logins.'),
-    passwordMinLength: admin.passwordMinLength.describe('Shortest hub admin password `kiosk hub add-admin` accepts.'),
+    passwordMinLength: admin.passwordMinLength.describe('Shortest hub admin password accepted (`kiosk hub add-admin`, `set-password`, the admin page).'),
   })
   .strict();
 

@@ -1,5 +1,5 @@
 /**
- * The password for `kiosk hub add-admin`: from a file (first line; for scripts), or typed twice at a
+ * The password for `kiosk hub add-admin` and `set-password`: from a file (first line; for scripts), or typed twice at a
  * prompt that does not echo it. Piped standard input without a terminal is refused with a hint, so a
  * password never ends up in shell history or a process list.
  */

@@ -25,6 +25,7 @@ interface Row {
   manual: boolean;
   voided_at: number | null;
   void_reason: string | null;
+  has_photo: boolean;
 }
 
 function where(f: PunchLogFilter): { sql: string; params: unknown[] } {
@@ -54,7 +55,8 @@ export class PunchLog {
     // A person a kiosk knew by another uid (merged on the hub by employee code) is found through the alias.
     const { rows } = await this.pool.query<Row>(
       `SELECT p.id, p.kiosk_id, k.site, p.person_name, pe.employee_code, p.ts, p.corrected_ts, p.received_at, p.clock_trust,
-              p.similarity, p.manual, p.voided_at, p.void_reason
+              p.similarity, p.manual, p.voided_at, p.void_reason,
+              EXISTS (SELECT 1 FROM hub_evidence e WHERE e.punch_id = p.id) AS has_photo
        ${FROM}
        LEFT JOIN hub_person_aliases a ON a.alias = p.person_uid
        LEFT JOIN hub_people pe ON pe.uid = coalesce(a.uid, p.person_uid)
@@ -82,5 +84,6 @@ function toDto(r: Row): HubPunchDto {
     manual: r.manual,
     voidedAt: r.voided_at,
     voidReason: r.void_reason,
+    hasPhoto: r.has_photo,
   };
 }

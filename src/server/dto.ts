@@ -155,7 +155,12 @@ export function sightingDto(s: Sighting): SightingDto {
 /** Audit details are admin-written JSON (reasons, names); shown as text, capped so one row cannot flood the page. */
 const AUDIT_DETAILS_MAX_CHARS = 500;
 
+/** An audit entry's details as JSON text, cut to a readable length (the kiosk's and the hub's trails). */
+export function auditDetails(details: unknown, maxDetails = AUDIT_DETAILS_MAX_CHARS): string {
+  const text = JSON.stringify(details) ?? '';
+  return text.length > maxDetails ? `${text.slice(0, maxDetails)}…` : text;
+}
+
 export function auditDto(a: AuditEntry, maxDetails = AUDIT_DETAILS_MAX_CHARS): AuditDto {
-  const details = JSON.stringify(a.details);
-  return { id: a.id, ts: a.ts, actor: a.actor, action: a.action, target: a.target, details: details.length > maxDetails ? `${details.slice(0, maxDetails)}…` : details };
+  return { id: a.id, ts: a.ts, actor: a.actor, action: a.action, target: a.target, details: auditDetails(a.details, maxDetails) };
 }

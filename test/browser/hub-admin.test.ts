@@ -1,6 +1,8 @@
 /**
  * The hub's admin page in Chromium: two kiosks push punches to one hub (real PostgreSQL); an admin
  * logs in at the hub and sees both kiosks' punches in one log; the kiosk and site filters narrow it.
+ * The Access tab adds and disables an admin; the Sightings tab shows a stranger seen at a kiosk with
+ * its evidence photo, as the log shows a punch's; the Audit tab shows the hub's own admin actions.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
@@ -8,6 +10,7 @@ import type { Browser, Page } from 'playwright-core';
 import { ensureUiBuilt } from '../../src/server/ui-build.ts';
 import { HUB_ADMIN, HUB_TZ, twoKioskHub, type TwoKioskHub } from '../helpers/hub-admin.ts';
 import { postgresSkipReason, startPostgres, type TempPostgres } from '../helpers/postgres.ts';
+import { addEvidence, addSighting, testJpeg } from '../helpers/hub-trail.ts';
 import { browserSkipReason, launchBrowser, screenshot } from './harness.ts';
 
 const skip = browserSkipReason() ?? postgresSkipReason();
@@ -82,7 +85,7 @@ describe('hub admin page in a browser', { skip: skip ?? false }, () => {
 
     // No tab leads to a page the hub does not serve (the kiosk's own pages stay on the kiosk).
     const tabs = await page.locator('nav.tabs a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
-    assert.deepEqual(tabs, ['#log', '#kiosks', '#people', '#shifts']);
+    assert.deepEqual(tabs, ['#log', '#kiosks', '#people', '#shifts', '#access', '#audit', '#sightings']);
     assert.equal((await page.request.get(`${env.hub.url}/`)).status(), 404, 'no kiosk screen on the hub');
     await screenshot(page, 'hub-admin-log');
 
@@ -104,5 +107,91 @@ describe('hub admin page in a browser', { skip: skip ?? false }, () => {
     await page.getByTestId('logout').click();
     await page.getByTestId('login-form').waitFor();
     assert.equal((await page.request.get(`${env.hub.url}/api/admin/kiosks`)).status(), 401, 'the session ended');
+  });
+
+  async function logIn(): Promise<void> {
+    await page.context().clearCookies();
+    await page.goto(`${env.hub.url}/admin`);
+    await page.getByTestId('lang-en').click();
+    await page.locator('#username').fill(HUB_ADMIN.username);
+    await page.locator('#password').fill(HUB_ADMIN.password);
+    await page.getByTestId('login-submit').click();
+    await page.getByTestId('log-table').waitFor();
+  }
+
+  /** The image has loaded and decoded to the test JPEG's width (not a broken-image icon); node's types lack the DOM. */
+  async function imageLoaded(selector: string): Promise<void> {
+    const img = await page.locator(selector).elementHandle();
+    await page.waitForFunction((el) => (el as unknown as { complete: boolean; naturalWidth: number }).complete && (el as unknown as { naturalWidth: number }).naturalWidth > 0, img);
+    assert.equal(await page.locator(selector).evaluate((el) => (el as unknown as { naturalWidth: number }).naturalWidth), 24);
+  }
+
+  test('Access: an admin adds another admin and disables them (never themself); the Audit tab shows it', async () => {
+    await logIn();
+    await page.getByTestId('tab-access').click();
+    await page.getByTestId('admins-table').waitFor();
+    assert.equal(await page.locator('[data-testid^="admin-remove-"]').count(), 0, 'hub admins are disabled, not removed');
+    assert.equal(await page.getByText('Paired kiosk screens').count(), 0, 'the hub has no screens');
+
+    await page.getByTestId('new-admin-username').fill('thu.ops');
+    await page.getByTestId('new-admin-password').fill('mật khẩu của Thu');
+    await page.getByTestId('add-admin-form').locator('button[type=submit]').click();
+    const row = page.locator('[data-testid="admins-table"] tr[data-admin="thu.ops"]');
+    await row.waitFor();
+    assert.match((await row.textContent()) ?? '', /never/u, 'not logged in yet');
+    const loginAs = (username: string, password: string): Promise<Response> =>
+      fetch(`${env.hub.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });
+    assert.equal((await loginAs('thu.ops', 'mật khẩu của Thu')).status, 200, 'the new admin can log in');
+
+    await page.getByTestId('admin-toggle-thu.ops').click();
+    await page.locator('[data-testid="admins-table"] tr[data-admin="thu.ops"].is-voided').waitFor();
+    assert.match((await row.textContent()) ?? '', /disabled/u);
+    assert.equal((await loginAs('thu.ops', 'mật khẩu của Thu')).status, 401, 'a disabled admin cannot log in');
+
+    await page.getByTestId(`admin-toggle-${HUB_ADMIN.username}`).click();
+    await page.getByText('You cannot disable your own account; ask another administrator').waitFor();
+    assert.equal(await page.locator(`[data-testid="admins-table"] tr[data-admin="${HUB_ADMIN.username}"].is-voided`).count(), 0);
+    await screenshot(page, 'hub-admin-access');
+
+    await page.getByTestId('tab-audit').click();
+    await page.getByTestId('audit-kiosk').selectOption('@hub');
+    await page.getByTestId('audit-apply').click();
+    const disabled = page.locator('[data-testid="audit-table"] tr', { hasText: 'admin.disable' });
+    await disabled.waitFor();
+    assert.match((await disabled.textContent()) ?? '', new RegExp(`hub.*admin:${HUB_ADMIN.username.replace('.', '\\.')}.*admin:thu\\.ops`, 'u'));
+    const from = await page.locator('[data-testid="audit-table"] tbody tr td:nth-child(2)').allTextContents();
+    assert.ok(from.length > 1 && from.every((x) => x === 'hub'), `only the hub's own actions: ${from.join(', ')}`);
+  });
+
+  test('Sightings: a stranger seen at a kiosk, with its evidence photo; the log shows a punch\'s photo', async () => {
+    const now = Date.now();
+    const stranger = await addSighting(env.hub, { kioskId: 'yard-1', kind: 'unknown', ts: now - 5_000 });
+    await addSighting(env.hub, { kioskId: 'door-1', kind: 'spoof', ts: now - 4_000 });
+    await addEvidence(env.hub, 'sighting', stranger, 'yard-1', await testJpeg(5));
+    const punch = (await env.hub.pool.query<{ id: string }>("SELECT id FROM hub_punches WHERE kiosk_id = 'door-1' AND voided_at IS NULL ORDER BY ts DESC LIMIT 1")).rows[0]!.id;
+    await addEvidence(env.hub, 'punch', punch, 'door-1', await testJpeg(6));
+
+    await logIn();
+    await page.getByTestId('tab-sightings').click();
+    await page.getByTestId('sightings-from').fill(dayIn(now - DAY_MS));
+    await page.getByTestId('sightings-to').fill(dayIn(now + DAY_MS));
+    await page.getByTestId('sightings-site').selectOption('warehouse');
+    await page.getByTestId('sightings-apply').click();
+    const row = page.locator(`[data-testid="sightings-table"] tr[data-sighting="${stranger}"]`);
+    await row.waitFor();
+    assert.equal(await page.locator('[data-testid="sightings-table"] tbody tr').count(), 1, 'only the warehouse');
+    assert.match((await row.textContent()) ?? '', /unknown face.*yard-1.*warehouse/u);
+    await page.getByTestId(`sighting-photo-${stranger}`).click();
+    await imageLoaded('[data-testid="sighting-dialog"] img');
+    await screenshot(page, 'hub-admin-sighting');
+    await page.getByTestId('evidence-close').click();
+
+    await page.getByTestId('tab-log').click();
+    await page.getByTestId('log-from').fill(dayIn(now - DAY_MS));
+    await page.getByTestId('log-to').fill(dayIn(now + DAY_MS));
+    await page.getByTestId('log-apply').click();
+    await page.getByTestId(`photo-${punch}`).click();
+    await imageLoaded('[data-testid="evidence-dialog"] img');
+    assert.equal(await page.locator('[data-testid="log-table"] .photo-button').count(), 1, 'only the punch with a photo has one');
   });
 });

@@ -15,3 +15,18 @@ export interface AdminCtx {
   error(message: string): void;
   flash(message: string): void;
 }
+
+/** What a view shared with the hub's admin page needs: no people list; live updates only where there are any. */
+export type ViewCtx = Pick<AdminCtx, 't' | 'lang' | 'timeZone' | 'error' | 'flash'> & Partial<Pick<AdminCtx, 'onLogChanged'>>;
+
+/**
+ * Extra filters and a column for a list shown for many kiosks (the hub): its kiosk and site pickers,
+ * their query parameters, and where each row came from.
+ */
+export interface ListScope<R> {
+  filters: HTMLElement[];
+  params(): Record<string, string | boolean | undefined>;
+  column: { header: string; cell(row: R): string };
+  /** Settles once the pickers have their options. */
+  ready: Promise<void>;
+}

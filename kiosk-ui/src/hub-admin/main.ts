@@ -1,8 +1,8 @@
 /**
- * The hub's admin page: log in (accounts made with `kiosk hub add-admin`), then the attendance log
- * of every kiosk, the kiosks themselves, the people they share and the shared shifts. The navigation
- * lists only the views the hub serves. Language switchable, remembered per browser (as on the
- * kiosk's pages).
+ * The hub's admin page: log in (accounts made with `kiosk hub add-admin`), then tabs over every
+ * kiosk: the attendance log, the kiosks themselves, the people they share, the shared shifts, the
+ * admin accounts, the audit trail and the sightings. The navigation lists only what the hub serves.
+ * Language switchable, remembered per browser (as on the kiosk's pages).
  */
 import type { HubAdminStateDto, HubSettingsDto } from '../../../src/hub/admin-dto.ts';
 import type { Language } from '../../../src/server/protocol.ts';
@@ -15,14 +15,15 @@ import { hubKiosksView } from './kiosks.ts';
 import { hubLogView } from './log.ts';
 import { hubPeopleView } from './people.ts';
 import { hubShiftsView } from './shifts.ts';
+import { hubAccessView, hubAuditView, hubSightingsView } from './trail.ts';
 import '../admin/admin.css';
 
 const LANG_KEY = 'kiosk.hub.lang';
 const MS_PER_MINUTE = 60_000;
 const FLASH_MS = 4_000;
-const TABS = ['log', 'kiosks', 'people', 'shifts'] as const;
+const TABS = ['log', 'kiosks', 'people', 'shifts', 'access', 'audit', 'sightings'] as const;
 type Tab = (typeof TABS)[number];
-const VIEWS: Record<Tab, (c: HubViewCtx) => HTMLElement> = { log: hubLogView, kiosks: hubKiosksView, people: hubPeopleView, shifts: hubShiftsView };
+const TAB_LABELS: Record<Tab, MessageKey> = { log: 'tab.log', kiosks: 'tab.kiosks', people: 'tab.people', shifts: 'tab.shifts', access: 'hub.tab.access', audit: 'tab.audit', sightings: 'tab.sightings' };
 
 const root = byId('app');
 const stored = localStorage.getItem(LANG_KEY);
@@ -52,6 +53,26 @@ function showNotice(text: string, kind: 'error' | 'ok'): void {
   if (old !== null) old.replaceWith(line);
   else root.querySelector('main')?.prepend(line);
   if (kind === 'ok') setTimeout(() => line.remove(), FLASH_MS);
+}
+
+function view(): HTMLElement {
+  const ctx: HubViewCtx = { t, lang, timeZone, error: (m) => showNotice(m, 'error'), flash: (m) => showNotice(m, 'ok') };
+  switch (tab) {
+    case 'log':
+      return hubLogView(ctx);
+    case 'kiosks':
+      return hubKiosksView(ctx);
+    case 'people':
+      return hubPeopleView(ctx);
+    case 'shifts':
+      return hubShiftsView(ctx);
+    case 'access':
+      return hubAccessView(ctx, () => void start());
+    case 'audit':
+      return hubAuditView(ctx);
+    case 'sightings':
+      return hubSightingsView(ctx);
+  }
 }
 
 function loginForm(): HTMLElement {
@@ -108,13 +129,13 @@ function render(): void {
           tab = x;
           history.replaceState(null, '', `#${x}`);
           render();
-        } }, t(`tab.${x}` as MessageKey))),
+        } }, t(TAB_LABELS[x]))),
       ),
       h('span', { class: 'who' }, t('admin.loggedInAs', { name: auth.username ?? '' })),
       langSwitch(),
       h('button', { type: 'button', class: 'btn small', 'data-testid': 'logout', onclick: () => void logout() }, t('admin.logout')),
     ),
-    h('main', {}, VIEWS[tab]({ t, lang, timeZone, error: (m) => showNotice(m, 'error'), flash: (m) => showNotice(m, 'ok') })),
+    h('main', {}, view()),
   );
 }
 

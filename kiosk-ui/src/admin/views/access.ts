@@ -1,18 +1,34 @@
-/** Admins & screens: my password, the admin accounts (add, disable, enable, remove) and the paired kiosk screens. */
+/**
+ * Admins & screens: my password, the admin accounts (add, disable, enable, remove) and the paired kiosk
+ * screens. The hub's admin page shows the same accounts part (its API answers the same shapes): no
+ * screens, and accounts are disabled rather than removed (`opts`).
+ */
 import type { AdminAccountDto, DisplayDto, PairingCodeDto } from '../../../../src/server/protocol.ts';
 import { h, replace } from '../../dom.ts';
 import { formatDateTime } from '../../text.ts';
 import { api, ApiError, describeError } from '../api.ts';
-import type { AdminCtx } from '../context.ts';
+import type { ViewCtx } from '../context.ts';
 import { field, table } from '../widgets.ts';
 
-export function accessView(ctx: AdminCtx, onSelfGone: () => void): HTMLElement {
+export interface AccessOptions {
+  /** The kiosk's paired screens. */
+  screens: boolean;
+  /** A remove button beside disable. */
+  remove: boolean;
+}
+
+export function accessView(ctx: ViewCtx, onSelfGone: () => void, opts: AccessOptions = { screens: true, remove: true }): HTMLElement {
   const { t } = ctx;
   const admins = h('div', { class: 'results' });
   const screens = h('div', { class: 'results' });
   const issued = h('p', { class: 'notice ok', role: 'status', 'data-testid': 'pairing-code', hidden: true });
   const when = (ts: number): string => formatDateTime(ts, ctx.lang, ctx.timeZone);
-  const failed = (err: unknown): void => ctx.error(err instanceof ApiError && err.body.error === 'last-admin' ? t('access.lastAdmin') : describeError(err));
+  const refusal = (err: unknown): string | null => {
+    if (!(err instanceof ApiError)) return null;
+    if (err.body.error === 'last-admin') return t('access.lastAdmin');
+    return err.body.error === 'self' ? t('hub.access.notSelf') : null;
+  };
+  const failed = (err: unknown): void => ctx.error(refusal(err) ?? describeError(err));
 
   async function loadAdmins(): Promise<void> {
     try {
@@ -24,8 +40,8 @@ export function accessView(ctx: AdminCtx, onSelfGone: () => void): HTMLElement {
           h('td', { class: 'nowrap' }, a.lastLoginAt === null ? t('access.never') : when(a.lastLoginAt)),
           h('td', { class: 'nowrap' },
             h('button', { type: 'button', class: 'btn small', 'data-testid': `admin-toggle-${a.username}`, onclick: () => void setDisabled(a, !a.disabled) }, t(a.disabled ? 'access.enable' : 'access.disable')),
-            ' ',
-            h('button', { type: 'button', class: 'btn small danger', 'data-testid': `admin-remove-${a.username}`, onclick: () => void remove(a) }, t('access.remove')),
+            opts.remove ? ' ' : null,
+            opts.remove ? h('button', { type: 'button', class: 'btn small danger', 'data-testid': `admin-remove-${a.username}`, onclick: () => void remove(a) }, t('access.remove')) : null,
           ),
         ),
       );
@@ -128,8 +144,8 @@ export function accessView(ctx: AdminCtx, onSelfGone: () => void): HTMLElement {
   }
 
   void loadAdmins();
-  void loadScreens();
-  return h('section', { class: 'view two-col' },
+  if (opts.screens) void loadScreens();
+  return h('section', { class: opts.screens ? 'view two-col' : 'view' },
     h('div', { class: 'settings' },
       h('h2', {}, t('access.adminsTitle')),
       admins,
@@ -147,7 +163,7 @@ export function accessView(ctx: AdminCtx, onSelfGone: () => void): HTMLElement {
         h('button', { type: 'submit', class: 'btn' }, t('access.changePassword')),
       ),
     ),
-    h('div', { class: 'settings' },
+    !opts.screens ? null : h('div', { class: 'settings' },
       h('h2', {}, t('access.screensTitle')),
       h('p', { class: 'muted' }, t('access.screensIntro')),
       screens,

@@ -8,6 +8,7 @@ import { h, replace } from '../../dom.ts';
 import { formatDateTime, localIsoDate, localIsoDateTime } from '../../text.ts';
 import { api, describeError, query } from '../api.ts';
 import type { AdminCtx } from '../context.ts';
+import { openEvidence, photoThumb } from '../evidence.ts';
 import { field, pager, personPicker, table } from '../widgets.ts';
 
 const PAGE_SIZE = 25;
@@ -58,8 +59,7 @@ export function logView(ctx: AdminCtx): HTMLElement {
 
   function photoCell(p: PunchDto): HTMLElement {
     if (!p.hasPhoto) return h('span', { class: 'muted' }, '—');
-    return h('button', { type: 'button', class: 'photo-button', 'data-testid': `photo-${p.id}`, title: t('log.photo'), onclick: () => evidence(p) },
-      h('img', { class: 'thumb', src: photoUrl(p), alt: t('log.photo'), loading: 'lazy' }));
+    return photoThumb(t, photoUrl(p), `photo-${p.id}`, () => evidence(p));
   }
 
   /** The evidence dialog: the photo at a readable size, the vote (winner, runner-up), add to samples. */
@@ -87,18 +87,14 @@ export function logView(ctx: AdminCtx): HTMLElement {
     const addButton = p.voidedAt === null
       ? h('button', { type: 'button', class: 'btn primary', 'data-testid': 'evidence-add', onclick: (e: Event) => void add(e.currentTarget as HTMLButtonElement) }, t('log.addToSamples', { name: p.personName }))
       : null;
-    const dialog = h('dialog', { class: 'evidence', 'data-testid': 'evidence-dialog' },
-      h('h3', {}, t('log.evidenceTitle', { id: p.id })),
-      h('p', {}, `${p.personName} · ${formatDateTime(p.ts, ctx.lang, ctx.timeZone)} · ${t(`log.source.${p.source}`)}`),
-      h('img', { class: 'evidence-photo', src: photoUrl(p), alt: t('log.photo'), 'data-testid': 'evidence-photo' }),
-      facts.length === 0 ? null : h('dl', { class: 'facts', 'data-testid': 'evidence-facts' }, ...facts.flatMap(([k, val]) => [h('dt', {}, k), h('dd', {}, val)])),
-      note,
-      h('div', { class: 'row' }, addButton,
-        h('button', { type: 'button', class: 'btn ghost', 'data-testid': 'evidence-close', onclick: () => dialog.close() }, t('log.closeEvidence'))),
-    );
-    dialog.addEventListener('close', () => dialog.remove());
-    document.body.append(dialog);
-    dialog.showModal();
+    openEvidence(t, {
+      testId: 'evidence-dialog',
+      heading: t('log.evidenceTitle', { id: p.id }),
+      caption: `${p.personName} · ${formatDateTime(p.ts, ctx.lang, ctx.timeZone)} · ${t(`log.source.${p.source}`)}`,
+      src: photoUrl(p),
+      body: [facts.length === 0 ? null : h('dl', { class: 'facts', 'data-testid': 'evidence-facts' }, ...facts.flatMap(([k, val]) => [h('dt', {}, k), h('dd', {}, val)])), note],
+      actions: [addButton],
+    });
   }
 
   function voidForm(p: PunchDto, row: HTMLTableRowElement): void {
