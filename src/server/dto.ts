@@ -10,6 +10,7 @@ import type {
   EnrollmentCapturedDto,
   EnrollmentProgressDto,
   PersonSummaryDto,
+  PresenceRowDto,
   PreviewDto,
   PunchDto,
   RecordingStatusDto,
@@ -17,8 +18,9 @@ import type {
   VoteEvidenceDto,
   AuditDto,
 } from './protocol.ts';
-import type { AuditEntry, DailyRow, PersonListItem, Punch } from '../store/types.ts';
+import type { AuditEntry, DailyRow, PersonKey, PersonListItem, Punch } from '../store/types.ts';
 import type { Sighting } from '../store/attendance-repo.ts';
+import type { PresenceRow, TimesheetPerson } from '../store/timesheet.ts';
 
 export function cameraDto(c: CameraStatus): CameraStatusDto {
   return { state: c.state, reason: c.reason, since: c.since };
@@ -122,7 +124,7 @@ export function voteEvidenceDto(e: Record<string, unknown>): VoteEvidenceDto {
   };
 }
 
-export function dailyDto(r: DailyRow): DailyRowDto {
+export function dailyDto<Id extends PersonKey>(r: DailyRow<Id>): DailyRowDto<Id> {
   return { personId: r.personId, personName: r.personName, day: r.day, firstIn: r.firstIn, lastOut: r.lastOut, hours: r.hours, punches: r.punches };
 }
 
@@ -136,4 +138,18 @@ const AUDIT_DETAILS_MAX_CHARS = 500;
 export function auditDto(a: AuditEntry, maxDetails = AUDIT_DETAILS_MAX_CHARS): AuditDto {
   const details = JSON.stringify(a.details);
   return { id: a.id, ts: a.ts, actor: a.actor, action: a.action, target: a.target, details: details.length > maxDetails ? `${details.slice(0, maxDetails)}…` : details };
+}
+
+/** One person's presence on a shift-day; kiosk rows (number ids) and hub rows (uids) alike. */
+export function presenceDto<Id extends PersonKey>(r: PresenceRow & { person: TimesheetPerson<Id> }): PresenceRowDto<Id> {
+  return {
+    personId: r.person.personId,
+    personName: r.person.personName,
+    shiftName: r.person.shift?.name ?? null,
+    from: r.window.from,
+    to: r.window.to,
+    scheduledStart: r.window.scheduledStart,
+    scheduledEnd: r.window.scheduledEnd,
+    intervals: r.intervals,
+  };
 }

@@ -4,9 +4,13 @@
  * Times are wall-clock in the kiosk's zone with the date, since a night shift's check-out falls on the next day.
  */
 import ExcelJS from 'exceljs';
+import type { FastifyReply } from 'fastify';
 import type { DayStatusDto, Language, TimesheetRowDto } from './protocol.ts';
 import { toCsv, type CsvValue } from './csv.ts';
 import { localDateAndTime } from './time.ts';
+
+/** The kiosk's rows (number ids) and the hub's (uids) make the same sheet. */
+type PersonIdDto = number | string;
 
 const HEADERS: Record<Language, readonly string[]> = {
   en: ['Shift day', 'Employee code', 'Name', 'Shift', 'Scheduled start', 'Scheduled end', 'First in', 'Last out', 'Worked hours', 'Late (min)', 'Left early (min)', 'Missing check-out', 'Absent', 'Status'],
@@ -37,7 +41,7 @@ function stamp(ts: number | null, timeZone: string): string | null {
 }
 
 /** The cells of one row; numbers stay numbers, so a spreadsheet can sum them. */
-export function timesheetCells(r: TimesheetRowDto, timeZone: string, lang: Language): CsvValue[] {
+export function timesheetCells(r: TimesheetRowDto<PersonIdDto>, timeZone: string, lang: Language): CsvValue[] {
   return [
     r.day,
     r.employeeCode,
@@ -56,12 +60,12 @@ export function timesheetCells(r: TimesheetRowDto, timeZone: string, lang: Langu
   ];
 }
 
-export function timesheetCsv(rows: readonly TimesheetRowDto[], timeZone: string, lang: Language): string {
+export function timesheetCsv(rows: readonly TimesheetRowDto<PersonIdDto>[], timeZone: string, lang: Language): string {
   return toCsv(HEADERS[lang], rows.map((r) => timesheetCells(r, timeZone, lang)));
 }
 
 /** One worksheet, header frozen; empty cells stay empty. Strings are stored as strings, never formulas. */
-export async function timesheetXlsx(rows: readonly TimesheetRowDto[], timeZone: string, lang: Language): Promise<Buffer> {
+export async function timesheetXlsx(rows: readonly TimesheetRowDto<PersonIdDto>[], timeZone: string, lang: Language): Promise<Buffer> {
   const book = new ExcelJS.Workbook();
   book.creator = 'attendance-kiosk';
   const sheet = book.addWorksheet(lang === 'vi' ? 'Bảng công' : 'Timesheet', { views: [{ state: 'frozen', ySplit: 1 }] });
@@ -71,4 +75,23 @@ export async function timesheetXlsx(rows: readonly TimesheetRowDto[], timeZone: 
     col.width = XLSX_COLUMN_WIDTHS[i] ?? XLSX_COLUMN_WIDTHS[0];
   });
   return Buffer.from(await book.xlsx.writeBuffer());
+}
+
+const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
+/** Sends the rows as a download named `<fileBase>.csv` or `.xlsx` (the kiosk's and the hub's timesheet exports). */
+export async function sendTimesheet(
+  reply: FastifyReply,
+  file: { format: 'csv' | 'xlsx'; base: string },
+  rows: readonly TimesheetRowDto<PersonIdDto>[],
+  timeZone: string,
+  lang: Language,
+): Promise<FastifyReply> {
+  const csv = file.format === 'csv';
+  const body = csv ? timesheetCsv(rows, timeZone, lang) : await timesheetXlsx(rows, timeZone, lang);
+  return reply
+    .header('content-type', csv ? 'text/csv; charset=utf-8' : XLSX_TYPE)
+    .header('content-disposition', `attachment; filename="${file.base}.${file.format}"`)
+    .header('cache-control', 'no-store')
+    .send(body);
 }
