@@ -1,5 +1,5 @@
 /** What the hub's admin API answers: types only, shared with the hub admin page (`import type`). */
-import type { Language } from '../server/protocol.ts';
+import type { BoardDto, DailyRowDto, Language, PresenceDto, TimesheetRowDto } from '../server/protocol.ts';
 
 export type HubClockTrust = 'confirmed' | 'skewed' | 'unconfirmed';
 
@@ -45,3 +45,9 @@ export interface HubSettingsDto {
   timeZone: string;
   language: Language;
 }
+
+/** The kiosk's report rows with the hub's person uids: timesheet, daily summary, board, presence. */
+export type HubTimesheetRowDto = TimesheetRowDto<string>;
+export type HubDailyRowDto = DailyRowDto<string>;
+export type HubBoardDto = BoardDto<string>;
+export type HubPresenceDto = PresenceDto<string>;

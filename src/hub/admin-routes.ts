@@ -2,7 +2,8 @@
  * The hub's admin pages and their API: one log of every kiosk's punches. By Fastify encapsulation,
  * inside `hubAdminRoutes` every request must name this hub in Host and Origin (as on the kiosk), and
  *   /api/auth/state, /api/auth/login   public (login backs off per user and address, kiosk code)
- *   /api/admin/*                       session cookie required: logout, settings, kiosks, punches, export.csv
+ *   /api/admin/*                       session cookie required: logout, settings, kiosks, punches, export.csv,
+ *                                      and the reports of admin-timesheet-routes.ts
  *   /admin, /assets/*                  the built hub admin page (only when the hub has a UI folder)
  * The sync API (/api/sync/*) stays outside: kiosks are not browsers and carry their own credential.
  */
@@ -20,9 +21,11 @@ import { flag, loggedInReply, loginBody, okReply, page, pageSize } from '../serv
 import { uiRoutes } from '../server/routes/ui.ts';
 import { defaultServerOptions } from '../server/options.ts';
 import { dayRange } from '../server/time.ts';
+import { scopeFields } from './admin-fields.ts';
 import type { HubAdminStateDto, HubKioskDto, HubPunchDto, HubPunchPageDto, HubSettingsDto } from './admin-dto.ts';
 import { HubAdminsRepo, type HubAdminIdentity } from './admins-repo.ts';
 import type { Pool } from './db.ts';
+import { hubReportRoutes } from './admin-timesheet-routes.ts';
 import { hubPunchesCsv } from './export.ts';
 import { KiosksRepo } from './kiosks-repo.ts';
 import type { HubOptions } from './options.ts';
@@ -38,9 +41,7 @@ declare module 'fastify' {
 // Paging and range limits are the kiosk admin's.
 const LIMITS = { pageSizeDefault: defaultServerOptions.pageSizeDefault, pageSizeMax: defaultServerOptions.pageSizeMax, maxRangeDays: defaultServerOptions.maxRangeDays, exportMaxRows: defaultServerOptions.exportMaxRows };
 
-const kioskIdField = z.string().regex(/^[a-z0-9][a-z0-9._-]{0,62}$/u, { message: 'not a kiosk id' });
-const siteField = z.string().min(1).max(200);
-const logFilter = { from: day, to: day, kioskId: kioskIdField.optional(), site: siteField.optional(), includeVoided: flag };
+const logFilter = { from: day, to: day, ...scopeFields, includeVoided: flag };
 export const hubPunchesQuery = z.object({ ...logFilter, page, pageSize }).strict();
 export const hubExportQuery = z.object({ ...logFilter, lang: z.enum(['vi', 'en']).default('vi') }).strict();
 
@@ -158,6 +159,8 @@ export async function hubAdminRoutes(app: FastifyInstance, deps: HubAdminDeps): 
       reply.header('set-cookie', clearedSessionCookie(cookieSecure));
       return { ok: true as const };
     });
+
+    await admin.register(hubReportRoutes, { pool: deps.pool, options: o, clock: deps.clock });
 
     admin.get('/settings', { schema: { response: { 200: hubSettingsReply } } }, async () => ({ timeZone: o.timeZone, language: o.language }));
 
