@@ -46,7 +46,8 @@ export interface TimesheetHub {
 export async function timesheetHub(pg: TempPostgres, dbName: string, opts: { uiDir?: string } = {}): Promise<TimesheetHub> {
   const hub = await startTestHub(await pg.createDatabase(dbName), { config: { scryptLogN: 10, timeZone: HUB_TZ }, clock: () => NOW, ...opts });
   const q = (sql: string, params: unknown[]): Promise<unknown> => hub.pool.query(sql, params);
-  const created = at('2026-03-01', 9);
+  // Known to the hub since the morning of the sheet's day: no empty days before it are listed.
+  const created = at(SHEET_DAY, 6);
   for (const [id, site] of [['door-1', 'hq'], ['yard-1', 'warehouse']] as const) {
     await q('INSERT INTO hub_kiosks (id, name, site, created_at) VALUES ($1, $1, $2, $3)', [id, site, created]);
   }

@@ -15,3 +15,21 @@ export interface AdminCtx {
   error(message: string): void;
   flash(message: string): void;
 }
+
+/** Extra filters of a report view, with the query parameters they add to its requests and downloads. */
+export interface ReportScope {
+  fields: HTMLElement[];
+  params(): Record<string, string | undefined>;
+  /** Resolves once the fields are filled (e.g. the hub's kiosk list); the first load waits for it. */
+  ready: Promise<void>;
+}
+
+/**
+ * What the report views (timesheet, daily summary, who is in) need. A kiosk passes its AdminCtx. The hub
+ * serves the same API paths for every kiosk, has no people list or live feed, and adds its kiosk/site scope.
+ */
+export interface ReportCtx extends Pick<AdminCtx, 't' | 'lang' | 'timeZone' | 'error'> {
+  people?: AdminCtx['people'];
+  onLogChanged?: AdminCtx['onLogChanged'];
+  scope?: ReportScope;
+}

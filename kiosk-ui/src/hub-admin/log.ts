@@ -3,13 +3,14 @@
  * punch's kiosk, site and clock trust (a kiosk clock that was off, or not yet confirmed, is shown,
  * with the hub's corrected time when it has one), voided punches marked, and the CSV export.
  */
-import type { HubClockTrust, HubKioskDto, HubPunchDto, HubPunchPageDto } from '../../../src/hub/admin-dto.ts';
+import type { HubClockTrust, HubPunchDto, HubPunchPageDto } from '../../../src/hub/admin-dto.ts';
 import type { Language } from '../../../src/server/protocol.ts';
 import { h, replace } from '../dom.ts';
 import type { Translate } from '../i18n.ts';
 import { formatDateTime, localIsoDate } from '../text.ts';
 import { api, describeError, query } from '../admin/api.ts';
 import { field, pager, table } from '../admin/widgets.ts';
+import { hubScope } from './scope.ts';
 
 const PAGE_SIZE = 25;
 
@@ -28,8 +29,7 @@ export function hubLogView(ctx: HubLogCtx): HTMLElement {
   const from = h('input', { type: 'date', value: today, 'data-testid': 'log-from' });
   const to = h('input', { type: 'date', value: today, 'data-testid': 'log-to' });
   const voided = h('input', { type: 'checkbox', checked: true, 'data-testid': 'log-voided' });
-  const kiosk = h('select', { 'data-testid': 'log-kiosk' }, h('option', { value: '' }, t('hub.allKiosks')));
-  const site = h('select', { 'data-testid': 'log-site' }, h('option', { value: '' }, t('hub.allSites')));
+  const scope = hubScope(ctx, 'log');
   const results = h('div', { class: 'results' });
   const exportLink = h('a', { class: 'btn', 'data-testid': 'export-csv', download: '' }, t('log.export'));
   let page = 1;
@@ -37,8 +37,7 @@ export function hubLogView(ctx: HubLogCtx): HTMLElement {
   const params = (): Record<string, string | number | boolean | undefined> => ({
     from: from.value,
     to: to.value,
-    kioskId: kiosk.value === '' ? undefined : kiosk.value,
-    site: site.value === '' ? undefined : site.value,
+    ...scope.params(),
     includeVoided: voided.checked,
   });
 
@@ -90,34 +89,16 @@ export function hubLogView(ctx: HubLogCtx): HTMLElement {
     );
   }
 
-  function kioskLabel(k: HubKioskDto): string {
-    const name = k.name === k.id ? k.id : `${k.name} (${k.id})`;
-    if (k.revoked) return t('hub.kioskRevoked', { kiosk: name });
-    return k.clockSkewed ? t('hub.kioskClockOff', { kiosk: name }) : name;
-  }
-
-  async function setup(): Promise<void> {
-    try {
-      const { items } = await api<{ items: HubKioskDto[] }>('GET', '/api/admin/kiosks');
-      kiosk.append(...items.map((k) => h('option', { value: k.id }, kioskLabel(k))));
-      site.append(...[...new Set(items.map((k) => k.site))].sort().map((s) => h('option', { value: s }, s)));
-    } catch (err) {
-      ctx.error(describeError(err));
-    }
-    await load();
-  }
-
   const apply = (): void => {
     page = 1;
     void load();
   };
-  void setup();
+  void scope.ready.then(load);
   return h('section', { class: 'view' },
     h('div', { class: 'filters' },
       field(t('filter.from'), from),
       field(t('filter.to'), to),
-      field(t('hub.kiosk'), kiosk),
-      field(t('hub.site'), site),
+      ...scope.fields,
       h('label', { class: 'check' }, voided, t('filter.includeVoided')),
       h('button', { type: 'button', class: 'btn primary', 'data-testid': 'log-apply', onclick: apply }, t('filter.apply')),
       exportLink,

@@ -1,19 +1,27 @@
 /**
- * The hub's admin page: log in (accounts made with `kiosk hub add-admin`), then the attendance log
- * of every kiosk. The hub serves only this view, so the navigation has only it: no links to pages
- * the hub does not have. Language switchable, remembered per browser (as on the kiosk's pages).
+ * The hub's admin page: log in (accounts made with `kiosk hub add-admin`), then the attendance log,
+ * timesheet, daily summary and "who is in" of every kiosk (the kiosk's own report views, with the hub's
+ * kiosk/site filter). The navigation has only the views the hub serves. Language switchable, remembered
+ * per browser (as on the kiosk's pages).
  */
 import type { HubAdminStateDto, HubSettingsDto } from '../../../src/hub/admin-dto.ts';
 import type { Language } from '../../../src/server/protocol.ts';
 import { byId, h, replace } from '../dom.ts';
 import { translator, type Translate } from '../i18n.ts';
 import { api, ApiError, describeError, setUnauthorizedHandler } from '../admin/api.ts';
-import { field } from '../admin/widgets.ts';
+import { field, tabNav } from '../admin/widgets.ts';
+import { dailyView } from '../admin/views/daily.ts';
+import { timesheetView } from '../admin/views/timesheet.ts';
+import { todayView } from '../admin/views/today.ts';
 import { hubLogView } from './log.ts';
+import { hubScope } from './scope.ts';
 import '../admin/admin.css';
 
 const LANG_KEY = 'kiosk.hub.lang';
 const MS_PER_MINUTE = 60_000;
+
+type Tab = 'log' | 'timesheet' | 'daily' | 'today';
+const TABS: Tab[] = ['log', 'timesheet', 'daily', 'today'];
 
 const root = byId('app');
 const stored = localStorage.getItem(LANG_KEY);
@@ -22,6 +30,7 @@ let t: Translate = translator(lang);
 let auth: HubAdminStateDto | null = null;
 let timeZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
 let notice: string | null = null;
+let tab: Tab = TABS.includes(location.hash.slice(1) as Tab) ? (location.hash.slice(1) as Tab) : 'log';
 
 function setLang(next: Language): void {
   lang = next;
@@ -69,6 +78,20 @@ function loginForm(): HTMLElement {
   );
 }
 
+function view(): HTMLElement {
+  const ctx = { t, lang, timeZone, error: showError };
+  switch (tab) {
+    case 'timesheet':
+      return timesheetView({ ...ctx, scope: hubScope(ctx, 'timesheet') });
+    case 'daily':
+      return dailyView({ ...ctx, scope: hubScope(ctx, 'daily') });
+    case 'today':
+      return todayView({ ...ctx, scope: hubScope(ctx, 'today') });
+    case 'log':
+      return hubLogView(ctx);
+  }
+}
+
 async function logout(): Promise<void> {
   try {
     await api('POST', '/api/admin/logout');
@@ -91,12 +114,15 @@ function render(): void {
     root,
     h('header', { class: 'bar' },
       h('strong', { class: 'brand' }, t('hub.title')),
-      h('nav', { class: 'tabs' }, h('a', { href: '#log', class: 'tab active', 'data-testid': 'tab-log' }, t('tab.log'))),
+      tabNav(t, TABS, tab, (x) => {
+        tab = x;
+        render();
+      }),
       h('span', { class: 'who' }, t('admin.loggedInAs', { name: auth.username ?? '' })),
       langSwitch(),
       h('button', { type: 'button', class: 'btn small', 'data-testid': 'logout', onclick: () => void logout() }, t('admin.logout')),
     ),
-    h('main', {}, hubLogView({ t, lang, timeZone, error: showError })),
+    h('main', {}, view()),
   );
 }
 

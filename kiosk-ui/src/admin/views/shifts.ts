@@ -12,7 +12,7 @@ const MON_TO_FRI = [1, 2, 3, 4, 5];
 const DEFAULT_GRACE_MINUTES = 5;
 const MAX_GRACE_MINUTES = 240;
 
-export function weekdayLabel(ctx: AdminCtx, day: number): string {
+export function weekdayLabel(ctx: Pick<AdminCtx, 't'>, day: number): string {
   return ctx.t(`weekday.${day}` as MessageKey);
 }
 
