@@ -118,7 +118,7 @@ export function registerHubCommands(program: Command, ctxOf: (cmd: Command) => H
     });
 
   hub.command('add-admin')
-    .description('create an admin of the hub\'s admin pages (/admin: the punch log of every kiosk); audited')
+    .description('create an admin of the hub\'s admin pages (/admin: the punch log and timesheets of every kiosk); audited')
     .argument('<username>', 'user name to log in with')
     .option('--password-file <file>', 'read the password from the first line of this file instead of a prompt')
     .action(async (name: string, opts: { passwordFile?: string }, cmd: Command) => {
