@@ -47,7 +47,11 @@ export interface HubSettingsDto {
 }
 
 /** The kiosk's report rows with the hub's person uids: timesheet, daily summary, board, presence. */
-export type HubTimesheetRowDto = TimesheetRowDto<string>;
+export interface HubTimesheetRowDto extends TimesheetRowDto<string> {
+  /** The kiosk that took the first punch and the last (check-in at one door, check-out at another). */
+  firstInKiosk: string | null;
+  lastOutKiosk: string | null;
+}
 export type HubDailyRowDto = DailyRowDto<string>;
 export type HubBoardDto = BoardDto<string>;
 export type HubPresenceDto = PresenceDto<string>;

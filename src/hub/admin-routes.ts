@@ -25,7 +25,7 @@ import { scopeFields } from './admin-fields.ts';
 import type { HubAdminStateDto, HubKioskDto, HubPunchDto, HubPunchPageDto, HubSettingsDto } from './admin-dto.ts';
 import { HubAdminsRepo, type HubAdminIdentity } from './admins-repo.ts';
 import type { Pool } from './db.ts';
-import { hubReportRoutes } from './admin-timesheet-routes.ts';
+import { hubTimesheetRoutes } from './admin-timesheet-routes.ts';
 import { hubPunchesCsv } from './export.ts';
 import { KiosksRepo } from './kiosks-repo.ts';
 import type { HubOptions } from './options.ts';
@@ -160,7 +160,7 @@ export async function hubAdminRoutes(app: FastifyInstance, deps: HubAdminDeps): 
       return { ok: true as const };
     });
 
-    await admin.register(hubReportRoutes, { pool: deps.pool, options: o, clock: deps.clock });
+    await admin.register(hubTimesheetRoutes, { pool: deps.pool, options: o, clock: deps.clock });
 
     admin.get('/settings', { schema: { response: { 200: hubSettingsReply } } }, async () => ({ timeZone: o.timeZone, language: o.language }));
 

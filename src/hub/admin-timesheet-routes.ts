@@ -4,8 +4,9 @@
  *   GET daily                                      ?from=&to=[&kioskId=][&site=]
  *   GET board                                      [?kioskId=][&site=]
  *   GET presence                                   ?day=[&kioskId=][&site=]
- * The answers are the kiosk's (same pure code, same CSV/XLSX cells) with uids as person ids; see
- * timesheet-source.ts for what counts and who is listed under a kiosk/site filter.
+ * The answers are the kiosk's (same pure code, same CSV/XLSX cells) with uids as person ids, and each
+ * timesheet row names the kiosk of its first and its last punch; see timesheet-source.ts for what counts
+ * and who is listed under a kiosk/site filter.
  */
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
@@ -13,9 +14,9 @@ import { dailyDto, presenceDto } from '../server/dto.ts';
 import { day } from '../server/fields.ts';
 import { defaultServerOptions } from '../server/options.ts';
 import { dailyReplyOf } from '../server/routes/schemas.ts';
-import { boardReplyOf, presenceReplyOf, timesheetReplyOf } from '../server/routes/shift-schemas.ts';
+import { boardReplyOf, presenceReplyOf, timesheetRowOf } from '../server/routes/shift-schemas.ts';
 import { dayRange } from '../server/time.ts';
-import { sendTimesheet } from '../server/timesheet-export.ts';
+import { sendTimesheet, type ExtraColumns } from '../server/timesheet-export.ts';
 import { scopeFields } from './admin-fields.ts';
 import type { HubBoardDto, HubDailyRowDto, HubPresenceDto, HubTimesheetRowDto } from './admin-dto.ts';
 import type { Pool } from './db.ts';
@@ -31,12 +32,19 @@ const boardQuery = z.object(scopeFields).strict();
 const presenceQuery = z.object({ day, ...scopeFields }).strict();
 
 const uid = z.string();
-const timesheetReply = timesheetReplyOf(uid) satisfies z.ZodType<{ items: HubTimesheetRowDto[] }>;
+const timesheetRow = timesheetRowOf(uid).extend({ firstInKiosk: z.string().nullable(), lastOutKiosk: z.string().nullable() });
+const timesheetReply = z.object({ items: z.array(timesheetRow) }) satisfies z.ZodType<{ items: HubTimesheetRowDto[] }>;
+
+/** The hub's downloads add, after the kiosk's cells, the kiosk of the first and the last punch. */
+const KIOSK_COLUMNS: ExtraColumns<HubTimesheetRowDto> = {
+  headers: { en: ['First in at (kiosk)', 'Last out at (kiosk)'], vi: ['Vào tại (kiosk)', 'Ra tại (kiosk)'] },
+  cells: (r) => [r.firstInKiosk, r.lastOutKiosk],
+};
 const dailyReply = dailyReplyOf(uid) satisfies z.ZodType<{ items: HubDailyRowDto[] }>;
 const boardReply = boardReplyOf(uid) satisfies z.ZodType<HubBoardDto>;
 const presenceReply = presenceReplyOf(uid) satisfies z.ZodType<HubPresenceDto>;
 
-export interface HubReportDeps {
+export interface HubTimesheetDeps {
   pool: Pool;
   options: HubOptions;
   clock: () => number;
@@ -44,7 +52,7 @@ export interface HubReportDeps {
 
 const scopeOf = (q: ReportScope): ReportScope => ({ kioskId: q.kioskId, site: q.site });
 
-export async function hubReportRoutes(app: FastifyInstance, deps: HubReportDeps): Promise<void> {
+export async function hubTimesheetRoutes(app: FastifyInstance, deps: HubTimesheetDeps): Promise<void> {
   const timeZone = deps.options.timeZone;
   const source = new HubTimesheetSource(deps.pool);
 
@@ -63,7 +71,7 @@ export async function hubReportRoutes(app: FastifyInstance, deps: HubReportDeps)
       const q = request.query;
       // The kiosk id is a safe file-name part; a site name is free text, so it stays out of the header.
       const base = `timesheet-${q.kioskId ?? 'all'}-${q.from}-to-${q.to}`;
-      return sendTimesheet(reply, { format, base }, await timesheet(q), timeZone, q.lang);
+      return sendTimesheet(reply, { format, base }, { rows: await timesheet(q), timeZone, lang: q.lang, extra: KIOSK_COLUMNS });
     });
   }
 

@@ -36,6 +36,16 @@ export interface ReportScope {
 
 export type HubPerson = TimesheetPerson<string>;
 
+/** A timesheet row with the kiosks of its first and last punch. */
+export interface HubTimesheetRow extends TimesheetRow<string> {
+  firstInKiosk: string | null;
+  lastOutKiosk: string | null;
+}
+
+interface HubPunch extends TimesheetPunch<string> {
+  kioskId: string;
+}
+
 interface ShiftRow {
   name: string;
   start_minute: number;
@@ -55,11 +65,19 @@ interface PersonRow {
 interface PunchRow {
   person_uid: string;
   ts: number;
+  kiosk_id: string;
 }
 
 /** The effective time of a hub punch (see the header). */
 const PUNCH_TS = 'coalesce(p.corrected_ts, p.ts)';
 const PERSON_UID = 'coalesce(a.uid, p.person_uid)';
+
+/** Which kiosk took each row's first and last punch. */
+function withKiosks(rows: TimesheetRow<string>[], punches: readonly HubPunch[]): HubTimesheetRow[] {
+  const kioskAt = new Map(punches.map((p) => [`${p.personId}|${p.ts}`, p.kioskId] as const));
+  const of = (r: TimesheetRow<string>, ts: number | null): string | null => (ts === null ? null : (kioskAt.get(`${r.personId}|${ts}`) ?? null));
+  return rows.map((r) => ({ ...r, firstInKiosk: of(r, r.firstIn), lastOutKiosk: of(r, r.lastOut) }));
+}
 
 function scoped(s: ReportScope): boolean {
   return s.kioskId !== undefined || s.site !== undefined;
@@ -96,12 +114,12 @@ export class HubTimesheetSource {
   private readonly compare = (a: string, b: string): number => this.collator.compare(a, b);
 
   /** One row per person per shift-day from `fromDay` to `toDay`, read at `now`. */
-  async timesheet(q: { fromDay: string; toDay: string; timeZone: string; now: number; scope: ReportScope }): Promise<TimesheetRow<string>[]> {
+  async timesheet(q: { fromDay: string; toDay: string; timeZone: string; now: number; scope: ReportScope }): Promise<HubTimesheetRow[]> {
     const { people, shifts } = await this.people(true);
     const punches = await this.punches(timesheetSpan(shifts, q.fromDay, q.toDay, q.timeZone), q.scope);
     const punched = new Set(punches.map((p) => p.personId));
     const listed = scoped(q.scope) ? people.filter((p) => punched.has(p.personId)) : people;
-    return buildTimesheet({ people: listed, punches, fromDay: q.fromDay, toDay: q.toDay, timeZone: q.timeZone, now: q.now, compareNames: this.compare });
+    return withKiosks(buildTimesheet({ people: listed, punches, fromDay: q.fromDay, toDay: q.toDay, timeZone: q.timeZone, now: q.now, compareNames: this.compare }), punches);
   }
 
   /** Each active person's current shift-day at `now`: who is in, who has not arrived. */
@@ -128,7 +146,7 @@ export class HubTimesheetSource {
       join: `JOIN hub_people pe ON pe.uid = ${PERSON_UID} AND pe.erased_at IS NULL`,
       order: `pe.uid, ${PUNCH_TS}`,
     });
-    const { rows } = await this.pool.query<PunchRow & { name: string }>(sql, params);
+    const { rows } = await this.pool.query<Omit<PunchRow, 'kiosk_id'> & { name: string }>(sql, params);
     return sortDaily(summarizeDaily(rows.map((r) => ({ personId: r.person_uid, personName: r.name, ts: r.ts })), q.timeZone), this.compare);
   }
 
@@ -158,9 +176,9 @@ export class HubTimesheetSource {
     return { people, shifts: [...new Set(people.map((p) => p.shift))] };
   }
 
-  private async punches(span: { from: number; to: number }, scope: ReportScope): Promise<TimesheetPunch<string>[]> {
-    const { sql, params } = punchQuery(span, scope, { columns: `${PERSON_UID} AS person_uid, ${PUNCH_TS} AS ts`, order: PUNCH_TS });
+  private async punches(span: { from: number; to: number }, scope: ReportScope): Promise<HubPunch[]> {
+    const { sql, params } = punchQuery(span, scope, { columns: `${PERSON_UID} AS person_uid, ${PUNCH_TS} AS ts, p.kiosk_id`, order: PUNCH_TS });
     const { rows } = await this.pool.query<PunchRow>(sql, params);
-    return rows.map((r) => ({ personId: r.person_uid, ts: r.ts, voided: false }));
+    return rows.map((r) => ({ personId: r.person_uid, ts: r.ts, voided: false, kioskId: r.kiosk_id }));
   }
 }

@@ -48,7 +48,7 @@ const dayStatus = z.enum(['in', 'out', 'missing-out', 'absent', 'not-arrived', '
 /** Person ids are numbers on a kiosk and uids on the hub: the report schemas are built for either. */
 type PersonIdSchema = z.ZodNumber | z.ZodString;
 
-function timesheetRowOf<Id extends PersonIdSchema>(personId: Id) {
+export function timesheetRowOf<Id extends PersonIdSchema>(personId: Id) {
   return z.object({
     personId,
     personName: z.string(),

@@ -55,8 +55,8 @@ describe('hub timesheet, daily summary and who is in', { skip: skip ?? false }, 
     assert.deepEqual([...new Set(rows.map((r) => r.personName))], ['An', 'Bình', 'Cường', 'Dũng'], 'everyone not erased, in Vietnamese order');
     const an = rowOf(rows, PEOPLE.an.uid)!;
     assert.deepEqual(
-      { firstIn: an.firstIn, lastOut: an.lastOut, punches: an.punches, status: an.status, shift: an.shiftName, code: an.employeeCode },
-      { firstIn: at(SHEET_DAY, 8, 2), lastOut: at(SHEET_DAY, 17, 5), punches: 2, status: 'out', shift: 'Ca ngày', code: 'E01' },
+      { firstIn: an.firstIn, lastOut: an.lastOut, punches: an.punches, status: an.status, shift: an.shiftName, code: an.employeeCode, kiosks: [an.firstInKiosk, an.lastOutKiosk] },
+      { firstIn: at(SHEET_DAY, 8, 2), lastOut: at(SHEET_DAY, 17, 5), punches: 2, status: 'out', shift: 'Ca ngày', code: 'E01', kiosks: ['door-1', 'yard-1'] },
       'in at door-1, out at yard-1 under the alias; the voided 18:30 punch does not count',
     );
     assert.ok(Math.abs(an.workedHours - (9 * MS_PER_HOUR + 3 * 60_000) / MS_PER_HOUR) < 1e-9);
@@ -96,6 +96,8 @@ describe('hub timesheet, daily summary and who is in', { skip: skip ?? false }, 
       [an[col('Employee code')], an[col('Shift')], an[col('First in')], an[col('Last out')], an[col('Worked hours')], an[col('Status')]],
       ['E01', 'Ca ngày', `${SHEET_DAY} 08:02:00`, `${SHEET_DAY} 17:05:00`, '9.05', 'out'],
     );
+    assert.deepEqual(header.slice(-2), ['First in at (kiosk)', 'Last out at (kiosk)'], 'the kiosk\'s columns, then the kiosks of the first and last punch');
+    assert.deepEqual([an[col('First in at (kiosk)')], an[col('Last out at (kiosk)')]], ['door-1', 'yard-1']);
     assert.equal(rows.find((r) => r[col('Name')] === 'Dũng')![col('Absent')], 'yes');
 
     const door = parseCsv(await (await get(`/api/admin/timesheet.csv?from=${SHEET_DAY}&to=${SHEET_DAY}&kioskId=door-1`)).text());

@@ -120,7 +120,7 @@ export async function shiftRoutes(app: FastifyInstance, opts: { ctx: ServerConte
   for (const format of ['csv', 'xlsx'] as const) {
     app.get<{ Querystring: z.infer<typeof timesheetExportQuery> }>(`/timesheet.${format}`, { schema: { querystring: timesheetExportQuery } }, async (request, reply) => {
       const q = request.query;
-      return sendTimesheet(reply, { format, base: fileBase(q) }, timesheet(q), o.timeZone, q.lang);
+      return sendTimesheet(reply, { format, base: fileBase(q) }, { rows: timesheet(q), timeZone: o.timeZone, lang: q.lang });
     });
   }
 
