@@ -1,11 +1,13 @@
 /**
  * What /healthz reports for `kiosk serve`: the loop, the camera, the models, whether the database
  * takes a write now (a heartbeat row, committed), free disk, and whether decisions are being
- * recorded. Any of them failing makes the report not ok (HTTP 503).
+ * recorded. Any of them failing makes the report not ok (HTTP 503). A joined kiosk also reports its
+ * hub link (clock, exchanges, outbox): degraded there (`hub.ok: false`) is not failing, since it still records.
  */
 import { statfsSync } from 'node:fs';
-import type { HealthReport } from '../server/app.ts';
-import type { CameraState } from '../server/ports.ts';
+import type { HealthReport, HubHealth } from '../server/app.ts';
+import type { CameraState, HubLinkPort } from '../server/ports.ts';
+import type { HubLinkDto } from '../server/protocol.ts';
 import { probeWrite, type Db } from '../store/db.ts';
 import type { DurableRecorder } from '../store/durable-recorder.ts';
 
@@ -19,6 +21,21 @@ export interface HealthInputs {
   minFreeMb: number;
   /** Free bytes where the data lives; statfs by default. */
   freeBytes?: (path: string) => number;
+  /** A joined kiosk's hub link; absent in single-kiosk mode (the report then says nothing of a hub). */
+  hubLink?: HubLinkPort;
+}
+
+/** The hub link for the public probe: states and counts only (no hub address, kiosk id or error text). */
+export function hubHealth(s: HubLinkDto): HubHealth {
+  const clock = s.clock.state === 'synchronised' ? 'synchronised' : s.clock.reason === 'skewed' ? 'skewed' : 'unconfirmed';
+  return {
+    ok: clock === 'synchronised' && s.state === 'idle',
+    clock,
+    offsetMs: s.clock.state === 'synchronised' || s.clock.reason === 'skewed' ? s.clock.offsetMs : null,
+    link: s.state,
+    outboxDepth: s.outboxDepth,
+    lastSuccessAt: s.lastSuccessAt,
+  };
 }
 
 /**
@@ -60,5 +77,6 @@ export function healthReport(h: HealthInputs, now = Date.now()): HealthReport {
     db: { writable: db.writable, error: db.error },
     disk,
     recording: { ok: rec.recording, since: rec.since, pending: rec.pending, error: rec.error },
+    ...(h.hubLink === undefined ? {} : { hub: hubHealth(h.hubLink.status()) }),
   };
 }

@@ -31,7 +31,8 @@ import type { CliContext } from './context.ts';
 import { buildLoop } from './pipeline/build.ts';
 import { KioskEnrollment } from './pipeline/enrollment.ts';
 import { galleryPlanFor, reembedInBackground } from './pipeline/background-reembed.ts';
-import { syncAgentFor } from '../sync/start.ts';
+import { joinedSync } from '../sync/start.ts';
+import { hubLinkPort } from './hub-link.ts';
 
 /** Recognition settings as the admin pages see them, from the configuration. */
 export function baseSettings(c: Config): RuntimeSettings {
@@ -68,6 +69,11 @@ export async function serve(ctx: CliContext, opts: ServeOptions): Promise<void> 
   await checkPortFree(listenAt.host, listenAt.port);
   await ensureUiBuilt();
   const store = ctx.store();
+  // Joined to a hub (kiosk hub-join): the agent pushes the outbox and pulls the gallery once the server
+  // listens. Read now, so a bad link file is one line before any model loads. Not joined: nothing starts.
+  const joined = joinedSync(store, ctx.dataDir, config.sync, log);
+  const sync = joined?.agent ?? null;
+  const hubLink = joined === null ? undefined : hubLinkPort(joined.agent, joined.hub, config.sync.clockSkewSeconds * 1000, log);
   // The triplet head (if one was validated and activated) is applied to probes on this thread.
   await initBackend(config.model.backend);
   const modelsDir = join(ctx.dataDir, 'models');
@@ -143,6 +149,7 @@ export async function serve(ctx: CliContext, opts: ServeOptions): Promise<void> 
     ...(tls === null ? {} : { tls: { key: tls.key, cert: tls.cert } }),
     logger: log,
     settings: { base: baseSettings(config), onChange: (s) => built.applySettings(s) },
+    ...(hubLink === undefined ? {} : { hubLink }),
     health: async () =>
       healthReport({
         loop,
@@ -152,6 +159,7 @@ export async function serve(ctx: CliContext, opts: ServeOptions): Promise<void> 
         recorder,
         dataDir: ctx.dataDir,
         minFreeMb: config.ops.doctor.minFreeMb,
+        ...(hubLink === undefined ? {} : { hubLink }),
       }),
     metrics: built.metrics ?? undefined,
   });
@@ -171,8 +179,6 @@ export async function serve(ctx: CliContext, opts: ServeOptions): Promise<void> 
   if (code !== null) process.stderr.write(`kiosk: first-run setup code ${formatCode(code)} — enter it at ${listening.url}/admin (also shown on the kiosk screen and by \`kiosk doctor\`)\n`);
   opts.onListening?.(listening.url);
 
-  // Joined to a hub (kiosk hub-join): push the outbox, pull the gallery. Not joined: nothing starts.
-  const sync = syncAgentFor(store, ctx.dataDir, config.sync, log);
   sync?.on('gallery', (applied) => {
     for (const p of applied.erased) {
       try {

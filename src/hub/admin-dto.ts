@@ -1,5 +1,5 @@
 /** What the hub's admin API answers: types only, shared with the hub admin page (`import type`). */
-import type { BoardDto, DailyRowDto, Language, PresenceDto, TimesheetRowDto } from '../server/protocol.ts';
+import type { BoardDto, DailyRowDto, Language, PresenceDto, ShiftInputDto, TimesheetRowDto } from '../server/protocol.ts';
 
 export type HubClockTrust = 'confirmed' | 'skewed' | 'unconfirmed';
 
@@ -44,6 +44,54 @@ export interface HubAdminStateDto {
 export interface HubSettingsDto {
   timeZone: string;
   language: Language;
+}
+
+// ---- fleet and gallery management (Kiosks, People, Shifts tabs) ----
+
+export type HubKioskStateDto = 'paired' | 'waiting' | 'code-expired' | 'revoked';
+
+/** A kiosk with what it last reported (the Kiosks tab). */
+export interface HubKioskStatusDto {
+  id: string;
+  name: string;
+  site: string;
+  state: HubKioskStateDto;
+  /** An unused pairing code is waiting (a paired kiosk may have one after "new code"). */
+  pairingPending: boolean;
+  createdAt: number;
+  pairedAt: number | null;
+  revokedAt: number | null;
+  lastSeenAt: number | null;
+  outboxDepth: number;
+  lagMs: number;
+  /** Kiosk clock minus hub clock at its last push. */
+  clockOffsetMs: number | null;
+  clockSkewed: boolean;
+}
+
+/** A one-time pairing code, shown once (the hub keeps only its hash). */
+export interface HubPairingDto {
+  kioskId: string;
+  code: string;
+  expiresAt: number;
+}
+
+export interface HubPersonDto {
+  uid: string;
+  name: string;
+  employeeCode: string | null;
+  shiftName: string | null;
+  active: boolean;
+  originKiosk: string | null;
+  samples: number;
+  /** The face thumbnail (admin session only), null when the hub holds no crop. */
+  photoUrl: string | null;
+}
+
+/** A shared shift: named by its name on every kiosk, so the name is fixed once made. */
+export interface HubShiftDto extends ShiftInputDto {
+  people: number;
+  rev: number;
 }
 
 /** The kiosk's report rows with the hub's person uids: timesheet, daily summary, board, presence. */

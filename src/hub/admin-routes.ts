@@ -2,8 +2,9 @@
  * The hub's admin pages and their API: one log of every kiosk's punches. By Fastify encapsulation,
  * inside `hubAdminRoutes` every request must name this hub in Host and Origin (as on the kiosk), and
  *   /api/auth/state, /api/auth/login   public (login backs off per user and address, kiosk code)
- *   /api/admin/*                       session cookie required: logout, settings, kiosks, punches, export.csv,
- *                                      and the reports of admin-timesheet-routes.ts
+ *   /api/admin/*                       session cookie required: logout, settings, kiosks, punches, export.csv; kiosks,
+ *                                      people and shifts management in admin-fleet-routes.ts; timesheet, daily
+ *                                      summary, board and presence in admin-timesheet-routes.ts
  *   /admin, /assets/*                  the built hub admin page (only when the hub has a UI folder)
  * The sync API (/api/sync/*) stays outside: kiosks are not browsers and carry their own credential.
  */
@@ -22,6 +23,8 @@ import { uiRoutes } from '../server/routes/ui.ts';
 import { defaultServerOptions } from '../server/options.ts';
 import { dayRange } from '../server/time.ts';
 import { scopeFields } from './admin-fields.ts';
+import type { DescriptorCipher } from '../store/crypto.ts';
+import { hubFleetRoutes } from './admin-fleet-routes.ts';
 import type { HubAdminStateDto, HubKioskDto, HubPunchDto, HubPunchPageDto, HubSettingsDto } from './admin-dto.ts';
 import { HubAdminsRepo, type HubAdminIdentity } from './admins-repo.ts';
 import type { Pool } from './db.ts';
@@ -75,6 +78,8 @@ export interface HubAdminDeps {
   uiDir?: string | undefined;
   /** The hub serves HTTPS itself: the cookie is Secure. */
   tls: boolean;
+  /** The site key: the People tab's face thumbnails are site-sealed. */
+  siteKey: DescriptorCipher;
 }
 
 type Filter = z.infer<typeof hubPunchesQuery> | z.infer<typeof hubExportQuery>;
@@ -160,6 +165,7 @@ export async function hubAdminRoutes(app: FastifyInstance, deps: HubAdminDeps): 
       return { ok: true as const };
     });
 
+    await admin.register(hubFleetRoutes, { pool: deps.pool, siteKey: deps.siteKey, options: o, clock: deps.clock });
     await admin.register(hubTimesheetRoutes, { pool: deps.pool, options: o, clock: deps.clock });
 
     admin.get('/settings', { schema: { response: { 200: hubSettingsReply } } }, async () => ({ timeZone: o.timeZone, language: o.language }));

@@ -132,7 +132,7 @@ export function buildHubApp(deps: HubAppDeps): FastifyInstance {
     });
   }, { prefix: '/api/sync' });
 
-  app.register(hubAdminRoutes, { pool: deps.pool, options, clock, uiDir: deps.uiDir, tls: deps.tls !== undefined });
+  app.register(hubAdminRoutes, { pool: deps.pool, options, clock, uiDir: deps.uiDir, tls: deps.tls !== undefined, siteKey: deps.siteKey });
 
   app.addHook('onClose', async () => {
     await deps.pool.end().catch(() => undefined);

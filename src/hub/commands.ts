@@ -12,7 +12,7 @@ import { username as usernameField } from '../server/routes/schemas.ts';
 import { HubAdminsRepo } from './admins-repo.ts';
 import { GalleryRepo } from './gallery-repo.ts';
 import { promptPassword, readPasswordFile } from './password-input.ts';
-import { KiosksRepo } from './kiosks-repo.ts';
+import { KiosksRepo, kioskState, type KioskState } from './kiosks-repo.ts';
 import { loadSiteKey, openHubDb, siteKeyPath, startHub } from './serve.ts';
 import { SdNotifier } from '../ops/sd-notify.ts';
 
@@ -41,6 +41,8 @@ function parseClock(v: string, what: string): number {
   if (m === null || Number(m[1]) > 23 || Number(m[2]) > 59) throw new KioskError('USAGE', `${what} "${v}" is not a time of day`, { hint: 'use HH:MM, e.g. 08:00' });
   return Number(m[1]) * 60 + Number(m[2]);
 }
+
+const KIOSK_STATE_TEXT: Record<KioskState, string> = { paired: 'paired', waiting: 'waiting for pairing', 'code-expired': 'code expired', revoked: 'revoked' };
 
 const DAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
 
@@ -118,7 +120,7 @@ export function registerHubCommands(program: Command, ctxOf: (cmd: Command) => H
     });
 
   hub.command('add-admin')
-    .description('create an admin of the hub\'s admin pages (/admin: the punch log and timesheets of every kiosk); audited')
+    .description('create an admin of the hub\'s admin pages (/admin: the punch log and timesheets of every kiosk, its kiosks, people and shifts); audited')
     .argument('<username>', 'user name to log in with')
     .option('--password-file <file>', 'read the password from the first line of this file instead of a prompt')
     .action(async (name: string, opts: { passwordFile?: string }, cmd: Command) => {
@@ -162,7 +164,7 @@ export function registerHubCommands(program: Command, ctxOf: (cmd: Command) => H
       const list = await withPool(cmd, (_ctx, { kiosks }) => kiosks.list());
       if (opts.json) return void console.log(JSON.stringify(list));
       for (const k of list) {
-        const state = k.revokedAt !== null ? 'revoked' : k.pairedAt === null ? (k.pairingPending ? 'waiting for pairing' : 'code expired') : 'paired';
+        const state = KIOSK_STATE_TEXT[kioskState(k)];
         const seen = k.lastSeenAt === null ? 'never seen' : `seen ${new Date(k.lastSeenAt).toISOString()}`;
         console.log(`${k.site}/${k.id} (${k.name}): ${state}, ${seen}, outbox ${k.outboxDepth}, lag ${Math.round(k.lagMs / 1000)} s${k.clockSkewed ? `, CLOCK OFF by ${Math.round((k.clockOffsetMs ?? 0) / 1000)} s` : ''}`);
       }
@@ -188,7 +190,7 @@ export function registerHubCommands(program: Command, ctxOf: (cmd: Command) => H
       const spec = { name, startMinute: parseClock(opts.start, '--start'), endMinute: parseClock(opts.end, '--end'), graceMinutes: Number(opts.grace), workDays: parseDays(opts.days) };
       if (!Number.isInteger(spec.graceMinutes) || spec.graceMinutes < 0 || spec.graceMinutes > 240) throw new KioskError('USAGE', `--grace ${opts.grace} is not 0–240 minutes`);
       if (spec.startMinute === spec.endMinute) throw new KioskError('USAGE', 'a shift cannot start and end at the same time');
-      const rev = await withPool(cmd, (_ctx, { gallery }) => gallery.putShift(spec, actor()));
+      const { rev } = await withPool(cmd, (_ctx, { gallery }) => gallery.putShift(spec, actor()));
       console.log(`shift ${name} saved (gallery revision ${rev})`);
     });
 }

@@ -14,7 +14,7 @@
  *   again later — as a new uid.
  */
 import type { DescriptorCipher } from '../store/crypto.ts';
-import { resealSiteCrop, resealSiteSample } from '../store/site-seal.ts';
+import { openSiteCrop, resealSiteCrop, resealSiteSample } from '../store/site-seal.ts';
 import { GALLERY_LOCK } from './migrations.ts';
 import { inTransaction, type Pool, type Tx } from './db.ts';
 import { hubAudit } from './kiosks-repo.ts';
@@ -47,6 +47,24 @@ interface CropRow {
   sealed: Buffer;
   created_at: number;
 }
+
+/** A person as the hub's admin page lists them. */
+export interface HubPerson {
+  uid: string;
+  name: string;
+  employeeCode: string | null;
+  active: boolean;
+  shiftName: string | null;
+  /** The kiosk that first sent them (null: made on the hub). */
+  originKiosk: string | null;
+  samples: number;
+  crops: number;
+  updatedAt: number;
+}
+
+export type HubShift = ShiftDown & { people: number };
+
+export type ShiftPut = { ok: true; rev: number } | { ok: false; reason: 'exists' | 'not-found' };
 
 export type ApplyOutcome = { status: 'applied'; detail?: string } | { status: 'orphan' | 'dropped-erased'; detail: string };
 
@@ -248,11 +266,75 @@ export class GalleryRepo {
     });
   }
 
-  /** Hub admin: create or change a shift (sent to every kiosk). */
-  async putShift(s: Omit<ShiftDown, 'rev'>, actor: string): Promise<number> {
+  /** Hub admin page: everyone not erased, by name, with how many samples and crops the hub holds. */
+  async people(): Promise<HubPerson[]> {
+    const { rows } = await this.pool.query<PersonRow & { origin_kiosk: string | null; updated_at: number; samples: number; crops: number }>(
+      `SELECT p.uid, p.name, p.employee_code, p.active, p.shift_name, p.erased_at, p.rev, p.origin_kiosk, p.updated_at,
+              (SELECT count(*)::int FROM hub_samples s WHERE s.person_uid = p.uid) AS samples,
+              (SELECT count(*)::int FROM hub_crops c WHERE c.person_uid = p.uid) AS crops
+       FROM hub_people p WHERE p.erased_at IS NULL ORDER BY lower(p.name), p.uid`,
+    );
+    return rows.map((r) => ({
+      uid: r.uid, name: r.name, employeeCode: r.employee_code, active: r.active, shiftName: r.shift_name,
+      originKiosk: r.origin_kiosk, samples: r.samples, crops: r.crops, updatedAt: r.updated_at,
+    }));
+  }
+
+  /** The newest face crop of a person, opened with the site key (JPEG); null when the hub holds none. */
+  async photo(uid: string): Promise<Buffer | null> {
+    const { rows } = await this.pool.query<{ source_key: string; sealed: Buffer }>(
+      'SELECT source_key, sealed FROM hub_crops WHERE person_uid = $1 ORDER BY created_at DESC, source_key LIMIT 1',
+      [uid],
+    );
+    const row = rows[0];
+    return row === undefined ? null : openSiteCrop(this.site, uid, row.source_key, row.sealed);
+  }
+
+  /** Hub admin: a person's shift (null: none); the new revision carries it to every kiosk. */
+  async setShift(anyUid: string, shiftName: string | null, actor: string): Promise<{ ok: true; rev: number } | { ok: false; reason: 'no-person' | 'no-shift' }> {
     const now = this.clock();
     return inTransaction(this.pool, async (tx) => {
       await lockGallery(tx);
+      const uid = await resolveUid(tx, anyUid);
+      const row = await personRow(tx, uid);
+      if (row === null || row.erased_at !== null) return { ok: false, reason: 'no-person' };
+      if (shiftName !== null) {
+        const known = await tx.query('SELECT 1 FROM hub_shifts WHERE name = $1', [shiftName]);
+        if (known.rows.length === 0) return { ok: false, reason: 'no-shift' };
+      }
+      const rev = await nextRev(tx);
+      await tx.query('UPDATE hub_people SET shift_name = $2, rev = $3, updated_at = $4 WHERE uid = $1', [uid, shiftName, rev, now]);
+      await hubAudit(tx, now, actor, 'person.shift', `person:${uid}`, { from: row.shift_name, to: shiftName });
+      return { ok: true, rev };
+    });
+  }
+
+  /** The shared shifts, with how many people (not erased) are on each. */
+  async shifts(): Promise<HubShift[]> {
+    const { rows } = await this.pool.query<{ name: string; start_minute: number; end_minute: number; grace_minutes: number; work_days: number; rev: number; people: number }>(
+      `SELECT s.name, s.start_minute, s.end_minute, s.grace_minutes, s.work_days, s.rev,
+              (SELECT count(*)::int FROM hub_people p WHERE p.shift_name = s.name AND p.erased_at IS NULL) AS people
+       FROM hub_shifts s ORDER BY s.start_minute, s.name`,
+    );
+    return rows.map((s) => ({ name: s.name, startMinute: s.start_minute, endMinute: s.end_minute, graceMinutes: s.grace_minutes, workDays: s.work_days, rev: s.rev, people: s.people }));
+  }
+
+  /**
+   * Hub admin: create or change a shift (sent to every kiosk, which match shifts by name). The CLI
+   * creates or changes alike; the admin page says which it means (`expect`), so a second "new" shift
+   * with a taken name is refused instead of overwriting the first.
+   */
+  async putShift(s: Omit<ShiftDown, 'rev'>, actor: string): Promise<{ ok: true; rev: number }>;
+  async putShift(s: Omit<ShiftDown, 'rev'>, actor: string, expect: 'new' | 'existing'): Promise<ShiftPut>;
+  async putShift(s: Omit<ShiftDown, 'rev'>, actor: string, expect?: 'new' | 'existing'): Promise<ShiftPut> {
+    const now = this.clock();
+    return inTransaction(this.pool, async (tx): Promise<ShiftPut> => {
+      await lockGallery(tx);
+      if (expect !== undefined) {
+        const known = (await tx.query('SELECT 1 FROM hub_shifts WHERE name = $1', [s.name])).rows.length > 0;
+        if (expect === 'new' && known) return { ok: false, reason: 'exists' };
+        if (expect === 'existing' && !known) return { ok: false, reason: 'not-found' };
+      }
       const rev = await nextRev(tx);
       await tx.query(
         `INSERT INTO hub_shifts (name, start_minute, end_minute, grace_minutes, work_days, rev) VALUES ($1, $2, $3, $4, $5, $6)
@@ -261,7 +343,7 @@ export class GalleryRepo {
         [s.name, s.startMinute, s.endMinute, s.graceMinutes, s.workDays, rev],
       );
       await hubAudit(tx, now, actor, 'shift.put', `shift:${s.name}`, { ...s });
-      return rev;
+      return { ok: true, rev };
     });
   }
 }

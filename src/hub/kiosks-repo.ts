@@ -7,7 +7,11 @@
  */
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { KioskError } from '../errors.ts';
+import type { HubKioskStatusDto } from './admin-dto.ts';
 import { inTransaction, type Pool, type Tx } from './db.ts';
+
+/** A kiosk id: lower-case letters, digits, dot, dash, underscore (the hub_kiosks CHECK says the same). */
+export const KIOSK_ID_PATTERN = /^[a-z0-9][a-z0-9._-]{0,62}$/u;
 
 const CODE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
 const CODE_LENGTH = 16;
@@ -26,20 +30,8 @@ export function normalizeCode(code: string): string {
   return code.toUpperCase().replace(/[\s-]/gu, '');
 }
 
-export interface HubKiosk {
-  id: string;
-  name: string;
-  site: string;
-  createdAt: number;
-  pairedAt: number | null;
-  revokedAt: number | null;
-  lastSeenAt: number | null;
-  outboxDepth: number;
-  lagMs: number;
-  clockOffsetMs: number | null;
-  clockSkewed: boolean;
-  pairingPending: boolean;
-}
+/** A kiosk as the hub knows it: what the admin page's Kiosks tab shows, bar the state derived from it. */
+export type HubKiosk = Omit<HubKioskStatusDto, 'state'>;
 
 interface KioskRow {
   id: string;
@@ -55,6 +47,15 @@ interface KioskRow {
   clock_skewed: boolean;
   pairing_hash: string | null;
   pairing_expires_at: number | null;
+}
+
+/** Where a kiosk stands with the hub, as the CLI and the admin page show it. */
+export type KioskState = 'paired' | 'waiting' | 'code-expired' | 'revoked';
+
+export function kioskState(k: Pick<HubKiosk, 'revokedAt' | 'pairedAt' | 'pairingPending'>): KioskState {
+  if (k.revokedAt !== null) return 'revoked';
+  if (k.pairedAt !== null) return 'paired';
+  return k.pairingPending ? 'waiting' : 'code-expired';
 }
 
 export type AuthResult = { ok: true; kioskId: string; site: string } | { ok: false; reason: 'unknown' | 'revoked' | 'bad-credential' };

@@ -29,13 +29,14 @@ import { serverOptionsSchema, type ServerOptions } from './options.ts';
 import { requireAdmin } from './plugins/admin-auth.ts';
 import { apiError } from './http-errors.ts';
 import { adminAccountRoutes } from './routes/admin/admins.ts';
-import type { KioskPort, SnapshotPort } from './ports.ts';
+import type { HubLinkPort, KioskPort, SnapshotPort } from './ports.ts';
 import { Realtime } from './realtime.ts';
 import { peopleRoutes } from './routes/admin/people.ts';
 import { punchRoutes } from './routes/admin/punches.ts';
 import { recordRoutes } from './routes/admin/records.ts';
 import { shiftRoutes } from './routes/admin/shifts.ts';
 import { systemRoutes } from './routes/admin/system.ts';
+import { hubLinkRoutes } from './routes/admin/hub-link.ts';
 import { authRoutes } from './routes/auth.ts';
 import { healthReply } from './routes/schemas.ts';
 import { uiRoutes } from './routes/ui.ts';
@@ -52,6 +53,8 @@ export interface AppDeps {
   /** Configured recognition settings and a callback that applies admin changes live. */
   settings?: SettingsDeps;
   snapshots?: SnapshotPort;
+  /** A joined kiosk's link to its hub (clock, outbox, last sync) for the admin pages; absent in single-kiosk mode. */
+  hubLink?: HubLinkPort;
   /** Full health report for /healthz (loop, camera, backend, models, DB, disk); without it only the camera state is reported. */
   health?: () => Promise<HealthReport>;
   /** Prometheus exposition for /metrics. */
@@ -74,6 +77,22 @@ export interface HealthReport {
   disk: { freeBytes: number; ok: boolean };
   /** Decisions reach the log; false from the first refused punch until the journal is replayed. */
   recording: { ok: boolean; since: number; pending: number; error: string | null };
+  /**
+   * A joined kiosk's hub link (absent in single-kiosk mode). `ok: false` is degraded, never failing: the
+   * kiosk still records and its outbox keeps what the hub lacks, so it does not turn the report's `ok`.
+   */
+  hub?: HubHealth;
+}
+
+export interface HubHealth {
+  /** The clock is synchronised with the hub and the last exchange succeeded. */
+  ok: boolean;
+  clock: 'synchronised' | 'skewed' | 'unconfirmed';
+  /** Kiosk clock minus hub clock at the last exchange; null before one in this boot. */
+  offsetMs: number | null;
+  link: 'idle' | 'backing-off' | 'refused';
+  outboxDepth: number;
+  lastSuccessAt: number | null;
 }
 
 export interface RouteEntry {
@@ -148,6 +167,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     displays: new DisplayRepo(deps.store.db, { clock, logger }),
     kiosk: deps.kiosk,
     snapshots: deps.snapshots ?? null,
+    hubLink: deps.hubLink ?? null,
     options,
     logger,
     clock,
@@ -189,6 +209,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
       await admin.register(shiftRoutes, { ctx });
       await admin.register(systemRoutes, { ctx, realtime });
       await admin.register(adminAccountRoutes, { ctx, realtime });
+      await admin.register(hubLinkRoutes, { ctx });
     },
     { prefix: '/api/admin' },
   );

@@ -10,7 +10,7 @@ import type { SecretHasher } from './auth/password.ts';
 import type { SessionManager } from './auth/sessions.ts';
 import type { HostGuard } from './host-check.ts';
 import type { ServerOptions } from './options.ts';
-import type { KioskPort, SnapshotPort } from './ports.ts';
+import type { HubLinkPort, KioskPort, SnapshotPort } from './ports.ts';
 import type { SettingsService } from './settings.ts';
 
 /** Per-client back-offs: no bucket is shared between clients, so nobody can lock the owner out. */
@@ -43,6 +43,8 @@ export interface ServerContext {
   displays: DisplayRepo;
   kiosk: KioskPort;
   snapshots: SnapshotPort | null;
+  /** A joined kiosk's hub link; null in single-kiosk mode. */
+  hubLink: HubLinkPort | null;
   options: ServerOptions;
   logger: Logger;
   clock: () => number;

@@ -9,6 +9,8 @@ import type {
   DecisionDto,
   EnrollmentCapturedDto,
   EnrollmentProgressDto,
+  HubClockDto,
+  HubLinkDto,
   PersonSummaryDto,
   PresenceRowDto,
   PreviewDto,
@@ -28,6 +30,26 @@ export function cameraDto(c: CameraStatus): CameraStatusDto {
 
 export function recordingDto(r: RecordingStatus): RecordingStatusDto {
   return { recording: r.recording, since: r.since, pending: r.pending };
+}
+
+function hubClockDto(c: HubClockDto): HubClockDto {
+  if (c.state === 'synchronised') return { state: c.state, offsetMs: c.offsetMs };
+  return c.reason === 'skewed' ? { state: c.state, reason: c.reason, offsetMs: c.offsetMs } : { state: c.state, reason: c.reason };
+}
+
+export function hubLinkDto(s: HubLinkDto): HubLinkDto {
+  return {
+    hubUrl: s.hubUrl,
+    kioskId: s.kioskId,
+    site: s.site,
+    state: s.state,
+    lastSuccessAt: s.lastSuccessAt,
+    lastError: s.lastError,
+    failures: s.failures,
+    outboxDepth: s.outboxDepth,
+    clock: hubClockDto(s.clock),
+    maxSkewMs: s.maxSkewMs,
+  };
 }
 
 export function decisionDto(d: DecisionEvent): DecisionDto {

@@ -7,7 +7,7 @@ import type { EventEmitter } from 'node:events';
 
 /** The small unions the screen shares are defined once, in protocol.ts (which imports nothing). */
 export type { CameraState, DecisionResult, DecisionTrigger, EnrollmentGates, EnrollmentHint, PreviewFaceState, VoteProgress } from './protocol.ts';
-import type { CameraState, DecisionResult, DecisionTrigger, EnrollmentGates, EnrollmentHint, PreviewFaceState, VoteProgress } from './protocol.ts';
+import type { CameraState, DecisionResult, DecisionTrigger, EnrollmentGates, EnrollmentHint, HubLinkDto, PreviewFaceState, VoteProgress } from './protocol.ts';
 
 /** One decision of the time-window vote (the same object `kiosk run --json` prints). */
 export interface DecisionEvent {
@@ -144,4 +144,14 @@ export interface KioskPort {
 export interface SnapshotPort {
   /** A small JPEG of the person's enrollment, or null when none was kept. */
   thumbnail(personId: number): Promise<Buffer | null>;
+}
+
+/**
+ * Optional: a joined kiosk's link to its hub (`src/cli` adapts the sync agent to it). Absent in
+ * single-kiosk mode, and then the admin pages and /healthz say nothing about a hub.
+ */
+export interface HubLinkPort {
+  status(): HubLinkDto;
+  /** `listener` runs after every exchange with the hub, success or failure; the returned function detaches it. */
+  onStatus(listener: (s: HubLinkDto) => void): () => void;
 }

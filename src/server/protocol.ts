@@ -244,6 +244,8 @@ export interface AdminServerToClient {
   'log:changed': () => void;
   /** The session ended (expired or logged out): the page returns to the login form. */
   'session:ended': () => void;
+  /** A joined kiosk's link to its hub after each exchange (never sent in single-kiosk mode). */
+  'hub:status': (s: HubLinkDto) => void;
 }
 
 export interface AdminClientToServer {
@@ -471,4 +473,36 @@ export interface PresenceDto<Id = number> {
   day: string;
   now: number;
   items: PresenceRowDto<Id>[];
+}
+
+// ---------- a joined kiosk's link to its hub (admin pages; absent in single-kiosk mode) ----------
+
+/** The kiosk's clock as the hub last measured it; synchronised only once the hub was reached in this boot. */
+export type HubClockDto =
+  | { state: 'synchronised'; offsetMs: number }
+  | { state: 'not-synchronised'; reason: 'hub-not-reached-since-boot' }
+  | { state: 'not-synchronised'; reason: 'skewed'; offsetMs: number };
+
+export interface HubLinkDto {
+  hubUrl: string;
+  kioskId: string;
+  site: string;
+  /** idle: the last exchange succeeded (or none was tried yet); backing-off: retrying; refused: the hub refuses this kiosk (revoked). */
+  state: 'idle' | 'backing-off' | 'refused';
+  /** Last exchange that succeeded, since the kiosk started (ms epoch). */
+  lastSuccessAt: number | null;
+  /** Why the latest exchange failed; null once one succeeds. */
+  lastError: string | null;
+  /** Failed exchanges in a row. */
+  failures: number;
+  /** Records waiting in the outbox for the hub. */
+  outboxDepth: number;
+  clock: HubClockDto;
+  /** Largest clock offset still counted as synchronised (sync.clockSkewSeconds). */
+  maxSkewMs: number;
+}
+
+/** GET /api/admin/hub-link: `hub` is null on a kiosk that never joined a hub. */
+export interface HubLinkReplyDto {
+  hub: HubLinkDto | null;
 }

@@ -20,7 +20,7 @@ import { formatCode } from './auth/one-time-code.ts';
 import { hashToken, type AdminIdentity } from './auth/sessions.ts';
 import { isLocalAddress } from './host-check.ts';
 import type { LiveNotifier, ServerContext } from './context.ts';
-import { cameraDto, capturedDto, decisionDto, personSummaryDto, previewDto, progressDto, recordingDto } from './dto.ts';
+import { cameraDto, capturedDto, decisionDto, hubLinkDto, personSummaryDto, previewDto, progressDto, recordingDto } from './dto.ts';
 import type { CameraStatus, DecisionEvent, EnrollmentCaptured, EnrollmentProgress, PreviewFrame, RecordingStatus } from './ports.ts';
 import type {
   AdminClientToServer,
@@ -237,6 +237,8 @@ export class Realtime implements LiveNotifier {
     ev.on('enrollment:progress', onProgress);
     ev.on('enrollment:captured', onCaptured);
     ev.on('enrollment:failed', onFailed);
+    const hub = this.ctx.hubLink;
+    if (hub !== null) this.detach.push(hub.onStatus((st) => adminOut.emit('hub:status', hubLinkDto(st))));
     this.detach.push(() => {
       ev.off('decision', onDecision);
       ev.off('preview', onPreview);

@@ -13,7 +13,7 @@ import { applyGallery, type ApplyResult } from '../store/gallery-apply.ts';
 import type { OutboxRepo } from '../store/outbox-repo.ts';
 import type { PeopleRepo } from '../store/people-repo.ts';
 import { systemSyncClock, type SyncClock } from '../store/sql-functions.ts';
-import { clockStatus, retryDelayMs, type ClockStatus } from './backoff.ts';
+import { clockStatus, retryDelayMs, type ClockStatus, type ClockVerdict } from './backoff.ts';
 import type { SyncOptions } from './options.ts';
 import { HubRequestError, type HubClient } from './transport.ts';
 
@@ -53,7 +53,10 @@ export class SyncAgent extends EventEmitter<{ gallery: [ApplyResult]; status: [S
   #lastSuccessAt: number | null = null;
   #lastError: string | null = null;
   #refused = false;
-  #verdict: { offsetMs: number; bootId: string } | null = null;
+  #verdict: ClockVerdict | null = null;
+  /** Last outbox figures read, shown while SQLite cannot be read (status must never throw). */
+  #lastDepth = 0;
+  #lastCursor = 0;
   #hubRev = 0;
 
   constructor(deps: SyncAgentDeps) {
@@ -77,16 +80,23 @@ export class SyncAgent extends EventEmitter<{ gallery: [ApplyResult]; status: [S
     this.#d.client.close();
   }
 
+  /** Never throws: it feeds /healthz, the admin page and the loop's own bookkeeping. */
   status(): SyncStatus {
-    const depth = this.#d.outbox.depth();
+    let lastError = this.#lastError;
+    try {
+      this.#lastDepth = this.#d.outbox.depth().records;
+      this.#lastCursor = this.#d.outbox.cursor();
+    } catch (err) {
+      lastError = `cannot read the outbox: ${errorMessage(err)}`;
+    }
     return {
       state: this.#refused ? 'refused' : this.#failures > 0 ? 'backing-off' : 'idle',
       lastSuccessAt: this.#lastSuccessAt,
-      lastError: this.#lastError,
+      lastError,
       failures: this.#failures,
-      outboxDepth: depth.records,
-      cursor: this.#d.outbox.cursor(),
-      clock: clockStatus(this.#verdict, this.#clock.bootId(), this.#d.options.clockSkewSeconds * 1000),
+      outboxDepth: this.#lastDepth,
+      cursor: this.#lastCursor,
+      clock: clockStatus(this.#verdict, this.#clock.bootId(), this.#d.options.clockSkewSeconds * 1000, this.#clock.wallMs() - this.#clock.monoMs()),
     };
   }
 
@@ -96,15 +106,17 @@ export class SyncAgent extends EventEmitter<{ gallery: [ApplyResult]; status: [S
     for (let round = 0; round < MAX_PUSH_ROUNDS; round++) {
       const batch = this.#d.outbox.nextBatch(this.#d.options.batchSize, this.#d.site);
       const depth = this.#d.outbox.depth();
+      const monoMs = this.#clock.monoMs();
+      const wallMs = this.#clock.wallMs();
       const reply = await this.#d.client.push({
         bootId: this.#clock.bootId(),
-        monoMs: this.#clock.monoMs(),
-        wallMs: this.#clock.wallMs(),
+        monoMs,
+        wallMs,
         outboxDepth: Math.max(0, depth.records - batch.records.length - batch.vacant.length),
         oldestPendingMs: depth.oldestWallMs,
         records: batch.records,
       });
-      this.#verdict = { offsetMs: reply.clock.offsetMs, bootId: this.#clock.bootId() };
+      this.#verdict = { offsetMs: reply.clock.offsetMs, bootId: this.#clock.bootId(), wallMinusMonoMs: wallMs - monoMs };
       this.#hubRev = reply.galleryRev;
       // Only ids the hub acknowledged leave the outbox (plus rows whose subject no longer exists here).
       const sent = new Set(batch.records.map((r) => r.id));
@@ -120,6 +132,7 @@ export class SyncAgent extends EventEmitter<{ gallery: [ApplyResult]; status: [S
       if (applied.people + applied.shifts > 0) this.emit('gallery', applied);
       if (!reply.more || reply.next <= since) break;
     }
+    this.#lastSuccessAt = this.#clock.wallMs();
     return { pushed, pulled };
   }
 
@@ -139,7 +152,6 @@ export class SyncAgent extends EventEmitter<{ gallery: [ApplyResult]; status: [S
       this.#failures = 0;
       this.#refused = false;
       this.#lastError = null;
-      this.#lastSuccessAt = this.#clock.wallMs();
       if (r.pushed > 0 || r.pulled > 0) this.#log.debug(r, 'synced with the hub');
       const s = this.status();
       if (s.clock.state !== 'synchronised') this.#log.warn({ clock: s.clock }, 'clock not synchronised with the hub');
@@ -153,7 +165,12 @@ export class SyncAgent extends EventEmitter<{ gallery: [ApplyResult]; status: [S
       const level = this.#refused ? 'error' : this.#failures === 1 ? 'warn' : 'debug';
       this.#log[level]({ err: this.#lastError, failures: this.#failures, retryInMs: delay }, this.#refused ? 'hub refused this kiosk (revoked?): pair it again' : 'hub exchange failed; retrying');
     }
-    this.emit('status', this.status());
+    try {
+      this.emit('status', this.status());
+    } catch (err) {
+      // A listener's fault (the admin socket) must not stop syncing or reject stop()'s wait.
+      this.#log.error({ err: errorMessage(err) }, 'sync status listener failed');
+    }
     this.#schedule(delay);
   }
 }

@@ -24,8 +24,24 @@ export type ClockStatus =
   | { state: 'not-synchronised'; reason: 'hub-not-reached-since-boot' }
   | { state: 'not-synchronised'; reason: 'skewed'; offsetMs: number };
 
-export function clockStatus(lastVerdict: { offsetMs: number; bootId: string } | null, currentBootId: string, maxSkewMs: number): ClockStatus {
+/** The hub's last measurement of this kiosk's clock, with where the kiosk's wall clock stood against its monotonic one then. */
+export interface ClockVerdict {
+  /** Kiosk wall time minus hub time, as the hub measured it. */
+  offsetMs: number;
+  bootId: string;
+  /** Kiosk wall ms minus monotonic ms at that exchange; absent in verdicts made before it was kept. */
+  wallMinusMonoMs?: number;
+}
+
+/**
+ * A wall clock set since the last exchange (an admin, a late NTP step, a dead RTC battery after a
+ * suspend) moves wall time against monotonic time by the same amount, so the offset is carried
+ * forward locally: a kiosk offline for a week whose clock is changed stops saying "synchronised".
+ */
+export function clockStatus(lastVerdict: ClockVerdict | null, currentBootId: string, maxSkewMs: number, currentWallMinusMonoMs?: number): ClockStatus {
   if (lastVerdict === null || lastVerdict.bootId !== currentBootId) return { state: 'not-synchronised', reason: 'hub-not-reached-since-boot' };
-  if (Math.abs(lastVerdict.offsetMs) > maxSkewMs) return { state: 'not-synchronised', reason: 'skewed', offsetMs: lastVerdict.offsetMs };
-  return { state: 'synchronised', offsetMs: lastVerdict.offsetMs };
+  const moved = lastVerdict.wallMinusMonoMs === undefined || currentWallMinusMonoMs === undefined ? 0 : currentWallMinusMonoMs - lastVerdict.wallMinusMonoMs;
+  const offsetMs = Math.round(lastVerdict.offsetMs + moved);
+  if (Math.abs(offsetMs) > maxSkewMs) return { state: 'not-synchronised', reason: 'skewed', offsetMs };
+  return { state: 'synchronised', offsetMs };
 }

@@ -72,6 +72,8 @@ describe('admin pages in a browser', { skip: skip ?? false }, () => {
     assert.equal(await page.getByTestId('log-total').textContent(), '6 punches');
     // Newest first, times in the kiosk's zone.
     assert.match((await page.locator('tr[data-punch-id]').first().textContent()) ?? '', /17:45.*Đỗ Minh Đức/u);
+    // Single-kiosk mode: no hub, so no clock banner (test/browser/admin-hub-link.test.ts has a joined kiosk).
+    assert.equal(await page.getByTestId('hub-banner').count(), 0);
   });
 
   test('log out, wrong password refused, log in again', async () => {

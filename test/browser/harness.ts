@@ -43,11 +43,12 @@ export interface KioskServer {
   close(): Promise<void>;
 }
 
-export async function startServer(config: AppDeps['config'] = {}, tls?: AppDeps['tls']): Promise<KioskServer> {
+/** `hubLink`: the server of a kiosk joined to a hub (a fake link the test drives); none is single-kiosk mode. */
+export async function startServer(config: AppDeps['config'] = {}, tls?: AppDeps['tls'], hubLink?: AppDeps['hubLink']): Promise<KioskServer> {
   const uiDir = await ensureUiBuilt();
   const { store, done } = tempStore({ reportTimeZone: TZ });
   const kiosk = new FakeKiosk(store);
-  const app = buildApp({ store, kiosk, config: { scryptLogN: 10, timeZone: TZ, sound: false, uiDir, ...config }, ...(tls === undefined ? {} : { tls }) });
+  const app = buildApp({ store, kiosk, config: { scryptLogN: 10, timeZone: TZ, sound: false, uiDir, ...config }, ...(tls === undefined ? {} : { tls }), ...(hubLink === undefined ? {} : { hubLink }) });
   const server = await listen(app, { host: '127.0.0.1', port: 0 });
   return {
     url: server.url,

@@ -45,7 +45,7 @@ describe('hub report tabs in a browser', { skip: skip ?? false }, () => {
 
   test('the timesheet tab shows one row for a check-in at one kiosk and a check-out at another', async () => {
     const tabs = await page.locator('nav.tabs a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
-    assert.deepEqual(tabs, ['#log', '#timesheet', '#daily', '#today']);
+    assert.deepEqual(tabs, ['#log', '#timesheet', '#daily', '#today', '#kiosks', '#people', '#shifts']);
     await page.getByTestId('tab-timesheet').click();
     await page.getByTestId('timesheet-month').fill(SHEET_DAY.slice(0, 7));
     await page.getByTestId('timesheet-show').click();

@@ -1,5 +1,5 @@
 /** Admin pages: first-run setup, login, then tabs over the attendance data. Language switchable, remembered per browser. */
-import type { AuthStateDto, Language, PersonDto, SettingsDto } from '../../../src/server/protocol.ts';
+import type { AuthStateDto, HubLinkDto, HubLinkReplyDto, Language, PersonDto, SettingsDto } from '../../../src/server/protocol.ts';
 import { byId, h, replace } from '../dom.ts';
 import { translator, type Translate } from '../i18n.ts';
 import { connectAdmin, type AdminSocket } from '../socket.ts';
@@ -8,10 +8,11 @@ import type { AdminCtx } from './context.ts';
 import { accessView } from './views/access.ts';
 import { auditView } from './views/audit.ts';
 import { dailyView } from './views/daily.ts';
+import { hubBanner, hubLinkPanel } from './views/hub-link.ts';
 import { logView } from './views/log.ts';
 import { peopleView } from './views/people.ts';
 import { settingsView } from './views/settings.ts';
-import { shiftsView } from './views/shifts.ts';
+import { kioskShifts, shiftsView } from './views/shifts.ts';
 import { sightingsView } from './views/sightings.ts';
 import { timesheetView } from './views/timesheet.ts';
 import { todayView } from './views/today.ts';
@@ -36,6 +37,8 @@ let timeZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
 let peopleCache: Promise<PersonDto[]> | null = null;
 let logListeners: (() => void)[] = [];
 let notice: { text: string; kind: 'error' | 'ok' } | null = null;
+/** This kiosk's link to its hub; null in single-kiosk mode. Kept current by the socket's `hub:status`. */
+let hubLink: HubLinkDto | null = null;
 
 function setLang(next: Language): void {
   lang = next;
@@ -68,6 +71,16 @@ function showNotice(text: string, kind: 'error' | 'ok'): void {
       line.remove();
     }
   }, FLASH_MS);
+}
+
+/** Puts the banner and (on the settings tab) the panel in step with `hubLink`, without re-rendering the tab. */
+function showHubLink(): void {
+  const slot = root.querySelector('.hub-banner-slot');
+  if (slot === null) return;
+  const banner = hubBanner(t, hubLink);
+  slot.replaceChildren(...(banner === null ? [] : [banner]));
+  const panel = root.querySelector('[data-testid="hub-link"]');
+  if (panel !== null && hubLink !== null) panel.replaceWith(hubLinkPanel(t, lang, timeZone, hubLink));
 }
 
 // ---------- setup and login ----------
@@ -139,11 +152,11 @@ function view(c: AdminCtx): HTMLElement {
     case 'people':
       return peopleView(c);
     case 'shifts':
-      return shiftsView(c);
+      return shiftsView(c, kioskShifts);
     case 'sightings':
       return sightingsView(c);
     case 'settings':
-      return settingsView(c, auth ?? { ...LOGGED_OUT, authenticated: true });
+      return settingsView(c, auth ?? { ...LOGGED_OUT, authenticated: true }, hubLink === null ? null : hubLinkPanel(c.t, c.lang, c.timeZone, hubLink));
     case 'access':
       return accessView(c, () => void start());
     case 'audit':
@@ -168,6 +181,10 @@ function connectLive(): void {
   socket.on('log:changed', () => {
     peopleCache = null;
     for (const fn of logListeners) fn();
+  });
+  socket.on('hub:status', (s) => {
+    hubLink = s;
+    showHubLink();
   });
   socket.on('session:ended', () => {
     socket?.disconnect();
@@ -197,7 +214,7 @@ async function render(): Promise<void> {
       langSwitch(),
       h('button', { type: 'button', class: 'btn small', 'data-testid': 'logout', onclick: () => void logout() }, t('admin.logout')),
     ),
-    h('main', {}, noticeLine(), view(c)),
+    h('main', {}, h('div', { class: 'hub-banner-slot' }, hubBanner(t, hubLink)), noticeLine(), view(c)),
   );
 }
 
@@ -210,8 +227,9 @@ async function start(): Promise<void> {
         tab = 'settings';
         notice = { text: t('admin.pinResetRequired'), kind: 'error' };
       }
-      const s = await api<SettingsDto>('GET', '/api/admin/settings');
+      const [s, link] = await Promise.all([api<SettingsDto>('GET', '/api/admin/settings'), api<HubLinkReplyDto>('GET', '/api/admin/hub-link')]);
       timeZone = s.timeZone;
+      hubLink = link.hub;
       peopleCache = null;
       connectLive();
     }

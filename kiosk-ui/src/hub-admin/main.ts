@@ -1,8 +1,8 @@
 /**
  * The hub's admin page: log in (accounts made with `kiosk hub add-admin`), then the attendance log,
  * timesheet, daily summary and "who is in" of every kiosk (the kiosk's own report views, with the hub's
- * kiosk/site filter). The navigation has only the views the hub serves. Language switchable, remembered
- * per browser (as on the kiosk's pages).
+ * kiosk/site filter), the kiosks themselves, the people they share and the shared shifts. The navigation
+ * lists only the views the hub serves. Language switchable, remembered per browser (as on the kiosk's pages).
  */
 import type { HubAdminStateDto, HubSettingsDto } from '../../../src/hub/admin-dto.ts';
 import type { Language } from '../../../src/server/protocol.ts';
@@ -13,15 +13,29 @@ import { field, tabNav } from '../admin/widgets.ts';
 import { dailyView } from '../admin/views/daily.ts';
 import { timesheetView } from '../admin/views/timesheet.ts';
 import { todayView } from '../admin/views/today.ts';
+import type { HubViewCtx } from './context.ts';
+import { hubKiosksView } from './kiosks.ts';
 import { hubLogView } from './log.ts';
+import { hubPeopleView } from './people.ts';
 import { hubScope } from './scope.ts';
+import { hubShiftsView } from './shifts.ts';
 import '../admin/admin.css';
 
 const LANG_KEY = 'kiosk.hub.lang';
 const MS_PER_MINUTE = 60_000;
-
-type Tab = 'log' | 'timesheet' | 'daily' | 'today';
-const TABS: Tab[] = ['log', 'timesheet', 'daily', 'today'];
+const FLASH_MS = 4_000;
+const TABS = ['log', 'timesheet', 'daily', 'today', 'kiosks', 'people', 'shifts'] as const;
+type Tab = (typeof TABS)[number];
+const VIEWS: Record<Tab, (c: HubViewCtx) => HTMLElement> = {
+  log: hubLogView,
+  // The kiosk's report views, over every kiosk, with the hub's kiosk/site filter.
+  timesheet: (c) => timesheetView({ ...c, scope: hubScope(c, 'timesheet') }),
+  daily: (c) => dailyView({ ...c, scope: hubScope(c, 'daily') }),
+  today: (c) => todayView({ ...c, scope: hubScope(c, 'today') }),
+  kiosks: hubKiosksView,
+  people: hubPeopleView,
+  shifts: hubShiftsView,
+};
 
 const root = byId('app');
 const stored = localStorage.getItem(LANG_KEY);
@@ -30,7 +44,7 @@ let t: Translate = translator(lang);
 let auth: HubAdminStateDto | null = null;
 let timeZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
 let notice: string | null = null;
-let tab: Tab = TABS.includes(location.hash.slice(1) as Tab) ? (location.hash.slice(1) as Tab) : 'log';
+let tab: Tab = TABS.find((x) => `#${x}` === location.hash) ?? 'log';
 
 function setLang(next: Language): void {
   lang = next;
@@ -45,11 +59,12 @@ function langSwitch(): HTMLElement {
   );
 }
 
-function showError(text: string): void {
-  const line = h('p', { class: 'notice error', role: 'alert', 'data-testid': 'notice' }, text);
-  const old = root.querySelector('.notice');
+function showNotice(text: string, kind: 'error' | 'ok'): void {
+  const line = h('p', { class: `notice ${kind}`, role: kind === 'error' ? 'alert' : 'status', 'data-testid': 'notice' }, text);
+  const old = root.querySelector('main > .notice');
   if (old !== null) old.replaceWith(line);
   else root.querySelector('main')?.prepend(line);
+  if (kind === 'ok') setTimeout(() => line.remove(), FLASH_MS);
 }
 
 function loginForm(): HTMLElement {
@@ -76,20 +91,6 @@ function loginForm(): HTMLElement {
     error,
     h('button', { type: 'submit', class: 'btn primary', 'data-testid': 'login-submit' }, t('admin.login')),
   );
-}
-
-function view(): HTMLElement {
-  const ctx = { t, lang, timeZone, error: showError };
-  switch (tab) {
-    case 'timesheet':
-      return timesheetView({ ...ctx, scope: hubScope(ctx, 'timesheet') });
-    case 'daily':
-      return dailyView({ ...ctx, scope: hubScope(ctx, 'daily') });
-    case 'today':
-      return todayView({ ...ctx, scope: hubScope(ctx, 'today') });
-    case 'log':
-      return hubLogView(ctx);
-  }
 }
 
 async function logout(): Promise<void> {
@@ -122,7 +123,7 @@ function render(): void {
       langSwitch(),
       h('button', { type: 'button', class: 'btn small', 'data-testid': 'logout', onclick: () => void logout() }, t('admin.logout')),
     ),
-    h('main', {}, view()),
+    h('main', {}, VIEWS[tab]({ t, lang, timeZone, error: (m) => showNotice(m, 'error'), flash: (m) => showNotice(m, 'ok') })),
   );
 }
 

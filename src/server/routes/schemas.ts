@@ -10,6 +10,7 @@ import type {
   AuditDto,
   AuthStateDto,
   DailyRowDto,
+  HubLinkReplyDto,
   PersonDto,
   PunchDto,
   SettingsDto,
@@ -218,5 +219,28 @@ export const statusReply = z.object({
     previewDropped: z.number(),
   }),
 }) satisfies z.ZodType<AdminStatusDto>;
+
+const hubClockReply = z.union([
+  z.object({ state: z.literal('synchronised'), offsetMs: z.number() }),
+  z.object({ state: z.literal('not-synchronised'), reason: z.literal('skewed'), offsetMs: z.number() }),
+  z.object({ state: z.literal('not-synchronised'), reason: z.literal('hub-not-reached-since-boot') }),
+]);
+
+export const hubLinkReply = z.object({
+  hub: z
+    .object({
+      hubUrl: z.string(),
+      kioskId: z.string(),
+      site: z.string(),
+      state: z.enum(['idle', 'backing-off', 'refused']),
+      lastSuccessAt: z.number().nullable(),
+      lastError: z.string().nullable(),
+      failures: z.number(),
+      outboxDepth: z.number(),
+      clock: hubClockReply,
+      maxSkewMs: z.number(),
+    })
+    .nullable(),
+}) satisfies z.ZodType<HubLinkReplyDto>;
 
 export const healthReply = z.object({ ok: z.boolean(), camera: cameraReply.shape.state });

@@ -27,16 +27,17 @@ export const timesheetExportQuery = timesheetQuery.extend({ lang: z.enum(['vi', 
 
 export const presenceQuery = z.object({ day }).strict();
 
-const shiftReply = z.object({
-  id: z.number(),
+/** A shift's editable fields in a reply (the kiosk's shifts, and the hub's shared ones). */
+export const shiftFieldsReply = z.object({
   name: z.string(),
   start: z.string(),
   end: z.string(),
   graceMinutes: z.number(),
   overnight: z.boolean(),
   workDays: z.array(z.number()),
-  people: z.number(),
-}) satisfies z.ZodType<ShiftDto>;
+}) satisfies z.ZodType<ShiftInputDto>;
+
+const shiftReply = shiftFieldsReply.extend({ id: z.number(), people: z.number() }) satisfies z.ZodType<ShiftDto>;
 
 export const shiftsReply = z.object({
   items: z.array(shiftReply),

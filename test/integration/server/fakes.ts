@@ -12,12 +12,14 @@ import type {
   DecisionEvent,
   EnrollmentPort,
   EvidencePort,
+  HubLinkPort,
   KioskEvents,
   KioskPort,
   KioskStatus,
   PreviewFrame,
   RecordingStatus,
 } from '../../../src/server/ports.ts';
+import type { HubClockDto, HubLinkDto } from '../../../src/server/protocol.ts';
 import { openStore, type Store } from '../../../src/store/store.ts';
 
 /** Descriptor values the tests search every response for: none may ever leave the server. */
@@ -159,4 +161,53 @@ export function tempStore(opts: { reportTimeZone?: string; clock?: () => number 
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** The clock states a joined kiosk's sync agent reports (kiosk clock minus hub clock, in ms). */
+export const HUB_CLOCK = {
+  synchronised: { state: 'synchronised', offsetMs: 1_400 },
+  skewedAhead: { state: 'not-synchronised', reason: 'skewed', offsetMs: 754_600 },
+  skewedBehind: { state: 'not-synchronised', reason: 'skewed', offsetMs: -125_000 },
+  unconfirmed: { state: 'not-synchronised', reason: 'hub-not-reached-since-boot' },
+} as const satisfies Record<string, HubClockDto>;
+
+export function hubLinkStatus(over: Partial<HubLinkDto> = {}): HubLinkDto {
+  return {
+    hubUrl: 'https://hub.example:8090',
+    kioskId: 'door-2',
+    site: 'depot',
+    state: 'idle',
+    lastSuccessAt: Date.UTC(2024, 2, 1, 1, 0, 0),
+    lastError: null,
+    failures: 0,
+    outboxDepth: 0,
+    clock: HUB_CLOCK.synchronised,
+    maxSkewMs: 120_000,
+    ...over,
+  };
+}
+
+/** A settable hub link: `set` changes what the server reads and tells its listeners, as an exchange with the hub would. */
+export class FakeHubLink implements HubLinkPort {
+  private readonly listeners = new Set<(s: HubLinkDto) => void>();
+
+  constructor(private current: HubLinkDto = hubLinkStatus()) {}
+
+  status(): HubLinkDto {
+    return this.current;
+  }
+
+  onStatus(listener: (s: HubLinkDto) => void): () => void {
+    this.listeners.add(listener);
+    return () => void this.listeners.delete(listener);
+  }
+
+  get listenerCount(): number {
+    return this.listeners.size;
+  }
+
+  set(patch: Partial<HubLinkDto>): void {
+    this.current = { ...this.current, ...patch };
+    for (const l of this.listeners) l(this.current);
+  }
 }

@@ -27,7 +27,7 @@ export interface Harness {
   done(): Promise<void>;
 }
 
-export function harness(opts: { config?: AppDeps['config']; settings?: AppDeps['settings']; clock?: Clock; snapshots?: AppDeps['snapshots']; health?: AppDeps['health']; metrics?: AppDeps['metrics'] } = {}): Harness {
+export function harness(opts: { config?: AppDeps['config']; settings?: AppDeps['settings']; clock?: Clock; snapshots?: AppDeps['snapshots']; health?: AppDeps['health']; metrics?: AppDeps['metrics']; hubLink?: AppDeps['hubLink'] } = {}): Harness {
   const clock = opts.clock ?? fakeClock();
   const { store, done } = tempStore({ clock: clock.now });
   const kiosk = new FakeKiosk(store);
@@ -36,6 +36,7 @@ export function harness(opts: { config?: AppDeps['config']; settings?: AppDeps['
   if (opts.snapshots !== undefined) deps.snapshots = opts.snapshots;
   if (opts.health !== undefined) deps.health = opts.health;
   if (opts.metrics !== undefined) deps.metrics = opts.metrics;
+  if (opts.hubLink !== undefined) deps.hubLink = opts.hubLink;
   const app = buildApp(deps);
   return {
     app,

@@ -28,4 +28,16 @@ describe('clockStatus', () => {
     assert.deepEqual(clockStatus({ offsetMs: -120_001, bootId: 'b1' }, 'b1', 120_000), { state: 'not-synchronised', reason: 'skewed', offsetMs: -120_001 });
     assert.deepEqual(clockStatus({ offsetMs: 120_000, bootId: 'b1' }, 'b1', 120_000), { state: 'synchronised', offsetMs: 120_000 });
   });
+  test('a wall clock set since the last exchange carries the offset forward (mono unaffected)', () => {
+    const verdict = { offsetMs: 1_000, bootId: 'b1', wallMinusMonoMs: 5_000_000 };
+    const cases: [string, number, ReturnType<typeof clockStatus>][] = [
+      ['unchanged', 5_000_000, { state: 'synchronised', offsetMs: 1_000 }],
+      ['slewed a little', 5_030_000, { state: 'synchronised', offsetMs: 31_000 }],
+      ['set an hour ahead', 5_000_000 + 3_600_000, { state: 'not-synchronised', reason: 'skewed', offsetMs: 3_601_000 }],
+      ['set ten minutes back', 5_000_000 - 600_000, { state: 'not-synchronised', reason: 'skewed', offsetMs: -599_000 }],
+    ];
+    for (const [name, now, want] of cases) assert.deepEqual(clockStatus(verdict, 'b1', 120_000, now), want, name);
+    // A verdict without the reference (older agent state) is judged as measured.
+    assert.deepEqual(clockStatus({ offsetMs: 1_000, bootId: 'b1' }, 'b1', 120_000, 99), { state: 'synchronised', offsetMs: 1_000 });
+  });
 });

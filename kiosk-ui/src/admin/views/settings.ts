@@ -1,4 +1,4 @@
-/** Recognition settings (validated by the server against the stages' own ranges) and the kiosk PIN. */
+/** Recognition settings (validated by the server against the stages' own ranges), the kiosk PIN and, on a joined kiosk, its hub link. */
 import type { AuthStateDto, RuntimeSettingsDto, SettingsDto } from '../../../../src/server/protocol.ts';
 import { h, replace } from '../../dom.ts';
 import type { MessageKey } from '../../i18n.ts';
@@ -17,7 +17,7 @@ const FIELDS: { key: keyof RuntimeSettingsDto; step: string }[] = [
   { key: 'cooldownMs', step: '1000' },
 ];
 
-export function settingsView(ctx: AdminCtx, auth: AuthStateDto): HTMLElement {
+export function settingsView(ctx: AdminCtx, auth: AuthStateDto, hubPanel: HTMLElement | null): HTMLElement {
   const { t } = ctx;
   const form = h('div', { class: 'settings' });
   const pinBox = h('div', { class: 'settings' });
@@ -66,5 +66,5 @@ export function settingsView(ctx: AdminCtx, auth: AuthStateDto): HTMLElement {
 
   void api<SettingsDto>('GET', '/api/admin/settings').then(render, (err: unknown) => ctx.error(describeError(err)));
   renderPin();
-  return h('section', { class: 'view two-col' }, form, pinBox);
+  return h('section', { class: 'view two-col' }, form, pinBox, hubPanel);
 }

@@ -1,4 +1,8 @@
-/** Shift definitions: name, start, end, grace, overnight and working days; create, edit, delete (each audited by the server). */
+/**
+ * Shift definitions: name, start, end, grace, overnight and working days; create, edit, delete (each
+ * audited by the server). The same view edits the kiosk's own shifts and the hub's shared ones: a
+ * `ShiftsSource` says where they are kept and what may be done there.
+ */
 import type { ShiftDto, ShiftInputDto, ShiftsDto } from '../../../../src/server/protocol.ts';
 import { h, replace } from '../../dom.ts';
 import type { MessageKey } from '../../i18n.ts';
@@ -16,7 +20,39 @@ export function weekdayLabel(ctx: Pick<AdminCtx, 't'>, day: number): string {
   return ctx.t(`weekday.${day}` as MessageKey);
 }
 
-export function shiftsView(ctx: AdminCtx): HTMLElement {
+/** A shift as listed, wherever it is kept. */
+export type ListedShift = ShiftInputDto & { people: number };
+
+/** Where the shifts live and what may be done there. */
+export interface ShiftsSource<S extends ListedShift> {
+  list(): Promise<S[]>;
+  /** `editing` null: a new shift. */
+  save(editing: S | null, body: ShiftInputDto): Promise<void>;
+  /** null where a shift cannot be deleted. */
+  remove: ((s: S) => Promise<void>) | null;
+  /** The name is the shift's identity (the hub's shifts reach kiosks by name): fixed once made. */
+  fixedName: boolean;
+  /** Attributes that identify a shift's row (for tests and scripts). */
+  rowAttrs(s: S): Record<string, string | number>;
+  hint: MessageKey;
+}
+
+/** The kiosk's own shifts (its admin API, by numeric id). */
+export const kioskShifts: ShiftsSource<ShiftDto> = {
+  list: async () => (await api<ShiftsDto>('GET', '/api/admin/shifts')).items,
+  save: async (editing, body) => {
+    if (editing === null) await api('POST', '/api/admin/shifts', body);
+    else await api('PUT', `/api/admin/shifts/${editing.id}`, body);
+  },
+  remove: async (s) => {
+    await api('DELETE', `/api/admin/shifts/${s.id}`);
+  },
+  fixedName: false,
+  rowAttrs: (s) => ({ 'data-shift-id': s.id }),
+  hint: 'shift.hint',
+};
+
+export function shiftsView<S extends ListedShift>(ctx: Pick<AdminCtx, 't' | 'error' | 'flash'>, source: ShiftsSource<S>): HTMLElement {
   const { t } = ctx;
   const results = h('div', { class: 'results' });
   const name = h('input', { type: 'text', maxlength: 100, required: true, 'data-testid': 'shift-name' });
@@ -27,11 +63,12 @@ export function shiftsView(ctx: AdminCtx): HTMLElement {
   const days = new Map(WEEK_ORDER.map((d) => [d, h('input', { type: 'checkbox', value: String(d), 'data-testid': `shift-day-${d}` })] as const));
   const submit = h('button', { type: 'submit', class: 'btn primary', 'data-testid': 'shift-save' }, t('shift.add'));
   const cancel = h('button', { type: 'button', class: 'btn', hidden: true }, t('shift.cancel'));
-  let editing: number | null = null;
+  let editing: S | null = null;
 
-  function fill(s: ShiftDto | null): void {
-    editing = s?.id ?? null;
+  function fill(s: S | null): void {
+    editing = s;
     name.value = s?.name ?? '';
+    name.disabled = source.fixedName && s !== null;
     start.value = s?.start ?? '08:00';
     end.value = s?.end ?? '17:00';
     grace.value = String(s?.graceMinutes ?? DEFAULT_GRACE_MINUTES);
@@ -59,8 +96,7 @@ export function shiftsView(ctx: AdminCtx): HTMLElement {
       workDays: [...days].filter(([, box]) => box.checked).map(([d]) => d),
     };
     try {
-      if (editing === null) await api('POST', '/api/admin/shifts', body);
-      else await api('PUT', `/api/admin/shifts/${editing}`, body);
+      await source.save(editing, body);
       ctx.flash(t('shift.saved', { name: body.name }));
       fill(null);
       await load();
@@ -69,12 +105,12 @@ export function shiftsView(ctx: AdminCtx): HTMLElement {
     }
   }
 
-  async function remove(s: ShiftDto): Promise<void> {
+  async function remove(s: S, del: (s: S) => Promise<void>): Promise<void> {
     if (!window.confirm(t('shift.deleteConfirm', { name: s.name }))) return;
     try {
-      await api('DELETE', `/api/admin/shifts/${s.id}`);
+      await del(s);
       ctx.flash(t('shift.deleted'));
-      if (editing === s.id) fill(null);
+      if (editing?.name === s.name) fill(null);
       await load();
     } catch (err) {
       ctx.error(describeError(err));
@@ -83,9 +119,10 @@ export function shiftsView(ctx: AdminCtx): HTMLElement {
 
   async function load(): Promise<void> {
     try {
-      const r = await api<ShiftsDto>('GET', '/api/admin/shifts');
-      const rows = r.items.map((s) =>
-        h('tr', { 'data-shift-id': s.id },
+      const items = await source.list();
+      const del = source.remove;
+      const rows = items.map((s) =>
+        h('tr', source.rowAttrs(s),
           h('td', {}, s.name),
           h('td', { class: 'num' }, s.start),
           h('td', { class: 'num' }, s.end, s.overnight ? h('span', { class: 'tag' }, ' +1') : null),
@@ -94,7 +131,7 @@ export function shiftsView(ctx: AdminCtx): HTMLElement {
           h('td', { class: 'num' }, s.people),
           h('td', { class: 'nowrap' },
             h('button', { type: 'button', class: 'btn small', onclick: () => fill(s) }, t('shift.edit')), ' ',
-            h('button', { type: 'button', class: 'btn small danger', disabled: s.people > 0, onclick: () => void remove(s) }, t('shift.delete')),
+            del === null ? null : h('button', { type: 'button', class: 'btn small danger', disabled: s.people > 0, onclick: () => void remove(s, del) }, t('shift.delete')),
           ),
         ),
       );
@@ -108,7 +145,7 @@ export function shiftsView(ctx: AdminCtx): HTMLElement {
   fill(null);
   void load();
   return h('section', { class: 'view' },
-    h('p', { class: 'muted' }, t('shift.hint')),
+    h('p', { class: 'muted' }, t(source.hint)),
     results,
     h('form', { class: 'settings', onsubmit: (ev) => void save(ev), 'data-testid': 'shift-form' },
       h('div', { class: 'filters' }, field(t('shift.name'), name), field(t('shift.start'), start), field(t('shift.end'), end), field(t('shift.grace'), grace)),

@@ -33,13 +33,18 @@ function minuteOf(text: string): number {
   return h * MINUTES_PER_HOUR + m;
 }
 
-function shiftDto(s: Shift): ShiftDto {
+/** A shift's times and weekday mask as the admin pages edit them (the hub's shifts too). */
+export function shiftFields(s: Pick<ShiftInput, 'name' | 'startMinute' | 'endMinute' | 'graceMinutes' | 'overnight' | 'workDays'>): ShiftInputDto {
   const workDays: number[] = [];
   for (let d = 0; d < 7; d++) if ((s.workDays & (1 << d)) !== 0) workDays.push(d);
-  return { id: s.id, name: s.name, start: hhmm(s.startMinute), end: hhmm(s.endMinute), graceMinutes: s.graceMinutes, overnight: s.overnight, workDays, people: s.people };
+  return { name: s.name, start: hhmm(s.startMinute), end: hhmm(s.endMinute), graceMinutes: s.graceMinutes, overnight: s.overnight, workDays };
 }
 
-function shiftInput(b: ShiftInputDto): ShiftInput {
+function shiftDto(s: Shift): ShiftDto {
+  return { id: s.id, ...shiftFields(s), people: s.people };
+}
+
+export function shiftInput(b: ShiftInputDto): ShiftInput {
   return {
     name: b.name,
     startMinute: minuteOf(b.start),
