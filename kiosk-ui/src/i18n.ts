@@ -136,6 +136,7 @@ const en = {
   'hub.corrected': 'hub estimate: {time}',
   'hub.kioskClockOff': '{kiosk} (clock off)',
   'hub.kioskRevoked': '{kiosk} (revoked)',
+  'hub.scopeHint': 'With a kiosk or site chosen, only punches made there count, and only people who punched there are listed.',
   // ---- kiosk admin: this kiosk's link to its hub (joined kiosks only) ----
   'hubLink.clockAhead': 'Clock not synchronised with the hub: off by {seconds} s (this kiosk is ahead)',
   'hubLink.clockBehind': 'Clock not synchronised with the hub: off by {seconds} s (this kiosk is behind)',
@@ -529,6 +530,7 @@ const vi: Record<MessageKey, string> = {
   'hub.corrected': 'hub ước tính: {time}',
   'hub.kioskClockOff': '{kiosk} (lệch giờ)',
   'hub.kioskRevoked': '{kiosk} (đã thu hồi)',
+  'hub.scopeHint': 'Khi chọn một kiosk hoặc địa điểm, chỉ tính các lượt chấm công tại đó và chỉ liệt kê những người đã chấm công tại đó.',
   'hubLink.clockAhead': 'Đồng hồ chưa đồng bộ với hub: lệch {seconds} giây (kiosk này chạy nhanh)',
   'hubLink.clockBehind': 'Đồng hồ chưa đồng bộ với hub: lệch {seconds} giây (kiosk này chạy chậm)',
   'hubLink.clockUnconfirmed': 'Đồng hồ chưa đồng bộ với hub: chưa được xác nhận từ khi khởi động',

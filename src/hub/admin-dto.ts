@@ -1,5 +1,5 @@
 /** What the hub's admin API answers: types only, shared with the hub admin page (`import type`). */
-import type { Language, ShiftInputDto } from '../server/protocol.ts';
+import type { BoardDto, DailyRowDto, Language, PresenceDto, ShiftInputDto, TimesheetRowDto } from '../server/protocol.ts';
 
 export type HubClockTrust = 'confirmed' | 'skewed' | 'unconfirmed';
 
@@ -127,3 +127,13 @@ export interface HubTrailPageDto<T> {
   pageSize: number;
   hasMore: boolean;
 }
+
+/** The kiosk's report rows with the hub's person uids: timesheet, daily summary, board, presence. */
+export interface HubTimesheetRowDto extends TimesheetRowDto<string> {
+  /** The kiosk that took the first punch and the last (check-in at one door, check-out at another). */
+  firstInKiosk: string | null;
+  lastOutKiosk: string | null;
+}
+export type HubDailyRowDto = DailyRowDto<string>;
+export type HubBoardDto = BoardDto<string>;
+export type HubPresenceDto = PresenceDto<string>;

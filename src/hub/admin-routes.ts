@@ -4,6 +4,7 @@
  *   /api/auth/state, /api/auth/login   public (login backs off per user and address, kiosk code)
  *   /api/admin/*                       session cookie required: logout, settings, kiosks, punches, export.csv;
  *                                      kiosks, people and shifts management (admin-fleet-routes.ts);
+ *                                      timesheet, daily summary, board and presence (admin-timesheet-routes.ts);
  *                                      accounts, audit, sightings, evidence photos (admin-trail-routes.ts)
  *   /admin, /assets/*                  the built hub admin page (only when the hub has a UI folder)
  * The sync API (/api/sync/*) stays outside: kiosks are not browsers and carry their own credential.
@@ -22,13 +23,14 @@ import { flag, loggedInReply, loginBody, okReply, page, pageSize } from '../serv
 import { uiRoutes } from '../server/routes/ui.ts';
 import { defaultServerOptions } from '../server/options.ts';
 import { dayRange } from '../server/time.ts';
+import { scopeFields } from './admin-fields.ts';
 import type { DescriptorCipher } from '../store/crypto.ts';
 import { hubFleetRoutes } from './admin-fleet-routes.ts';
-import { kioskIdField, siteField } from './admin-fields.ts';
 import { hubAdminTrailRoutes } from './admin-trail-routes.ts';
 import type { HubAdminStateDto, HubKioskDto, HubPunchDto, HubPunchPageDto, HubSettingsDto } from './admin-dto.ts';
 import { HubAdminsRepo, type HubAdminIdentity } from './admins-repo.ts';
 import type { Pool } from './db.ts';
+import { hubTimesheetRoutes } from './admin-timesheet-routes.ts';
 import { hubPunchesCsv } from './export.ts';
 import { KiosksRepo } from './kiosks-repo.ts';
 import type { HubOptions } from './options.ts';
@@ -44,7 +46,7 @@ declare module 'fastify' {
 // Paging and range limits are the kiosk admin's.
 const LIMITS = { pageSizeDefault: defaultServerOptions.pageSizeDefault, pageSizeMax: defaultServerOptions.pageSizeMax, maxRangeDays: defaultServerOptions.maxRangeDays, exportMaxRows: defaultServerOptions.exportMaxRows };
 
-const logFilter = { from: day, to: day, kioskId: kioskIdField.optional(), site: siteField.optional(), includeVoided: flag };
+const logFilter = { from: day, to: day, ...scopeFields, includeVoided: flag };
 export const hubPunchesQuery = z.object({ ...logFilter, page, pageSize }).strict();
 export const hubExportQuery = z.object({ ...logFilter, lang: z.enum(['vi', 'en']).default('vi') }).strict();
 
@@ -168,6 +170,7 @@ export async function hubAdminRoutes(app: FastifyInstance, deps: HubAdminDeps): 
 
     await admin.register(hubFleetRoutes, { pool: deps.pool, siteKey: deps.siteKey, options: o, clock: deps.clock });
     await admin.register(hubAdminTrailRoutes, { pool: deps.pool, admins, siteKey: deps.siteKey, options: o, clock: deps.clock });
+    await admin.register(hubTimesheetRoutes, { pool: deps.pool, options: o, clock: deps.clock });
 
     admin.get('/settings', { schema: { response: { 200: hubSettingsReply } } }, async () => ({ timeZone: o.timeZone, language: o.language }));
 

@@ -4,7 +4,7 @@
  *   /healthz, /metrics          public probes (no personal data: kiosk ids, counts, lags)
  *   POST /api/sync/pair         public, rate-limited per address: pairing code → kiosk credential
  *   /api/sync/*                 kiosk credential required (checked against PostgreSQL per request)
- *   /api/auth/*, /api/admin/*, /admin   the admin pages: one log of every kiosk (admin-routes.ts)
+ *   /api/auth/*, /api/admin/*, /admin   the admin pages: the log and reports of every kiosk (admin-routes.ts)
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { createFastify } from '../server/fastify.ts';

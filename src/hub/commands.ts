@@ -143,7 +143,7 @@ export function registerHubCommands(program: Command, ctxOf: (cmd: Command) => H
   };
 
   hub.command('add-admin')
-    .description('create an admin of the hub\'s admin pages (/admin: every kiosk\'s log, kiosks, people, shifts, audit, sightings); audited')
+    .description('create an admin of the hub\'s admin pages (/admin: every kiosk\'s log and timesheets, kiosks, people, shifts, audit, sightings); audited')
     .argument('<username>', 'user name to log in with')
     .option('--password-file <file>', 'read the password from the first line of this file instead of a prompt')
     .action(async (name: string, opts: { passwordFile?: string }, cmd: Command) => {

@@ -12,6 +12,7 @@ import type {
   HubClockDto,
   HubLinkDto,
   PersonSummaryDto,
+  PresenceRowDto,
   PreviewDto,
   PunchDto,
   RecordingStatusDto,
@@ -19,8 +20,9 @@ import type {
   VoteEvidenceDto,
   AuditDto,
 } from './protocol.ts';
-import type { AuditEntry, DailyRow, PersonListItem, Punch } from '../store/types.ts';
+import type { AuditEntry, DailyRow, PersonKey, PersonListItem, Punch } from '../store/types.ts';
 import type { Sighting } from '../store/attendance-repo.ts';
+import type { PresenceRow, TimesheetPerson } from '../store/timesheet.ts';
 
 export function cameraDto(c: CameraStatus): CameraStatusDto {
   return { state: c.state, reason: c.reason, since: c.since };
@@ -144,7 +146,7 @@ export function voteEvidenceDto(e: Record<string, unknown>): VoteEvidenceDto {
   };
 }
 
-export function dailyDto(r: DailyRow): DailyRowDto {
+export function dailyDto<Id extends PersonKey>(r: DailyRow<Id>): DailyRowDto<Id> {
   return { personId: r.personId, personName: r.personName, day: r.day, firstIn: r.firstIn, lastOut: r.lastOut, hours: r.hours, punches: r.punches };
 }
 
@@ -163,4 +165,18 @@ export function auditDetails(details: unknown, maxDetails = AUDIT_DETAILS_MAX_CH
 
 export function auditDto(a: AuditEntry, maxDetails = AUDIT_DETAILS_MAX_CHARS): AuditDto {
   return { id: a.id, ts: a.ts, actor: a.actor, action: a.action, target: a.target, details: auditDetails(a.details, maxDetails) };
+}
+
+/** One person's presence on a shift-day; kiosk rows (number ids) and hub rows (uids) alike. */
+export function presenceDto<Id extends PersonKey>(r: PresenceRow & { person: TimesheetPerson<Id> }): PresenceRowDto<Id> {
+  return {
+    personId: r.person.personId,
+    personName: r.person.personName,
+    shiftName: r.person.shift?.name ?? null,
+    from: r.window.from,
+    to: r.window.to,
+    scheduledStart: r.window.scheduledStart,
+    scheduledEnd: r.window.scheduledEnd,
+    intervals: r.intervals,
+  };
 }

@@ -329,8 +329,9 @@ export interface PunchPageDto {
   pageSize: number;
 }
 
-export interface DailyRowDto {
-  personId: number;
+/** `Id`: the kiosk's person id (a number), or the hub's uid (a string). */
+export interface DailyRowDto<Id = number> {
+  personId: Id;
   personName: string;
   day: string;
   firstIn: number;
@@ -431,8 +432,8 @@ export interface ShiftsDto {
 export type DayStatusDto = 'in' | 'out' | 'missing-out' | 'absent' | 'not-arrived' | 'upcoming' | 'off';
 
 /** One person's shift-day: `day` is the day the shift starts on, so a night shift is one row across midnight. */
-export interface TimesheetRowDto {
-  personId: number;
+export interface TimesheetRowDto<Id = number> {
+  personId: Id;
   personName: string;
   employeeCode: string | null;
   shiftName: string | null;
@@ -451,13 +452,13 @@ export interface TimesheetRowDto {
   status: DayStatusDto;
 }
 
-export interface BoardDto {
+export interface BoardDto<Id = number> {
   now: number;
-  items: TimesheetRowDto[];
+  items: TimesheetRowDto<Id>[];
 }
 
-export interface PresenceRowDto {
-  personId: number;
+export interface PresenceRowDto<Id = number> {
+  personId: Id;
   personName: string;
   shiftName: string | null;
   /** The shift-day's window of punches, and its schedule. */
@@ -468,10 +469,10 @@ export interface PresenceRowDto {
   intervals: { from: number; to: number | null; open: boolean }[];
 }
 
-export interface PresenceDto {
+export interface PresenceDto<Id = number> {
   day: string;
   now: number;
-  items: PresenceRowDto[];
+  items: PresenceRowDto<Id>[];
 }
 
 // ---------- a joined kiosk's link to its hub (admin pages; absent in single-kiosk mode) ----------

@@ -4,9 +4,13 @@
  * Times are wall-clock in the kiosk's zone with the date, since a night shift's check-out falls on the next day.
  */
 import ExcelJS from 'exceljs';
+import type { FastifyReply } from 'fastify';
 import type { DayStatusDto, Language, TimesheetRowDto } from './protocol.ts';
 import { toCsv, type CsvValue } from './csv.ts';
 import { localDateAndTime } from './time.ts';
+
+/** The kiosk's rows (number ids) and the hub's (uids) make the same sheet. */
+type PersonIdDto = number | string;
 
 const HEADERS: Record<Language, readonly string[]> = {
   en: ['Shift day', 'Employee code', 'Name', 'Shift', 'Scheduled start', 'Scheduled end', 'First in', 'Last out', 'Worked hours', 'Late (min)', 'Left early (min)', 'Missing check-out', 'Absent', 'Status'],
@@ -37,7 +41,7 @@ function stamp(ts: number | null, timeZone: string): string | null {
 }
 
 /** The cells of one row; numbers stay numbers, so a spreadsheet can sum them. */
-export function timesheetCells(r: TimesheetRowDto, timeZone: string, lang: Language): CsvValue[] {
+export function timesheetCells(r: TimesheetRowDto<PersonIdDto>, timeZone: string, lang: Language): CsvValue[] {
   return [
     r.day,
     r.employeeCode,
@@ -56,19 +60,52 @@ export function timesheetCells(r: TimesheetRowDto, timeZone: string, lang: Langu
   ];
 }
 
-export function timesheetCsv(rows: readonly TimesheetRowDto[], timeZone: string, lang: Language): string {
-  return toCsv(HEADERS[lang], rows.map((r) => timesheetCells(r, timeZone, lang)));
+/** Columns a caller appends after the kiosk's (the hub: the kiosk of the first and the last punch). */
+export interface ExtraColumns<R> {
+  headers: Record<Language, readonly string[]>;
+  cells(r: R): CsvValue[];
+}
+
+type Row = TimesheetRowDto<PersonIdDto>;
+
+function headerOf<R>(lang: Language, extra: ExtraColumns<R> | undefined): string[] {
+  return [...HEADERS[lang], ...(extra?.headers[lang] ?? [])];
+}
+
+function cellsOf<R extends Row>(r: R, timeZone: string, lang: Language, extra: ExtraColumns<R> | undefined): CsvValue[] {
+  return [...timesheetCells(r, timeZone, lang), ...(extra?.cells(r) ?? [])];
+}
+
+export function timesheetCsv<R extends Row>(rows: readonly R[], timeZone: string, lang: Language, extra?: ExtraColumns<R>): string {
+  return toCsv(headerOf(lang, extra), rows.map((r) => cellsOf(r, timeZone, lang, extra)));
 }
 
 /** One worksheet, header frozen; empty cells stay empty. Strings are stored as strings, never formulas. */
-export async function timesheetXlsx(rows: readonly TimesheetRowDto[], timeZone: string, lang: Language): Promise<Buffer> {
+export async function timesheetXlsx<R extends Row>(rows: readonly R[], timeZone: string, lang: Language, extra?: ExtraColumns<R>): Promise<Buffer> {
   const book = new ExcelJS.Workbook();
   book.creator = 'attendance-kiosk';
   const sheet = book.addWorksheet(lang === 'vi' ? 'Bảng công' : 'Timesheet', { views: [{ state: 'frozen', ySplit: 1 }] });
-  sheet.addRow([...HEADERS[lang]]).font = { bold: true };
-  for (const r of rows) sheet.addRow(timesheetCells(r, timeZone, lang));
+  sheet.addRow(headerOf(lang, extra)).font = { bold: true };
+  for (const r of rows) sheet.addRow(cellsOf(r, timeZone, lang, extra));
   sheet.columns.forEach((col, i) => {
     col.width = XLSX_COLUMN_WIDTHS[i] ?? XLSX_COLUMN_WIDTHS[0];
   });
   return Buffer.from(await book.xlsx.writeBuffer());
+}
+
+const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
+/** Sends the rows as a download named `<base>.csv` or `.xlsx` (the kiosk's and the hub's timesheet exports). */
+export async function sendTimesheet<R extends Row>(
+  reply: FastifyReply,
+  file: { format: 'csv' | 'xlsx'; base: string },
+  sheet: { rows: readonly R[]; timeZone: string; lang: Language; extra?: ExtraColumns<R> },
+): Promise<FastifyReply> {
+  const csv = file.format === 'csv';
+  const body = csv ? timesheetCsv(sheet.rows, sheet.timeZone, sheet.lang, sheet.extra) : await timesheetXlsx(sheet.rows, sheet.timeZone, sheet.lang, sheet.extra);
+  return reply
+    .header('content-type', csv ? 'text/csv; charset=utf-8' : XLSX_TYPE)
+    .header('content-disposition', `attachment; filename="${file.base}.${file.format}"`)
+    .header('cache-control', 'no-store')
+    .send(body);
 }

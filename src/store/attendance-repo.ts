@@ -2,7 +2,7 @@
 import { KioskError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import { AuditRepo } from './audit-repo.ts';
-import { summarizeDaily, type DailyPunch } from './daily.ts';
+import { sortDaily, summarizeDaily, type DailyPunch } from './daily.ts';
 import type { Db } from './db.ts';
 import { resolveDeps, type RepoDeps } from './repo-deps.ts';
 import { clampLimit, parseJsonObject, target } from './rows.ts';
@@ -181,7 +181,7 @@ export class AttendanceRepo {
   daily(q: DailyQuery): DailyRow[] {
     const timeZone = q.timeZone ?? this.options.reportTimeZone;
     const rows = summarizeDaily(this.stmt.daily.iterate(this.filter({ ...q, includeVoided: false })), timeZone);
-    return rows.sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : this.collator.compare(a.personName, b.personName) || a.personId - b.personId));
+    return sortDaily(rows, (a, b) => this.collator.compare(a, b));
   }
 
   /**

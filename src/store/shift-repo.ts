@@ -10,7 +10,7 @@ import {
   buildBoard,
   buildPresence,
   buildTimesheet,
-  shiftDayAt,
+  boardSpan,
   timesheetSpan,
   type PresenceRow,
   type ShiftSpec,
@@ -196,10 +196,8 @@ export class ShiftRepo {
 
   /** Each active person's current shift-day: who is in, who has not arrived. */
   board(timeZone: string = this.options.reportTimeZone, now: number = this.clock()): TimesheetRow[] {
-    const { people } = this.timesheetPeople(undefined, false);
-    const windows = people.map((p) => shiftDayAt(p.shift, now, timeZone));
-    const span = { from: Math.min(now, ...windows.map((w) => w.from)), to: Math.max(now + 1, ...windows.map((w) => w.to)) };
-    return buildBoard({ people, punches: this.punchesIn(span), timeZone, now, compareNames: this.compare });
+    const { people, shifts } = this.timesheetPeople(undefined, false);
+    return buildBoard({ people, punches: this.punchesIn(boardSpan(shifts, now, timeZone)), timeZone, now, compareNames: this.compare });
   }
 
   /** Presence intervals of active people on shift-day `day`. */

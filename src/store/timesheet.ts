@@ -9,6 +9,7 @@
  * (never late, never absent). Punches alternate in/out; first in and last out bound worked time.
  * The clock (`now`) is an input: today's row says "in" where a closed day would say "missing check-out".
  */
+import type { PersonKey } from './types.ts';
 import { addDays, localDay, localDayBounds, localWallTime, weekdayOf } from './zoned-time.ts';
 
 const MS_PER_MINUTE = 60_000;
@@ -28,8 +29,8 @@ export interface ShiftSpec {
   workDays: number;
 }
 
-export interface TimesheetPerson {
-  personId: number;
+export interface TimesheetPerson<Id extends PersonKey = number> {
+  personId: Id;
   personName: string;
   employeeCode: string | null;
   shift: ShiftSpec | null;
@@ -37,8 +38,8 @@ export interface TimesheetPerson {
   activeFrom: number;
 }
 
-export interface TimesheetPunch {
-  personId: number;
+export interface TimesheetPunch<Id extends PersonKey = number> {
+  personId: Id;
   ts: number;
   voided: boolean;
 }
@@ -60,8 +61,8 @@ export interface ShiftWindow {
   workDay: boolean;
 }
 
-export interface TimesheetRow {
-  personId: number;
+export interface TimesheetRow<Id extends PersonKey = number> {
+  personId: Id;
   personName: string;
   employeeCode: string | null;
   shiftName: string | null;
@@ -135,10 +136,10 @@ export function shiftDayAt(shift: ShiftSpec | null, ts: number, timeZone: string
 }
 
 /** One timesheet row from the person's live punch times inside the window (sorted ascending). */
-export function summarizeShiftDay(person: TimesheetPerson, w: ShiftWindow, times: readonly number[], now: number): TimesheetRow {
+export function summarizeShiftDay<Id extends PersonKey>(person: TimesheetPerson<Id>, w: ShiftWindow, times: readonly number[], now: number): TimesheetRow<Id> {
   const grace = (person.shift?.graceMinutes ?? 0) * MS_PER_MINUTE;
   const closed = now >= w.to;
-  const row: TimesheetRow = {
+  const row: TimesheetRow<Id> = {
     personId: person.personId,
     personName: person.personName,
     employeeCode: person.employeeCode,
@@ -186,10 +187,10 @@ export function summarizeShiftDay(person: TimesheetPerson, w: ShiftWindow, times
   return row;
 }
 
-export interface TimesheetInput {
-  people: readonly TimesheetPerson[];
+export interface TimesheetInput<Id extends PersonKey = number> {
+  people: readonly TimesheetPerson<Id>[];
   /** Any order; voided punches are ignored. */
-  punches: Iterable<TimesheetPunch>;
+  punches: Iterable<TimesheetPunch<Id>>;
   fromDay: string;
   toDay: string;
   timeZone: string;
@@ -199,8 +200,8 @@ export interface TimesheetInput {
 }
 
 /** Live punch times per person, ascending. */
-function timesByPerson(punches: Iterable<TimesheetPunch>): Map<number, number[]> {
-  const out = new Map<number, number[]>();
+function timesByPerson<Id extends PersonKey>(punches: Iterable<TimesheetPunch<Id>>): Map<Id, number[]> {
+  const out = new Map<Id, number[]>();
   for (const p of punches) {
     if (p.voided) continue;
     let list = out.get(p.personId);
@@ -215,14 +216,19 @@ function inWindow(times: readonly number[], w: ShiftWindow): number[] {
   return times.filter((ts) => ts >= w.from && ts < w.to);
 }
 
-function sortedPeople(people: readonly TimesheetPerson[], compareNames: (a: string, b: string) => number): TimesheetPerson[] {
-  return [...people].sort((a, b) => compareNames(a.personName, b.personName) || a.personId - b.personId);
+/** Ids of one kind (all numbers or all uids) in a fixed order, the tie-break between equal names. */
+function compareIds(a: PersonKey, b: PersonKey): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function sortedPeople<Id extends PersonKey>(people: readonly TimesheetPerson<Id>[], compareNames: (a: string, b: string) => number): TimesheetPerson<Id>[] {
+  return [...people].sort((a, b) => compareNames(a.personName, b.personName) || compareIds(a.personId, b.personId));
 }
 
 /** Every shift-day from `fromDay` to `toDay` (inclusive) for every person, skipping empty days before their enrolment. */
-export function buildTimesheet(input: TimesheetInput): TimesheetRow[] {
+export function buildTimesheet<Id extends PersonKey>(input: TimesheetInput<Id>): TimesheetRow<Id>[] {
   const times = timesByPerson(input.punches);
-  const rows: TimesheetRow[] = [];
+  const rows: TimesheetRow<Id>[] = [];
   // People on the same shift share windows: each is worked out once per shift and day.
   const windows = new Map<string, ShiftWindow>();
   const windowOf = (shift: ShiftSpec | null, day: string): ShiftWindow => {
@@ -255,8 +261,14 @@ export function timesheetSpan(shifts: readonly (ShiftSpec | null)[], fromDay: st
   return { from, to };
 }
 
+/** The span of instants the board at `now` reads punches from: every person's current shift-day. */
+export function boardSpan(shifts: readonly (ShiftSpec | null)[], now: number, timeZone: string): { from: number; to: number } {
+  const windows = shifts.map((s) => shiftDayAt(s, now, timeZone));
+  return { from: Math.min(now, ...windows.map((w) => w.from)), to: Math.max(now + 1, ...windows.map((w) => w.to)) };
+}
+
 /** Each person's current shift-day at `now`: the "who is in / who has not arrived" board. */
-export function buildBoard(input: Omit<TimesheetInput, 'fromDay' | 'toDay'>): TimesheetRow[] {
+export function buildBoard<Id extends PersonKey>(input: Omit<TimesheetInput<Id>, 'fromDay' | 'toDay'>): TimesheetRow<Id>[] {
   const times = timesByPerson(input.punches);
   return sortedPeople(input.people, input.compareNames).map((person) => {
     const w = shiftDayAt(person.shift, input.now, input.timeZone);
@@ -278,7 +290,7 @@ export function presenceIntervals(times: readonly number[], w: ShiftWindow, now:
 }
 
 /** Presence per person on one shift-day `day` (each person's own shift decides the window). */
-export function buildPresence(input: Omit<TimesheetInput, 'fromDay' | 'toDay'> & { day: string }): (PresenceRow & { person: TimesheetPerson })[] {
+export function buildPresence<Id extends PersonKey>(input: Omit<TimesheetInput<Id>, 'fromDay' | 'toDay'> & { day: string }): (PresenceRow & { person: TimesheetPerson<Id> })[] {
   const times = timesByPerson(input.punches);
   return sortedPeople(input.people, input.compareNames).map((person) => {
     const w = shiftWindow(person.shift, input.day, input.timeZone);

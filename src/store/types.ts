@@ -146,8 +146,11 @@ export interface DailyQuery {
   personId?: number;
 }
 
-export interface DailyRow {
-  personId: number;
+/** A person's id in reports: the kiosk's row id, or the hub's uid. */
+export type PersonKey = number | string;
+
+export interface DailyRow<Id extends PersonKey = number> {
+  personId: Id;
   personName: string;
   /** Local calendar day in the report's zone, YYYY-MM-DD. */
   day: string;

@@ -19,14 +19,25 @@ export interface AdminCtx {
 /** What a view shared with the hub's admin page needs: no people list; live updates only where there are any. */
 export type ViewCtx = Pick<AdminCtx, 't' | 'lang' | 'timeZone' | 'error' | 'flash'> & Partial<Pick<AdminCtx, 'onLogChanged'>>;
 
-/**
- * Extra filters and a column for a list shown for many kiosks (the hub): its kiosk and site pickers,
- * their query parameters, and where each row came from.
- */
-export interface ListScope<R> {
-  filters: HTMLElement[];
+/** Extra filters of a view shown for many kiosks (the hub), with the query parameters they add to its requests and downloads. */
+export interface ReportScope {
+  fields: HTMLElement[];
   params(): Record<string, string | boolean | undefined>;
-  column: { header: string; cell(row: R): string };
-  /** Settles once the pickers have their options. */
+  /** Resolves once the fields are filled (e.g. the hub's kiosk list); the first load waits for it. */
   ready: Promise<void>;
+}
+
+/** A list's scope adds a column saying where each row came from. */
+export interface ListScope<R> extends ReportScope {
+  column: { header: string; cell(row: R): string };
+}
+
+/**
+ * What the report views (timesheet, daily summary, who is in) need. A kiosk passes its AdminCtx. The hub
+ * serves the same API paths for every kiosk, has no people list or live feed, and adds its kiosk/site scope.
+ */
+export interface ReportCtx extends Pick<AdminCtx, 't' | 'lang' | 'timeZone' | 'error'> {
+  people?: AdminCtx['people'];
+  onLogChanged?: AdminCtx['onLogChanged'];
+  scope?: ReportScope;
 }

@@ -1,7 +1,7 @@
 /** Admin pages: first-run setup, login, then tabs over the attendance data. Language switchable, remembered per browser. */
 import type { AuthStateDto, HubLinkDto, HubLinkReplyDto, Language, PersonDto, SettingsDto } from '../../../src/server/protocol.ts';
 import { byId, h, replace } from '../dom.ts';
-import { translator, type MessageKey, type Translate } from '../i18n.ts';
+import { translator, type Translate } from '../i18n.ts';
 import { connectAdmin, type AdminSocket } from '../socket.ts';
 import { api, ApiError, describeError, setUnauthorizedHandler } from './api.ts';
 import type { AdminCtx } from './context.ts';
@@ -16,7 +16,7 @@ import { kioskShifts, shiftsView } from './views/shifts.ts';
 import { sightingsView } from './views/sightings.ts';
 import { timesheetView } from './views/timesheet.ts';
 import { todayView } from './views/today.ts';
-import { field } from './widgets.ts';
+import { field, tabNav } from './widgets.ts';
 import './admin.css';
 
 const LANG_KEY = 'kiosk.admin.lang';
@@ -206,14 +206,10 @@ async function render(): Promise<void> {
     root,
     h('header', { class: 'bar' },
       h('strong', { class: 'brand' }, t('admin.title')),
-      h('nav', { class: 'tabs' },
-        ...TABS.map((x) => h('a', { href: `#${x}`, class: x === tab ? 'tab active' : 'tab', 'data-testid': `tab-${x}`, onclick: (ev) => {
-          ev.preventDefault();
-          tab = x;
-          history.replaceState(null, '', `#${x}`);
-          void render();
-        } }, t(`tab.${x}` as MessageKey))),
-      ),
+      tabNav(t, TABS, tab, (x) => {
+        tab = x;
+        void render();
+      }),
       h('span', { class: 'who' }, t('admin.loggedInAs', { name: auth.username ?? '' })),
       langSwitch(),
       h('button', { type: 'button', class: 'btn small', 'data-testid': 'logout', onclick: () => void logout() }, t('admin.logout')),

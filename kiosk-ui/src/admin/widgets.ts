@@ -1,7 +1,7 @@
 /** Small building blocks shared by the admin views. */
 import type { PersonDto } from '../../../src/server/protocol.ts';
 import { h } from '../dom.ts';
-import type { Translate } from '../i18n.ts';
+import type { MessageKey, Translate } from '../i18n.ts';
 import { matchesSearch } from '../text.ts';
 
 export function field(label: string, input: HTMLElement): HTMLLabelElement {
@@ -11,6 +11,17 @@ export function field(label: string, input: HTMLElement): HTMLLabelElement {
 export function table(headers: string[], rows: HTMLTableRowElement[], empty: string, testId?: string): HTMLElement {
   if (rows.length === 0) return h('p', { class: 'empty', 'data-testid': testId === undefined ? undefined : `${testId}-empty` }, empty);
   return h('table', { class: 'grid', 'data-testid': testId }, h('thead', {}, h('tr', {}, ...headers.map((x) => h('th', {}, x)))), h('tbody', {}, ...rows));
+}
+
+/** The tab bar: a link to `#<tab>` per tab, labelled `tab.<tab>`; `select` switches without a page load. */
+export function tabNav<T extends string>(t: Translate, tabs: readonly T[], current: T, select: (tab: T) => void, label: (tab: T) => MessageKey = (x) => `tab.${x}` as MessageKey): HTMLElement {
+  return h('nav', { class: 'tabs' },
+    ...tabs.map((x) => h('a', { href: `#${x}`, class: x === current ? 'tab active' : 'tab', 'data-testid': `tab-${x}`, onclick: (ev) => {
+      ev.preventDefault();
+      history.replaceState(null, '', `#${x}`);
+      select(x);
+    } }, t(label(x)))),
+  );
 }
 
 /** Previous / next buttons around a page label; `step` gets −1 or +1. */

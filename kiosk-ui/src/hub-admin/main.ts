@@ -1,7 +1,8 @@
 /**
- * The hub's admin page: log in (accounts made with `kiosk hub add-admin`), then tabs over every
- * kiosk: the attendance log, the kiosks themselves, the people they share, the shared shifts, the
- * admin accounts, the audit trail and the sightings. The navigation lists only what the hub serves.
+ * The hub's admin page: log in (accounts made with `kiosk hub add-admin`), then the attendance log,
+ * timesheet, daily summary and "who is in" of every kiosk (the kiosk's own report views, with the hub's
+ * kiosk/site filter), the kiosks themselves, the people they share, the shared shifts, the admin
+ * accounts, the audit trail and the sightings. The navigation lists only the views the hub serves.
  * Language switchable, remembered per browser (as on the kiosk's pages).
  */
 import type { HubAdminStateDto, HubSettingsDto } from '../../../src/hub/admin-dto.ts';
@@ -9,11 +10,15 @@ import type { Language } from '../../../src/server/protocol.ts';
 import { byId, h, replace } from '../dom.ts';
 import { translator, type MessageKey, type Translate } from '../i18n.ts';
 import { api, ApiError, describeError, setUnauthorizedHandler } from '../admin/api.ts';
-import { field } from '../admin/widgets.ts';
+import { field, tabNav } from '../admin/widgets.ts';
+import { dailyView } from '../admin/views/daily.ts';
+import { timesheetView } from '../admin/views/timesheet.ts';
+import { todayView } from '../admin/views/today.ts';
 import type { HubViewCtx } from './context.ts';
 import { hubKiosksView } from './kiosks.ts';
 import { hubLogView } from './log.ts';
 import { hubPeopleView } from './people.ts';
+import { hubScope } from './scope.ts';
 import { hubShiftsView } from './shifts.ts';
 import { hubAccessView, hubAuditView, hubSightingsView } from './trail.ts';
 import '../admin/admin.css';
@@ -21,9 +26,23 @@ import '../admin/admin.css';
 const LANG_KEY = 'kiosk.hub.lang';
 const MS_PER_MINUTE = 60_000;
 const FLASH_MS = 4_000;
-const TABS = ['log', 'kiosks', 'people', 'shifts', 'access', 'audit', 'sightings'] as const;
+const TABS = ['log', 'timesheet', 'daily', 'today', 'kiosks', 'people', 'shifts', 'access', 'audit', 'sightings'] as const;
 type Tab = (typeof TABS)[number];
-const TAB_LABELS: Record<Tab, MessageKey> = { log: 'tab.log', kiosks: 'tab.kiosks', people: 'tab.people', shifts: 'tab.shifts', access: 'hub.tab.access', audit: 'tab.audit', sightings: 'tab.sightings' };
+const VIEWS: Record<Tab, (c: HubViewCtx) => HTMLElement> = {
+  log: hubLogView,
+  // The kiosk's report views, over every kiosk, with the hub's kiosk/site filter.
+  timesheet: (c) => timesheetView({ ...c, scope: hubScope(c, { testId: 'timesheet' }) }),
+  daily: (c) => dailyView({ ...c, scope: hubScope(c, { testId: 'daily' }) }),
+  today: (c) => todayView({ ...c, scope: hubScope(c, { testId: 'today' }) }),
+  kiosks: hubKiosksView,
+  people: hubPeopleView,
+  shifts: hubShiftsView,
+  access: (c) => hubAccessView(c, () => void start()),
+  audit: hubAuditView,
+  sightings: hubSightingsView,
+};
+// The kiosk's Access tab holds screens too; the hub's holds only its admins.
+const tabLabel = (x: Tab): MessageKey => (x === 'access' ? 'hub.tab.access' : `tab.${x}`);
 
 const root = byId('app');
 const stored = localStorage.getItem(LANG_KEY);
@@ -57,22 +76,7 @@ function showNotice(text: string, kind: 'error' | 'ok'): void {
 
 function view(): HTMLElement {
   const ctx: HubViewCtx = { t, lang, timeZone, error: (m) => showNotice(m, 'error'), flash: (m) => showNotice(m, 'ok') };
-  switch (tab) {
-    case 'log':
-      return hubLogView(ctx);
-    case 'kiosks':
-      return hubKiosksView(ctx);
-    case 'people':
-      return hubPeopleView(ctx);
-    case 'shifts':
-      return hubShiftsView(ctx);
-    case 'access':
-      return hubAccessView(ctx, () => void start());
-    case 'audit':
-      return hubAuditView(ctx);
-    case 'sightings':
-      return hubSightingsView(ctx);
-  }
+  return VIEWS[tab](ctx);
 }
 
 function loginForm(): HTMLElement {
@@ -123,14 +127,10 @@ function render(): void {
     root,
     h('header', { class: 'bar' },
       h('strong', { class: 'brand' }, t('hub.title')),
-      h('nav', { class: 'tabs' },
-        ...TABS.map((x) => h('a', { href: `#${x}`, class: x === tab ? 'tab active' : 'tab', 'data-testid': `tab-${x}`, onclick: (ev) => {
-          ev.preventDefault();
-          tab = x;
-          history.replaceState(null, '', `#${x}`);
-          render();
-        } }, t(TAB_LABELS[x]))),
-      ),
+      tabNav(t, TABS, tab, (x) => {
+        tab = x;
+        render();
+      }, tabLabel),
       h('span', { class: 'who' }, t('admin.loggedInAs', { name: auth.username ?? '' })),
       langSwitch(),
       h('button', { type: 'button', class: 'btn small', 'data-testid': 'logout', onclick: () => void logout() }, t('admin.logout')),

@@ -1,46 +1,44 @@
 /**
- * The hub's kiosk and site pickers, shared by its log, audit trail and sightings: options from
- * /api/admin/kiosks (a kiosk whose clock is off or that was revoked says so), and optionally "the hub
- * itself" for the audit trail's own admin actions.
+ * The hub's kiosk and site pickers, shared by its log, reports, audit trail and sightings: options
+ * from /api/admin/kiosks (a kiosk whose clock is off or that was revoked says so), and optionally "the
+ * hub itself" for the audit trail's own admin actions.
  */
 import type { HubKioskDto } from '../../../src/hub/admin-dto.ts';
 import { h } from '../dom.ts';
 import type { Translate } from '../i18n.ts';
 import { api, describeError } from '../admin/api.ts';
+import type { ReportScope } from '../admin/context.ts';
 import { field } from '../admin/widgets.ts';
 
 /** Not a kiosk id (those start with a letter or digit): the picker's entry for the hub's own rows. */
 const HUB_ENTRY = '@hub';
 
-export interface HubScope {
-  fields: HTMLElement[];
-  params(): { kioskId?: string; site?: string; hub?: boolean };
-  /** Settles once the pickers have their options (an error has been shown when they could not load). */
-  ready: Promise<void>;
+export interface HubScopeCtx {
+  t: Translate;
+  error(message: string): void;
 }
 
-export function hubScope(ctx: { t: Translate; error(message: string): void }, opts: { testId: string; hubEntry?: boolean }): HubScope {
+function kioskLabel(t: Translate, k: HubKioskDto): string {
+  const name = k.name === k.id ? k.id : `${k.name} (${k.id})`;
+  if (k.revoked) return t('hub.kioskRevoked', { kiosk: name });
+  return k.clockSkewed ? t('hub.kioskClockOff', { kiosk: name }) : name;
+}
+
+/** The pickers are `<testId>-kiosk` and `<testId>-site`. */
+export function hubScope(ctx: HubScopeCtx, opts: { testId: string; hubEntry?: boolean }): ReportScope {
   const { t } = ctx;
-  const kiosk = h('select', { 'data-testid': `${opts.testId}-kiosk` }, h('option', { value: '' }, t('hub.allKiosks')),
+  const kiosk = h('select', { 'data-testid': `${opts.testId}-kiosk`, title: t('hub.scopeHint') }, h('option', { value: '' }, t('hub.allKiosks')),
     opts.hubEntry === true ? h('option', { value: HUB_ENTRY }, t('hub.hubOwn')) : null);
-  const site = h('select', { 'data-testid': `${opts.testId}-site` }, h('option', { value: '' }, t('hub.allSites')));
-
-  const label = (k: HubKioskDto): string => {
-    const name = k.name === k.id ? k.id : `${k.name} (${k.id})`;
-    if (k.revoked) return t('hub.kioskRevoked', { kiosk: name });
-    return k.clockSkewed ? t('hub.kioskClockOff', { kiosk: name }) : name;
-  };
-
+  const site = h('select', { 'data-testid': `${opts.testId}-site`, title: t('hub.scopeHint') }, h('option', { value: '' }, t('hub.allSites')));
   const ready = (async (): Promise<void> => {
     try {
       const { items } = await api<{ items: HubKioskDto[] }>('GET', '/api/admin/kiosks');
-      kiosk.append(...items.map((k) => h('option', { value: k.id }, label(k))));
+      kiosk.append(...items.map((k) => h('option', { value: k.id }, kioskLabel(t, k))));
       site.append(...[...new Set(items.map((k) => k.site))].sort().map((s) => h('option', { value: s }, s)));
     } catch (err) {
       ctx.error(describeError(err));
     }
   })();
-
   return {
     fields: [field(t('hub.kiosk'), kiosk), field(t('hub.site'), site)],
     params: () => ({

@@ -18,14 +18,14 @@ export function hubAccessView(ctx: ViewCtx, onSelfGone: () => void): HTMLElement
 export function hubAuditView(ctx: ViewCtx): HTMLElement {
   const scope = hubScope(ctx, { testId: 'audit', hubEntry: true });
   const from = (a: HubAuditDto): string => (a.kioskId === null ? ctx.t('hub.origin.hub') : a.site === null ? a.kioskId : `${a.kioskId} · ${a.site}`);
-  return auditView<HubAuditDto>(ctx, { ...scope, filters: scope.fields, column: { header: ctx.t('hub.origin'), cell: from } });
+  return auditView<HubAuditDto>(ctx, { ...scope, column: { header: ctx.t('hub.origin'), cell: from } });
 }
 
 /** Strangers and spoof attempts from every kiosk, with their site and evidence photo. */
 export function hubSightingsView(ctx: ViewCtx): HTMLElement {
   const scope = hubScope(ctx, { testId: 'sightings' });
   return sightingsView<HubSightingDto>(ctx, {
-    scope: { ...scope, filters: scope.fields, column: { header: ctx.t('hub.site'), cell: (s) => s.site } },
+    scope: { ...scope, column: { header: ctx.t('hub.site'), cell: (s) => s.site } },
     photoUrl: (id) => `/api/admin/evidence/sighting/${id}`,
   });
 }

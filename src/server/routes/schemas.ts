@@ -147,19 +147,14 @@ export const punchPageReply = z.object({ items: z.array(punchReply), total: z.nu
 
 export const createdReply = z.object({ ok: z.literal(true), id: z.number() });
 
-export const dailyReply = z.object({
-  items: z.array(
-    z.object({
-      personId: z.number(),
-      personName: z.string(),
-      day: z.string(),
-      firstIn: z.number(),
-      lastOut: z.number(),
-      hours: z.number(),
-      punches: z.number(),
-    }) satisfies z.ZodType<DailyRowDto>,
-  ),
-});
+/** Person ids are numbers on a kiosk and uids on the hub. */
+export function dailyReplyOf<Id extends z.ZodNumber | z.ZodString>(personId: Id) {
+  return z.object({
+    items: z.array(z.object({ personId, personName: z.string(), day: z.string(), firstIn: z.number(), lastOut: z.number(), hours: z.number(), punches: z.number() })),
+  });
+}
+
+export const dailyReply = dailyReplyOf(z.number()) satisfies z.ZodType<{ items: DailyRowDto[] }>;
 
 export const peopleReply = z.object({
   items: z.array(

@@ -46,43 +46,60 @@ export const shiftsReply = z.object({
 
 const dayStatus = z.enum(['in', 'out', 'missing-out', 'absent', 'not-arrived', 'upcoming', 'off']) satisfies z.ZodType<DayStatusDto>;
 
-const timesheetRow = z.object({
-  personId: z.number(),
-  personName: z.string(),
-  employeeCode: z.string().nullable(),
-  shiftName: z.string().nullable(),
-  day: z.string(),
-  scheduledStart: z.number().nullable(),
-  scheduledEnd: z.number().nullable(),
-  workDay: z.boolean(),
-  firstIn: z.number().nullable(),
-  lastOut: z.number().nullable(),
-  punches: z.number(),
-  workedHours: z.number(),
-  lateMinutes: z.number(),
-  earlyMinutes: z.number(),
-  missingCheckOut: z.boolean(),
-  absent: z.boolean(),
-  status: dayStatus,
-}) satisfies z.ZodType<TimesheetRowDto>;
+/** Person ids are numbers on a kiosk and uids on the hub: the report schemas are built for either. */
+type PersonIdSchema = z.ZodNumber | z.ZodString;
 
-export const timesheetReply = z.object({ items: z.array(timesheetRow) });
+export function timesheetRowOf<Id extends PersonIdSchema>(personId: Id) {
+  return z.object({
+    personId,
+    personName: z.string(),
+    employeeCode: z.string().nullable(),
+    shiftName: z.string().nullable(),
+    day: z.string(),
+    scheduledStart: z.number().nullable(),
+    scheduledEnd: z.number().nullable(),
+    workDay: z.boolean(),
+    firstIn: z.number().nullable(),
+    lastOut: z.number().nullable(),
+    punches: z.number(),
+    workedHours: z.number(),
+    lateMinutes: z.number(),
+    earlyMinutes: z.number(),
+    missingCheckOut: z.boolean(),
+    absent: z.boolean(),
+    status: dayStatus,
+  });
+}
 
-export const boardReply = z.object({ now: z.number(), items: z.array(timesheetRow) }) satisfies z.ZodType<BoardDto>;
+export function timesheetReplyOf<Id extends PersonIdSchema>(personId: Id) {
+  return z.object({ items: z.array(timesheetRowOf(personId)) });
+}
 
-export const presenceReply = z.object({
-  day: z.string(),
-  now: z.number(),
-  items: z.array(
-    z.object({
-      personId: z.number(),
-      personName: z.string(),
-      shiftName: z.string().nullable(),
-      from: z.number(),
-      to: z.number(),
-      scheduledStart: z.number().nullable(),
-      scheduledEnd: z.number().nullable(),
-      intervals: z.array(z.object({ from: z.number(), to: z.number().nullable(), open: z.boolean() })),
-    }),
-  ),
-}) satisfies z.ZodType<PresenceDto>;
+export function boardReplyOf<Id extends PersonIdSchema>(personId: Id) {
+  return z.object({ now: z.number(), items: z.array(timesheetRowOf(personId)) });
+}
+
+export function presenceReplyOf<Id extends PersonIdSchema>(personId: Id) {
+  return z.object({
+    day: z.string(),
+    now: z.number(),
+    items: z.array(
+      z.object({
+        personId,
+        personName: z.string(),
+        shiftName: z.string().nullable(),
+        from: z.number(),
+        to: z.number(),
+        scheduledStart: z.number().nullable(),
+        scheduledEnd: z.number().nullable(),
+        intervals: z.array(z.object({ from: z.number(), to: z.number().nullable(), open: z.boolean() })),
+      }),
+    ),
+  });
+}
+
+export const timesheetReply = timesheetReplyOf(z.number()) satisfies z.ZodType<{ items: TimesheetRowDto[] }>;
+
+export const boardReply = boardReplyOf(z.number()) satisfies z.ZodType<BoardDto>;
+
+export const presenceReply = presenceReplyOf(z.number()) satisfies z.ZodType<PresenceDto>;

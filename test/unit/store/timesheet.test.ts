@@ -180,6 +180,18 @@ describe('people and the calendar', () => {
       'Đặng Văn C 2024-03-04', 'Đặng Văn C 2024-03-05', 'Zoe 2024-03-04', 'Zoe 2024-03-05',
     ]);
   });
+
+  test('uids as person ids (the hub): punches found by uid, namesakes ordered by uid', () => {
+    const [a, b] = ['0190aaaa-0000-7000-8000-000000000002', '0190aaaa-0000-7000-8000-000000000001'] as const;
+    const people: TimesheetPerson<string>[] = [a, b].map((uid) => ({ personId: uid, personName: 'Lan', employeeCode: null, shift: DAY, activeFrom: 0 }));
+    const ps: TimesheetPunch<string>[] = [
+      { personId: a, ts: hcm('2024-03-04', '08:00:00'), voided: false },
+      { personId: a, ts: hcm('2024-03-04', '17:00:00'), voided: false },
+      { personId: b, ts: hcm('2024-03-04', '09:00:00'), voided: true },
+    ];
+    const rows = buildTimesheet({ people, punches: ps, fromDay: '2024-03-04', toDay: '2024-03-04', timeZone: HCM, now: LATER, compareNames: vi });
+    assert.deepEqual(rows.map((r) => [r.personId, r.punches, r.status]), [[b, 0, 'absent'], [a, 2, 'out']]);
+  });
 });
 
 describe('board and presence', () => {

@@ -51,7 +51,7 @@ export function auditView<R extends AuditRow>(ctx: ViewCtx, scope?: ListScope<R>
     h('div', { class: 'filters' },
       field(t('filter.from'), from),
       field(t('filter.to'), to),
-      ...(scope?.filters ?? []),
+      ...(scope?.fields ?? []),
       h('button', { type: 'button', class: 'btn primary', 'data-testid': 'audit-apply', onclick: () => { page = 1; void load(); } }, t('filter.apply')),
     ),
     results,

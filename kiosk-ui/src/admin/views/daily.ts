@@ -1,15 +1,15 @@
-/** Daily summary: first in, last out and hours per person per local day. */
+/** Daily summary: first in, last out and hours per person per local day (on a kiosk, and on the hub for every kiosk). */
 import type { DailyRowDto } from '../../../../src/server/protocol.ts';
 import { h, replace } from '../../dom.ts';
 import { LOCALE } from '../../i18n.ts';
 import { formatTime, localIsoDate } from '../../text.ts';
 import { api, describeError, query } from '../api.ts';
-import type { AdminCtx } from '../context.ts';
+import type { ReportCtx } from '../context.ts';
 import { field, personPicker, table } from '../widgets.ts';
 
 const WEEK_MS = 6 * 86_400_000;
 
-export function dailyView(ctx: AdminCtx): HTMLElement {
+export function dailyView(ctx: ReportCtx): HTMLElement {
   const { t } = ctx;
   const from = h('input', { type: 'date', value: localIsoDate(Date.now() - WEEK_MS, ctx.timeZone), 'data-testid': 'daily-from' });
   const to = h('input', { type: 'date', value: localIsoDate(Date.now(), ctx.timeZone), 'data-testid': 'daily-to' });
@@ -20,7 +20,8 @@ export function dailyView(ctx: AdminCtx): HTMLElement {
 
   async function load(): Promise<void> {
     try {
-      const r = await api<{ items: DailyRowDto[] }>('GET', `/api/admin/daily${query({ from: from.value, to: to.value, personId: picker.value() ?? undefined })}`);
+      const q = { from: from.value, to: to.value, personId: picker.value() ?? undefined, ...ctx.scope?.params() };
+      const r = await api<{ items: DailyRowDto<number | string>[] }>('GET', `/api/admin/daily${query(q)}`);
       const rows = r.items.map((d) =>
         h('tr', {},
           h('td', { class: 'nowrap' }, d.day),
@@ -37,20 +38,26 @@ export function dailyView(ctx: AdminCtx): HTMLElement {
     }
   }
 
-  void ctx.people().then((people) => {
-    const p = personPicker(t, people, { allLabel: t('filter.everyone'), testId: 'daily-person' });
-    picker = p;
-    replace(pickerSlot, p.el);
-    return load();
-  });
-  ctx.onLogChanged(() => void load());
+  async function setup(): Promise<void> {
+    if (ctx.people !== undefined) {
+      const p = personPicker(t, await ctx.people(), { allLabel: t('filter.everyone'), testId: 'daily-person' });
+      picker = p;
+      replace(pickerSlot, p.el);
+    }
+    await ctx.scope?.ready;
+    await load();
+  }
+
+  void setup();
+  ctx.onLogChanged?.(() => void load());
   return h('section', { class: 'view' },
     h('p', { class: 'muted' }, t('daily.shiftHint')),
     h('div', { class: 'filters' },
       field(t('filter.from'), from),
       field(t('filter.to'), to),
-      field(t('filter.person'), pickerSlot),
-      h('button', { type: 'button', class: 'btn primary', onclick: () => void load() }, t('filter.apply')),
+      ctx.people === undefined ? null : field(t('filter.person'), pickerSlot),
+      ...(ctx.scope?.fields ?? []),
+      h('button', { type: 'button', class: 'btn primary', 'data-testid': 'daily-show', onclick: () => void load() }, t('filter.apply')),
     ),
     results,
   );

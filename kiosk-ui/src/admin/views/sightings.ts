@@ -64,7 +64,7 @@ export function sightingsView<R extends SightingRow>(ctx: ViewCtx, opts: { scope
       field(t('filter.from'), from),
       field(t('filter.to'), to),
       field(t('filter.kind'), kind),
-      ...(scope?.filters ?? []),
+      ...(scope?.fields ?? []),
       h('button', { type: 'button', class: 'btn primary', 'data-testid': 'sightings-apply', onclick: () => { page = 1; void load(); } }, t('filter.apply')),
     ),
     results,

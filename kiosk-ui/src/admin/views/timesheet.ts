@@ -1,10 +1,13 @@
-/** Monthly timesheet per person (or everyone): one row per shift-day, totals, and CSV / Excel downloads of the same rows. */
+/**
+ * Monthly timesheet per person (or everyone): one row per shift-day, totals, and CSV / Excel downloads of the
+ * same rows. The hub shows it too, for every kiosk: no person picker there, its kiosk/site scope instead.
+ */
 import type { DayStatusDto, TimesheetRowDto } from '../../../../src/server/protocol.ts';
 import { h, replace } from '../../dom.ts';
 import { LOCALE, type MessageKey } from '../../i18n.ts';
 import { formatTime, localIsoDate } from '../../text.ts';
 import { api, describeError, query } from '../api.ts';
-import type { AdminCtx } from '../context.ts';
+import type { ReportCtx } from '../context.ts';
 import { field, personPicker, table } from '../widgets.ts';
 import { weekdayLabel } from './shifts.ts';
 
@@ -15,19 +18,19 @@ export function monthRange(month: string): { from: string; to: string } {
   return { from: `${month}-01`, to: `${month}-${String(last).padStart(2, '0')}` };
 }
 
-export function statusTag(ctx: AdminCtx, status: DayStatusDto): HTMLElement {
+export function statusTag(ctx: ReportCtx, status: DayStatusDto): HTMLElement {
   return h('span', { class: `tag status-${status}`, 'data-status': status }, ctx.t(`status.${status}` as MessageKey));
 }
 
 /** "06:04 (+1)" when the time falls on a later calendar day than the shift-day (a night shift's check-out). */
-export function shiftTime(ctx: AdminCtx, ts: number | null, day: string): string {
+export function shiftTime(ctx: ReportCtx, ts: number | null, day: string): string {
   if (ts === null) return '';
   const date = localIsoDate(ts, ctx.timeZone);
   const shift = Math.round((Date.parse(date) - Date.parse(day)) / 86_400_000);
   return shift === 0 ? formatTime(ts, ctx.lang, ctx.timeZone) : `${formatTime(ts, ctx.lang, ctx.timeZone)} (${shift > 0 ? '+' : ''}${shift})`;
 }
 
-export function timesheetView(ctx: AdminCtx): HTMLElement {
+export function timesheetView(ctx: ReportCtx): HTMLElement {
   const { t } = ctx;
   const month = h('input', { type: 'month', value: localIsoDate(Date.now(), ctx.timeZone).slice(0, 7), 'data-testid': 'timesheet-month' });
   const pickerSlot = h('span');
@@ -38,7 +41,7 @@ export function timesheetView(ctx: AdminCtx): HTMLElement {
   let picker: { value(): number | null } = { value: () => null };
   const hours = new Intl.NumberFormat(LOCALE[ctx.lang], { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 
-  function row(r: TimesheetRowDto, showName: boolean): HTMLTableRowElement {
+  function row(r: TimesheetRowDto<number | string>, showName: boolean): HTMLTableRowElement {
     const weekday = new Date(`${r.day}T00:00:00Z`).getUTCDay();
     return h('tr', { 'data-day': r.day, 'data-person-id': r.personId, class: r.absent ? 'is-voided' : undefined },
       h('td', { class: 'nowrap' }, `${weekdayLabel(ctx, weekday)} ${r.day}`),
@@ -58,11 +61,11 @@ export function timesheetView(ctx: AdminCtx): HTMLElement {
     if (month.value === '') return;
     const range = monthRange(month.value);
     const personId = picker.value() ?? undefined;
-    const q = { ...range, personId };
+    const q = { ...range, personId, ...ctx.scope?.params() };
     csv.setAttribute('href', `/api/admin/timesheet.csv${query({ ...q, lang: ctx.lang })}`);
     xlsx.setAttribute('href', `/api/admin/timesheet.xlsx${query({ ...q, lang: ctx.lang })}`);
     try {
-      const r = await api<{ items: TimesheetRowDto[] }>('GET', `/api/admin/timesheet${query(q)}`);
+      const r = await api<{ items: TimesheetRowDto<number | string>[] }>('GET', `/api/admin/timesheet${query(q)}`);
       const showName = personId === undefined;
       const headers = [t('timesheet.day'), ...(showName ? [t('log.name')] : []), t('shift.column'), t('timesheet.scheduled'), t('daily.firstIn'), t('daily.lastOut'), t('daily.hours'), t('timesheet.late'), t('timesheet.early'), t('timesheet.status')];
       replace(results, table(headers, r.items.map((x) => row(x, showName)), t('timesheet.empty'), 'timesheet-table'));
@@ -76,17 +79,23 @@ export function timesheetView(ctx: AdminCtx): HTMLElement {
     }
   }
 
-  void ctx.people().then((people) => {
-    const p = personPicker(t, people, { allLabel: t('filter.everyone'), testId: 'timesheet-person' });
-    picker = p;
-    replace(pickerSlot, p.el);
-    return load();
-  });
-  ctx.onLogChanged(() => void load());
+  async function setup(): Promise<void> {
+    if (ctx.people !== undefined) {
+      const p = personPicker(t, await ctx.people(), { allLabel: t('filter.everyone'), testId: 'timesheet-person' });
+      picker = p;
+      replace(pickerSlot, p.el);
+    }
+    await ctx.scope?.ready;
+    await load();
+  }
+
+  void setup();
+  ctx.onLogChanged?.(() => void load());
   return h('section', { class: 'view' },
     h('div', { class: 'filters' },
       field(t('timesheet.month'), month),
-      field(t('filter.person'), pickerSlot),
+      ctx.people === undefined ? null : field(t('filter.person'), pickerSlot),
+      ...(ctx.scope?.fields ?? []),
       h('button', { type: 'button', class: 'btn primary', 'data-testid': 'timesheet-show', onclick: () => void load() }, t('filter.apply')),
       csv,
       xlsx,

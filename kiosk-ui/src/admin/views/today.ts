@@ -1,12 +1,13 @@
 /**
  * Who is in now and who has not arrived (each person's current shift-day), and a presence chart for one
- * shift-day drawn as plain SVG: a row per person, the scheduled shift outlined, time present filled.
+ * shift-day drawn as plain SVG: a row per person, the scheduled shift outlined, time present filled. On the hub,
+ * for every kiosk, narrowed by its kiosk/site scope.
  */
 import type { BoardDto, PresenceDto, PresenceRowDto, TimesheetRowDto } from '../../../../src/server/protocol.ts';
 import { h, replace } from '../../dom.ts';
 import { formatTime, localIsoDate } from '../../text.ts';
 import { api, describeError, query } from '../api.ts';
-import type { AdminCtx } from '../context.ts';
+import type { ReportCtx } from '../context.ts';
 import { field } from '../widgets.ts';
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
@@ -23,14 +24,14 @@ function svg<K extends keyof SVGElementTagNameMap>(tag: K, attrs: Record<string,
 }
 
 /** The instants the chart spans: the schedules and presence shown, padded by an hour, on whole hours. */
-function axisSpan(items: PresenceRowDto[]): { from: number; to: number } {
+function axisSpan(items: PresenceRowDto<number | string>[]): { from: number; to: number } {
   const points = items.flatMap((r) => [r.scheduledStart, r.scheduledEnd, ...r.intervals.flatMap((i) => [i.from, i.to])]).filter((x): x is number => x !== null);
   const lo = points.length === 0 ? Math.min(...items.map((r) => r.from)) : Math.min(...points) - CHART.padHours * MS_PER_HOUR;
   const hi = points.length === 0 ? Math.max(...items.map((r) => r.to)) : Math.max(...points) + CHART.padHours * MS_PER_HOUR;
   return { from: Math.floor(lo / MS_PER_HOUR) * MS_PER_HOUR, to: Math.ceil(hi / MS_PER_HOUR) * MS_PER_HOUR };
 }
 
-export function presenceChart(ctx: AdminCtx, data: PresenceDto): Element {
+export function presenceChart(ctx: ReportCtx, data: PresenceDto<number | string>): Element {
   if (data.items.length === 0) return h('p', { class: 'empty' }, ctx.t('today.chartEmpty'));
   const span = axisSpan(data.items);
   const plot = CHART.width - CHART.labelWidth - CHART.rightPad;
@@ -66,7 +67,7 @@ export function presenceChart(ctx: AdminCtx, data: PresenceDto): Element {
   return root;
 }
 
-function boardList(ctx: AdminCtx, title: (n: number) => string, rows: TimesheetRowDto[], testId: string): HTMLElement {
+function boardList(ctx: ReportCtx, title: (n: number) => string, rows: TimesheetRowDto<number | string>[], testId: string): HTMLElement {
   return h('div', { class: 'board-col', 'data-testid': testId },
     h('h3', {}, title(rows.length)),
     h('ul', { class: 'board-list' },
@@ -82,7 +83,7 @@ function boardList(ctx: AdminCtx, title: (n: number) => string, rows: TimesheetR
   );
 }
 
-export function todayView(ctx: AdminCtx): HTMLElement {
+export function todayView(ctx: ReportCtx): HTMLElement {
   const { t } = ctx;
   const board = h('div', { class: 'board' });
   const day = h('input', { type: 'date', value: localIsoDate(Date.now(), ctx.timeZone), 'data-testid': 'presence-day' });
@@ -90,8 +91,8 @@ export function todayView(ctx: AdminCtx): HTMLElement {
 
   async function loadBoard(): Promise<void> {
     try {
-      const r = await api<BoardDto>('GET', '/api/admin/board');
-      const by = (...s: TimesheetRowDto['status'][]): TimesheetRowDto[] => r.items.filter((x) => s.includes(x.status));
+      const r = await api<BoardDto<number | string>>('GET', `/api/admin/board${query({ ...ctx.scope?.params() })}`);
+      const by = (...s: TimesheetRowDto['status'][]): TimesheetRowDto<number | string>[] => r.items.filter((x) => s.includes(x.status));
       replace(board,
         boardList(ctx, (n) => t('today.in', { n }), by('in'), 'board-in'),
         boardList(ctx, (n) => t('today.notArrived', { n }), by('not-arrived', 'absent', 'upcoming'), 'board-not-arrived'),
@@ -106,20 +107,24 @@ export function todayView(ctx: AdminCtx): HTMLElement {
   async function loadChart(): Promise<void> {
     if (day.value === '') return;
     try {
-      replace(chart, presenceChart(ctx, await api<PresenceDto>('GET', `/api/admin/presence${query({ day: day.value })}`)));
+      replace(chart, presenceChart(ctx, await api<PresenceDto<number | string>>('GET', `/api/admin/presence${query({ day: day.value, ...ctx.scope?.params() })}`)));
     } catch (err) {
       ctx.error(describeError(err));
     }
   }
 
-  day.addEventListener('change', () => void loadChart());
-  ctx.onLogChanged(() => {
+  const loadAll = (): void => {
     void loadBoard();
     void loadChart();
-  });
-  void loadBoard();
-  void loadChart();
+  };
+  day.addEventListener('change', () => void loadChart());
+  ctx.onLogChanged?.(loadAll);
+  void (ctx.scope?.ready ?? Promise.resolve()).then(loadAll);
+  const scope = ctx.scope;
   return h('section', { class: 'view' },
+    scope === undefined
+      ? null
+      : h('div', { class: 'filters' }, ...scope.fields, h('button', { type: 'button', class: 'btn primary', 'data-testid': 'today-show', onclick: loadAll }, t('filter.apply'))),
     board,
     h('div', { class: 'filters' }, field(t('today.presence'), day)),
     h('p', { class: 'muted' }, t('today.legend')),

@@ -2,13 +2,13 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { z } from 'zod';
 import type { Shift, ShiftChange, ShiftInput } from '../../../store/shift-repo.ts';
-import type { PresenceRow, TimesheetPerson } from '../../../store/timesheet.ts';
 import type { ServerContext } from '../../context.ts';
 import { apiError } from '../../http-errors.ts';
 import { actorOf } from '../../plugins/admin-auth.ts';
-import type { PresenceRowDto, ShiftDto, ShiftInputDto } from '../../protocol.ts';
+import { presenceDto } from '../../dto.ts';
+import type { ShiftDto, ShiftInputDto } from '../../protocol.ts';
 import { dayRange } from '../../time.ts';
-import { timesheetCsv, timesheetXlsx } from '../../timesheet-export.ts';
+import { sendTimesheet } from '../../timesheet-export.ts';
 import { idParams, okReply, createdReply } from '../schemas.ts';
 import {
   assignBody,
@@ -23,7 +23,6 @@ import {
 } from '../shift-schemas.ts';
 
 const MINUTES_PER_HOUR = 60;
-const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
 function hhmm(minute: number): string {
   return `${String(Math.floor(minute / MINUTES_PER_HOUR)).padStart(2, '0')}:${String(minute % MINUTES_PER_HOUR).padStart(2, '0')}`;
@@ -53,19 +52,6 @@ export function shiftInput(b: ShiftInputDto): ShiftInput {
     graceMinutes: b.graceMinutes,
     overnight: b.overnight,
     workDays: b.workDays.reduce((mask, d) => mask | (1 << d), 0),
-  };
-}
-
-function presenceDto(r: PresenceRow & { person: TimesheetPerson }): PresenceRowDto {
-  return {
-    personId: r.person.personId,
-    personName: r.person.personName,
-    shiftName: r.person.shift?.name ?? null,
-    from: r.window.from,
-    to: r.window.to,
-    scheduledStart: r.window.scheduledStart,
-    scheduledEnd: r.window.scheduledEnd,
-    intervals: r.intervals,
   };
 }
 
@@ -134,26 +120,14 @@ export async function shiftRoutes(app: FastifyInstance, opts: { ctx: ServerConte
     async (request) => ({ items: timesheet(request.query) }),
   );
 
-  const fileName = (q: { from: string; to: string }, ext: string): string => `timesheet-${q.from}-to-${q.to}.${ext}`;
+  const fileBase = (q: { from: string; to: string }): string => `timesheet-${q.from}-to-${q.to}`;
 
-  app.get<{ Querystring: z.infer<typeof timesheetExportQuery> }>('/timesheet.csv', { schema: { querystring: timesheetExportQuery } }, async (request, reply) => {
-    const q = request.query;
-    return reply
-      .header('content-type', 'text/csv; charset=utf-8')
-      .header('content-disposition', `attachment; filename="${fileName(q, 'csv')}"`)
-      .header('cache-control', 'no-store')
-      .send(timesheetCsv(timesheet(q), o.timeZone, q.lang));
-  });
-
-  app.get<{ Querystring: z.infer<typeof timesheetExportQuery> }>('/timesheet.xlsx', { schema: { querystring: timesheetExportQuery } }, async (request, reply) => {
-    const q = request.query;
-    const body = await timesheetXlsx(timesheet(q), o.timeZone, q.lang);
-    return reply
-      .header('content-type', XLSX_TYPE)
-      .header('content-disposition', `attachment; filename="${fileName(q, 'xlsx')}"`)
-      .header('cache-control', 'no-store')
-      .send(body);
-  });
+  for (const format of ['csv', 'xlsx'] as const) {
+    app.get<{ Querystring: z.infer<typeof timesheetExportQuery> }>(`/timesheet.${format}`, { schema: { querystring: timesheetExportQuery } }, async (request, reply) => {
+      const q = request.query;
+      return sendTimesheet(reply, { format, base: fileBase(q) }, { rows: timesheet(q), timeZone: o.timeZone, lang: q.lang });
+    });
+  }
 
   app.get('/board', { schema: { response: { 200: boardReply } } }, async () => {
     const now = ctx.clock();
