@@ -218,4 +218,14 @@ CREATE TABLE hub_admin_sessions (
 CREATE INDEX hub_admin_sessions_expires ON hub_admin_sessions (expires_at);
 `,
   },
+  {
+    version: 4,
+    name: 'index the punches by the time reports count them at',
+    sql: `
+-- Timesheets, the daily summary and the board count a live punch at the hub's corrected time where
+-- the kiosk's clock was not trusted (src/hub/timesheet-source.ts): without this index every report
+-- reads all of hub_punches. Partial, since voided punches never count.
+CREATE INDEX hub_punches_effective_ts ON hub_punches ((coalesce(corrected_ts, ts))) WHERE voided_at IS NULL;
+`,
+  },
 ];
