@@ -78,7 +78,7 @@ const shiftsReply = z.object({
 const revReply = z.object({ ok: z.literal(true), rev: z.number() });
 
 /** As on the kiosk: `admin:<username>` tells a page admin from `cli:<user>` and `kiosk:<id>` in hub_audit. */
-const actorOf = (request: FastifyRequest): string => `admin:${(request.hubAdmin as HubAdminIdentity).username}`;
+export const actorOf = (request: FastifyRequest): string => `admin:${(request.hubAdmin as HubAdminIdentity).username}`;
 
 const unknownKiosk = (reply: FastifyReply, id: string): FastifyReply => reply.code(404).send(apiError('unknown-kiosk', `no kiosk ${id} on the hub`));
 

@@ -5,7 +5,8 @@
  *   /api/admin/*                       session cookie required: logout, settings, kiosks, punches, export.csv;
  *                                      kiosks, people and shifts management (admin-fleet-routes.ts);
  *                                      timesheet, daily summary, board and presence (admin-timesheet-routes.ts);
- *                                      accounts, audit, sightings, evidence photos (admin-trail-routes.ts)
+ *                                      accounts, audit, sightings, evidence photos (admin-trail-routes.ts);
+ *                                      punch corrections sent down to their kiosk (admin-punch-routes.ts)
  *   /admin, /assets/*                  the built hub admin page (only when the hub has a UI folder)
  * The sync API (/api/sync/*) stays outside: kiosks are not browsers and carry their own credential.
  */
@@ -27,6 +28,7 @@ import { scopeFields } from './admin-fields.ts';
 import type { DescriptorCipher } from '../store/crypto.ts';
 import { hubFleetRoutes } from './admin-fleet-routes.ts';
 import { hubAdminTrailRoutes } from './admin-trail-routes.ts';
+import { hubPunchRoutes } from './admin-punch-routes.ts';
 import type { HubAdminStateDto, HubKioskDto, HubPunchDto, HubPunchPageDto, HubSettingsDto } from './admin-dto.ts';
 import { HubAdminsRepo, type HubAdminIdentity } from './admins-repo.ts';
 import type { Pool } from './db.ts';
@@ -171,6 +173,7 @@ export async function hubAdminRoutes(app: FastifyInstance, deps: HubAdminDeps): 
     await admin.register(hubFleetRoutes, { pool: deps.pool, siteKey: deps.siteKey, options: o, clock: deps.clock });
     await admin.register(hubAdminTrailRoutes, { pool: deps.pool, admins, siteKey: deps.siteKey, options: o, clock: deps.clock });
     await admin.register(hubTimesheetRoutes, { pool: deps.pool, options: o, clock: deps.clock });
+    await admin.register(hubPunchRoutes, { pool: deps.pool, clock: deps.clock });
 
     admin.get('/settings', { schema: { response: { 200: hubSettingsReply } } }, async () => ({ timeZone: o.timeZone, language: o.language }));
 

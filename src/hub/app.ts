@@ -128,7 +128,7 @@ export function buildHubApp(deps: HubAppDeps): FastifyInstance {
     });
     sync.get('/gallery', { schema: { querystring: galleryQuery, response: { 200: galleryReply } } }, async (request, reply) => {
       const q = request.query as z.infer<typeof galleryQuery>;
-      return reply.send(await db(gallery.changesSince(q.since, Math.min(q.limit, options.pullMaxPeople))));
+      return reply.send(await db(gallery.changesSince(q.since, Math.min(q.limit, options.pullMaxPeople), request.kioskId as string)));
     });
   }, { prefix: '/api/sync' });
 

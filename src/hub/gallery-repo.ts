@@ -18,7 +18,7 @@ import { openSiteCrop, resealSiteCrop, resealSiteSample } from '../store/site-se
 import { GALLERY_LOCK } from './migrations.ts';
 import { inTransaction, type Pool, type Tx } from './db.ts';
 import { hubAudit } from './kiosks-repo.ts';
-import type { GalleryReply, PersonChange, ShiftDown } from './protocol.ts';
+import type { GalleryReply, PersonChange, PunchVoidDown, ShiftDown } from './protocol.ts';
 
 interface PersonRow {
   uid: string;
@@ -196,13 +196,17 @@ export class GalleryRepo {
   /** Newest revision committed (the push reply tells kiosks whether to pull). */
   async latestRev(): Promise<number> {
     const { rows } = await this.pool.query<{ rev: number | null }>(
-      'SELECT greatest((SELECT max(rev) FROM hub_people), (SELECT max(rev) FROM hub_shifts)) AS rev',
+      'SELECT greatest((SELECT max(rev) FROM hub_people), (SELECT max(rev) FROM hub_shifts), (SELECT max(down_rev) FROM hub_punches WHERE down_rev IS NOT NULL)) AS rev',
     );
     return rows[0]?.rev ?? 0;
   }
 
-  /** Changes after revision `since`, oldest first, from one snapshot. */
-  async changesSince(since: number, limit: number): Promise<GalleryReply> {
+  /**
+   * Changes after revision `since`, oldest first, from one snapshot. `kioskId` adds the corrections
+   * made on the hub to that kiosk's own punches (no kiosk learns another's punches); the cursor still
+   * moves past every revision, so a kiosk is not sent back for corrections that were not its own.
+   */
+  async changesSince(since: number, limit: number, kioskId: string | null = null): Promise<GalleryReply> {
     const tx = await this.pool.connect();
     try {
       await tx.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
@@ -225,7 +229,15 @@ export class GalleryRepo {
         more ? 'SELECT * FROM hub_shifts WHERE rev > $1 AND rev <= $2 ORDER BY rev' : 'SELECT * FROM hub_shifts WHERE rev > $1 ORDER BY rev',
         more ? [since, lastPersonRev] : [since],
       );
+      const voidRows = kioskId === null ? [] : (await tx.query<{ id: string; voided_at: number; void_reason: string | null; voided_by: string | null; down_rev: number }>(
+        `SELECT id, voided_at, void_reason, voided_by, down_rev FROM hub_punches
+         WHERE kiosk_id = $1 AND down_rev > $2 AND voided_at IS NOT NULL${more ? ' AND down_rev <= $3' : ''} ORDER BY down_rev`,
+        more ? [kioskId, since, lastPersonRev] : [kioskId, since],
+      )).rows;
+      // Without more to come, the cursor reaches the newest revision of any kind, other kiosks' corrections included.
+      const newest = more ? lastPersonRev : (await tx.query<{ rev: number | null }>('SELECT max(down_rev) AS rev FROM hub_punches WHERE down_rev IS NOT NULL')).rows[0]?.rev ?? 0;
       await tx.query('COMMIT');
+      const punchVoids: PunchVoidDown[] = voidRows.map((v) => ({ punchId: v.id, rev: v.down_rev, voidedAt: v.voided_at, reason: v.void_reason ?? '', actor: v.voided_by ?? 'hub' }));
       const changes: PersonChange[] = rows.map((r) => ({
         uid: r.uid,
         rev: r.rev,
@@ -241,8 +253,8 @@ export class GalleryRepo {
         crops: crops.rows.filter((c) => c.person_uid === r.uid).map((c) => ({ sourceKey: c.source_key, createdAt: c.created_at, sealed: c.sealed.toString('base64') })),
       }));
       const shifts: ShiftDown[] = shiftRows.rows.map((s) => ({ name: s.name, startMinute: s.start_minute, endMinute: s.end_minute, graceMinutes: s.grace_minutes, workDays: s.work_days, rev: s.rev }));
-      const next = Math.max(lastPersonRev, ...shifts.map((s) => s.rev), since);
-      return { people: changes, shifts, next, more, hubTime: this.clock() };
+      const next = Math.max(lastPersonRev, ...shifts.map((s) => s.rev), ...punchVoids.map((v) => v.rev), more ? since : newest, since);
+      return { people: changes, shifts, punchVoids, next, more, hubTime: this.clock() };
     } catch (err) {
       await tx.query('ROLLBACK').catch(() => undefined);
       throw err;

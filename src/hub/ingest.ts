@@ -123,6 +123,8 @@ export class Ingest {
     switch (r.kind as Exclude<KnownKind, 'punch'>) {
       case 'punch.void': {
         const v = data as z.infer<typeof voidPayload>;
+        // The first void is final: a later one (the kiosk's own racing a hub admin's, or a void the
+        // hub sent down coming back up) changes nothing and is no error. Audits travel as their own records.
         const res = await tx.query('UPDATE hub_punches SET voided_at = $2, void_reason = $3 WHERE id = $1 AND voided_at IS NULL', [v.punchId, v.voidedAt, v.reason]);
         if (res.rowCount === 0) {
           const exists = await tx.query('SELECT 1 FROM hub_punches WHERE id = $1', [v.punchId]);

@@ -228,4 +228,16 @@ CREATE INDEX hub_admin_sessions_expires ON hub_admin_sessions (expires_at);
 CREATE INDEX hub_punches_effective_ts ON hub_punches ((coalesce(corrected_ts, ts))) WHERE voided_at IS NULL;
 `,
   },
+  {
+    version: 5,
+    name: 'punch corrections made on the hub flow down to their kiosk',
+    sql: `
+-- A void made on the hub takes the next gallery revision (under GALLERY_LOCK, as people and shifts
+-- do), so the kiosk that owns the punch pulls it by the same cursor. NULL: nothing to send down.
+ALTER TABLE hub_punches ADD COLUMN down_rev bigint;
+ALTER TABLE hub_punches ADD COLUMN voided_by text;
+CREATE INDEX hub_punches_down_rev ON hub_punches (kiosk_id, down_rev) WHERE down_rev IS NOT NULL;
+CREATE INDEX hub_punches_max_down_rev ON hub_punches (down_rev) WHERE down_rev IS NOT NULL;
+`,
+  },
 ];

@@ -147,9 +147,19 @@ export const shiftDown = z.object({
 });
 export type ShiftDown = z.infer<typeof shiftDown>;
 
+/** A punch of this kiosk voided on the hub (admin correction): the kiosk voids its own copy too. */
+export const punchVoidDown = voidPayload.extend({
+  rev: z.number().int().min(1),
+  /** Who voided it on the hub (`admin:<username>`), for the kiosk's audit trail. */
+  actor: text(200),
+});
+export type PunchVoidDown = z.infer<typeof punchVoidDown>;
+
 export const galleryReply = z.object({
   people: z.array(personChange),
   shifts: z.array(shiftDown),
+  /** Absent from hubs before punch corrections; a kiosk before them ignores it (unknown keys are stripped). */
+  punchVoids: z.array(punchVoidDown).optional(),
   /** Cursor to ask from next time: the highest revision in this reply (or `since` when empty). */
   next: z.number().int().min(0),
   more: z.boolean(),

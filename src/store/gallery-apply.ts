@@ -7,6 +7,10 @@
  * hub's uid. Samples arrive sealed with the site key and are stored sealed with this kiosk's own
  * key, as if enrolled here. An erased person (tombstone) loses samples, crops and employee code here
  * too; the row stays, inactive, for the punches that name them.
+ *
+ * Punch voids made on the hub apply only to punches this kiosk holds (by uid) that are still live: the
+ * first void of a punch is final here as on the hub. Like the rest, they are applied with
+ * applying = '1', so no 'punch.void' goes back up; the kiosk's audit trail records them, actor 'hub'.
  */
 import { errorMessage } from '../errors.ts';
 import type { Logger } from '../log.ts';
@@ -25,6 +29,8 @@ export interface ApplyResult {
   shifts: number;
   /** Samples that could not be stored (wrong site key, dimension clash): logged, not fatal. */
   refused: number;
+  /** Punches of this kiosk voided by a hub admin. */
+  voids: number;
   cursor: number;
 }
 
@@ -45,13 +51,14 @@ export function applyGallery(db: Db, people: PeopleRepo, reply: GalleryReply, si
     eraseCrops: db.prepare<[number]>('DELETE FROM face_crops WHERE person_id = ?'),
     tombstone: db.prepare<[string, number]>('UPDATE people SET active = 0, employee_code = NULL, uid = ? WHERE id = ?'),
     audit: db.prepare<[number, string, string, string]>("INSERT INTO audit (ts, actor, action, target, details) VALUES (?, 'hub', ?, ?, ?)"),
+    voidPunch: db.prepare<[number, string, string], { id: number; person_id: number; ts: number }>('UPDATE punches SET voided_at = ?, void_reason = ? WHERE uid = ? AND voided_at IS NULL RETURNING id, person_id, ts'),
     upsertShift: db.prepare<[string, number, number, number, number, number, number]>(
       `INSERT INTO shifts (name, start_minute, end_minute, grace_minutes, overnight, work_days, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (name) DO UPDATE SET start_minute = excluded.start_minute, end_minute = excluded.end_minute,
          grace_minutes = excluded.grace_minutes, overnight = excluded.overnight, work_days = excluded.work_days`,
     ),
   };
-  const result: ApplyResult = { people: 0, samplesAdded: 0, erased: [], shifts: 0, refused: 0, cursor: reply.next };
+  const result: ApplyResult = { people: 0, samplesAdded: 0, erased: [], shifts: 0, refused: 0, voids: 0, cursor: reply.next };
 
   const findLocal = (p: PersonChange): { id: number; name: string } | undefined => {
     for (const uid of [p.uid, ...p.aliases]) {
@@ -115,6 +122,12 @@ export function applyGallery(db: Db, people: PeopleRepo, reply: GalleryReply, si
           logger.warn({ person: p.uid, sourceKey: c.sourceKey, err: errorMessage(err) }, 'face crop from the hub refused');
         }
       }
+    }
+    for (const v of reply.punchVoids ?? []) {
+      const hit = q.voidPunch.get(v.voidedAt, v.reason, v.punchId);
+      if (hit === undefined) continue;
+      q.audit.run(now, 'punch.void', `punch:${hit.id}`, JSON.stringify({ reason: v.reason, personId: hit.person_id, ts: hit.ts, uid: v.punchId, by: v.actor }));
+      result.voids++;
     }
     q.setState.run('gallery_cursor', String(reply.next));
     q.setState.run('applying', '0');

@@ -128,7 +128,7 @@ export class SyncAgent extends EventEmitter<{ gallery: [ApplyResult]; status: [S
       const since = this.#d.outbox.cursor();
       const reply = await this.#d.client.gallery(since, this.#d.options.pullLimit);
       const applied = applyGallery(this.#d.db, this.#d.people, reply, this.#d.site, this.#clock.wallMs(), this.#log);
-      pulled += applied.people + applied.shifts;
+      pulled += applied.people + applied.shifts + applied.voids;
       if (applied.people + applied.shifts > 0) this.emit('gallery', applied);
       if (!reply.more || reply.next <= since) break;
     }

@@ -8,9 +8,10 @@ import { HubAdminsRepo } from '../../src/hub/admins-repo.ts';
 import { KiosksRepo } from '../../src/hub/kiosks-repo.ts';
 import { hashSecret } from '../../src/server/auth/password.ts';
 import { joinHub } from '../../src/sync/join.ts';
+import type { SyncAgent } from '../../src/sync/agent.ts';
 import { defaultSyncOptions } from '../../src/sync/options.ts';
 import { syncAgentFor } from '../../src/sync/start.ts';
-import { fakeSyncClock, startTestHub, testKiosk, type TestHub } from './hub.ts';
+import { fakeSyncClock, startTestHub, testKiosk, type TestHub, type TestKiosk } from './hub.ts';
 import type { TempPostgres } from './postgres.ts';
 
 export const HUB_ADMIN = { username: 'hoa.admin', password: 'mật khẩu của hub' } as const;
@@ -21,6 +22,8 @@ export interface TwoKioskHub {
   /** Punches pushed per kiosk id (names as logged). */
   pushed: Record<'door-1' | 'yard-1', string[]>;
   voidedName: string;
+  /** Each kiosk's store and sync agent (the tests sync it when they want). */
+  kiosks: Record<'door-1' | 'yard-1', { kiosk: TestKiosk; agent: SyncAgent }>;
   close(): Promise<void>;
 }
 
@@ -35,6 +38,7 @@ export async function twoKioskHub(pg: TempPostgres, dbName: string, opts: { uiDi
   ];
   const pushed: TwoKioskHub['pushed'] = { 'door-1': [], 'yard-1': [] };
   let voidedName = '';
+  const paired: Partial<TwoKioskHub['kiosks']> = {};
   for (const k of plan) {
     const clock = fakeSyncClock(Date.now() + k.aheadMs);
     const kiosk = testKiosk(clock, () => clock.wallMs());
@@ -52,6 +56,7 @@ export async function twoKioskHub(pg: TempPostgres, dbName: string, opts: { uiDi
     const agent = syncAgentFor(kiosk.store, kiosk.dir, defaultSyncOptions, undefined, clock);
     assert.ok(agent);
     cleanups.push(() => agent.stop());
+    paired[k.id] = { kiosk, agent };
     // The first exchange anchors the kiosk's clock to the hub's.
     await agent.syncOnce();
     k.names.slice(k.beforeJoin).forEach(punch);
@@ -70,6 +75,7 @@ export async function twoKioskHub(pg: TempPostgres, dbName: string, opts: { uiDi
     hub,
     pushed,
     voidedName,
+    kiosks: { 'door-1': paired['door-1']!, 'yard-1': paired['yard-1']! },
     close: async () => {
       for (const c of cleanups.reverse()) await c();
     },
