@@ -3,6 +3,7 @@
  * logs in at the hub and sees both kiosks' punches in one log; the kiosk and site filters narrow it.
  * The Access tab adds and disables an admin; the Sightings tab shows a stranger seen at a kiosk with
  * its evidence photo, as the log shows a punch's; the Audit tab shows the hub's own admin actions.
+ * A punch voided in the hub's log is struck through there and voided at its kiosk after its next sync.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
@@ -16,6 +17,10 @@ import { browserSkipReason, launchBrowser, screenshot } from './harness.ts';
 const skip = browserSkipReason() ?? postgresSkipReason();
 const TIMEOUT = 15_000;
 const DAY_MS = 86_400_000;
+/** The page's getComputedStyle (node's types lack the DOM). */
+interface StyleGlobals {
+  getComputedStyle(el: unknown): { textDecorationLine: string };
+}
 const dayIn = (ms: number): string => new Intl.DateTimeFormat('en-CA', { timeZone: HUB_TZ, year: 'numeric', month: '2-digit', day: '2-digit' }).format(ms);
 
 describe('hub admin page in a browser', { skip: skip ?? false }, () => {
@@ -193,5 +198,29 @@ describe('hub admin page in a browser', { skip: skip ?? false }, () => {
     await page.getByTestId(`photo-${punch}`).click();
     await imageLoaded('[data-testid="evidence-dialog"] img');
     assert.equal(await page.locator('[data-testid="log-table"] .photo-button').count(), 1, 'only the punch with a photo has one');
+  });
+
+  test('Log: an admin voids a punch with a reason; it is struck through, and its kiosk voids it at its next sync', async () => {
+    const now = Date.now();
+    const punch = (await env.hub.pool.query<{ id: string }>("SELECT id FROM hub_punches WHERE kiosk_id = 'door-1' AND voided_at IS NULL ORDER BY ts LIMIT 1")).rows[0]!.id;
+    await logIn();
+    await page.getByTestId('log-from').fill(dayIn(now - DAY_MS));
+    await page.getByTestId('log-to').fill(dayIn(now + DAY_MS));
+    await page.getByTestId('log-apply').click();
+    const row = page.locator(`[data-testid="log-table"] tr[data-punch-id="${punch}"]`);
+    await row.waitFor();
+    await page.getByTestId(`void-${punch}`).click();
+    await page.getByTestId('void-reason').fill('thẻ bấm hộ');
+    await page.getByTestId('void-confirm').click();
+    await page.locator(`[data-testid="log-table"] tr[data-punch-id="${punch}"].is-voided`).waitFor();
+    assert.match((await row.textContent()) ?? '', /voided: thẻ bấm hộ/u);
+    assert.equal(await row.locator('td:nth-child(2)').evaluate((td) => (globalThis as unknown as StyleGlobals).getComputedStyle(td).textDecorationLine), 'line-through');
+    assert.equal(await page.getByTestId(`void-${punch}`).count(), 0, 'a voided punch offers no second void');
+    await screenshot(page, 'hub-admin-void');
+
+    const door = env.kiosks['door-1'];
+    await door.agent.syncOnce();
+    const local = door.kiosk.store.db.prepare<[string], { void_reason: string | null }>('SELECT void_reason FROM punches WHERE uid = ?').get(punch);
+    assert.equal(local?.void_reason, 'thẻ bấm hộ', 'the kiosk\'s own log agrees');
   });
 });

@@ -2,7 +2,8 @@
  * The hub's attendance log: punches of every kiosk in one list, with kiosk and site filters, each
  * punch's kiosk, site and clock trust (a kiosk clock that was off, or not yet confirmed, is shown,
  * with the hub's corrected time when it has one), voided punches marked, each punch's evidence photo
- * (larger on click, as on the kiosk), and the CSV export.
+ * (larger on click, as on the kiosk), the CSV export, and "void" with a reason (as on the kiosk; the
+ * void reaches the punch's kiosk at its next sync).
  */
 import type { HubClockTrust, HubPunchDto, HubPunchPageDto } from '../../../src/hub/admin-dto.ts';
 import type { Language } from '../../../src/server/protocol.ts';
@@ -11,10 +12,12 @@ import type { Translate } from '../i18n.ts';
 import { formatDateTime, localIsoDate } from '../text.ts';
 import { api, describeError, query } from '../admin/api.ts';
 import { openEvidence, photoThumb } from '../admin/evidence.ts';
+import { voidButton } from '../admin/void-form.ts';
 import { field, pager, table } from '../admin/widgets.ts';
 import { hubScope } from './scope.ts';
 
 const PAGE_SIZE = 25;
+const COLUMNS = 10;
 
 export interface HubLogCtx {
   t: Translate;
@@ -78,8 +81,8 @@ export function hubLogView(ctx: HubLogCtx): HTMLElement {
   }
 
   function render(r: HubPunchPageDto): void {
-    const rows = r.items.map((p) =>
-      h('tr', { 'data-punch-id': p.id, 'data-kiosk': p.kioskId, class: p.voidedAt !== null ? 'is-voided' : undefined },
+    const rows = r.items.map((p) => {
+      const row = h('tr', { 'data-punch-id': p.id, 'data-kiosk': p.kioskId, class: p.voidedAt !== null ? 'is-voided' : undefined },
         h('td', { class: 'nowrap' }, formatDateTime(p.ts, ctx.lang, ctx.timeZone)),
         h('td', {}, p.personName),
         h('td', {}, p.employeeCode ?? '—'),
@@ -89,13 +92,16 @@ export function hubLogView(ctx: HubLogCtx): HTMLElement {
         h('td', {}, clockCell(p)),
         h('td', {}, statusCell(p)),
         h('td', {}, photoCell(p)),
-      ),
-    );
+        h('td', {}),
+      );
+      if (p.voidedAt === null) row.lastElementChild?.append(voidButton(t, { id: p.id, colspan: COLUMNS, reload: load, error: (m) => ctx.error(m) }, row));
+      return row;
+    });
     const pages = Math.max(1, Math.ceil(r.total / r.pageSize));
     replace(
       results,
       h('p', { class: 'muted', 'data-testid': 'log-total' }, t('log.total', { total: r.total })),
-      table([t('log.time'), t('log.name'), t('hub.code'), t('hub.kiosk'), t('hub.site'), t('log.similarity'), t('hub.clock'), t('log.status'), t('log.photo')], rows, t('log.empty'), 'log-table'),
+      table([t('log.time'), t('log.name'), t('hub.code'), t('hub.kiosk'), t('hub.site'), t('log.similarity'), t('hub.clock'), t('log.status'), t('log.photo'), t('log.actions')], rows, t('log.empty'), 'log-table'),
       pager(t, { label: h('span', { 'data-testid': 'log-page' }, t('log.page', { page: r.page, pages })), hasPrev: page > 1, hasNext: page < pages }, (delta) => {
         page += delta;
         void load();

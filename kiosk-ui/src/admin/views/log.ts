@@ -9,6 +9,7 @@ import { formatDateTime, localIsoDate, localIsoDateTime } from '../../text.ts';
 import { api, describeError, query } from '../api.ts';
 import type { AdminCtx } from '../context.ts';
 import { openEvidence, photoThumb } from '../evidence.ts';
+import { voidButton } from '../void-form.ts';
 import { field, pager, personPicker, table } from '../widgets.ts';
 
 const PAGE_SIZE = 25;
@@ -97,28 +98,6 @@ export function logView(ctx: AdminCtx): HTMLElement {
     });
   }
 
-  function voidForm(p: PunchDto, row: HTMLTableRowElement): void {
-    const reason = h('input', { type: 'text', placeholder: t('log.voidReason'), 'data-testid': 'void-reason', maxlength: 500 });
-    const go = async (): Promise<void> => {
-      try {
-        await api('POST', `/api/admin/punches/${p.id}/void`, { reason: reason.value });
-        await load();
-      } catch (err) {
-        ctx.error(describeError(err));
-      }
-    };
-    const formRow = h('tr', { class: 'void-row' },
-      h('td', { colspan: 7 },
-        h('span', { class: 'inline-form' }, reason,
-          h('button', { type: 'button', class: 'btn danger', 'data-testid': 'void-confirm', onclick: () => void go() }, t('log.confirmVoid')),
-          h('button', { type: 'button', class: 'btn ghost', onclick: () => formRow.remove() }, t('menu.cancel')),
-        ),
-      ),
-    );
-    row.after(formRow);
-    reason.focus();
-  }
-
   function render(r: PunchPageDto): void {
     const rows = r.items.map((p) => {
       const row = h('tr', { 'data-punch-id': p.id, class: p.voidedAt !== null ? 'is-voided' : undefined },
@@ -131,7 +110,7 @@ export function logView(ctx: AdminCtx): HTMLElement {
         h('td', {}),
       );
       if (p.voidedAt === null) {
-        row.lastElementChild?.append(h('button', { type: 'button', class: 'btn small', 'data-testid': `void-${p.id}`, onclick: () => voidForm(p, row) }, t('log.void')));
+        row.lastElementChild?.append(voidButton(t, { id: p.id, colspan: 7, reload: load, error: (m) => ctx.error(m) }, row));
       }
       return row;
     });
