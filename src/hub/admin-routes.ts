@@ -173,7 +173,7 @@ export async function hubAdminRoutes(app: FastifyInstance, deps: HubAdminDeps): 
     await admin.register(hubFleetRoutes, { pool: deps.pool, siteKey: deps.siteKey, options: o, clock: deps.clock });
     await admin.register(hubAdminTrailRoutes, { pool: deps.pool, admins, siteKey: deps.siteKey, options: o, clock: deps.clock });
     await admin.register(hubTimesheetRoutes, { pool: deps.pool, options: o, clock: deps.clock });
-    await admin.register(hubPunchRoutes, { pool: deps.pool, clock: deps.clock });
+    await admin.register(hubPunchRoutes, { pool: deps.pool, clock: deps.clock, timeZone: o.timeZone });
 
     admin.get('/settings', { schema: { response: { 200: hubSettingsReply } } }, async () => ({ timeZone: o.timeZone, language: o.language }));
 

@@ -18,7 +18,7 @@ import { openSiteCrop, resealSiteCrop, resealSiteSample } from '../store/site-se
 import { GALLERY_LOCK } from './migrations.ts';
 import { inTransaction, type Pool, type Tx } from './db.ts';
 import { hubAudit } from './kiosks-repo.ts';
-import type { GalleryReply, PersonChange, PunchVoidDown, ShiftDown } from './protocol.ts';
+import type { GalleryReply, ManualPunchDown, PersonChange, PunchVoidDown, ShiftDown } from './protocol.ts';
 
 interface PersonRow {
   uid: string;
@@ -46,6 +46,19 @@ interface CropRow {
   source_key: string;
   sealed: Buffer;
   created_at: number;
+}
+
+/** A punch a hub admin made or voided, to send down to its kiosk. */
+interface DownPunchRow {
+  id: string;
+  person_uid: string;
+  ts: number;
+  reason: string | null;
+  made_by: string | null;
+  voided_at: number | null;
+  void_reason: string | null;
+  voided_by: string | null;
+  down_rev: number;
 }
 
 /** A person as the hub's admin page lists them. */
@@ -203,7 +216,7 @@ export class GalleryRepo {
 
   /**
    * Changes after revision `since`, oldest first, from one snapshot. `kioskId` adds the corrections
-   * made on the hub to that kiosk's own punches (no kiosk learns another's punches); the cursor still
+   * made on the hub to that kiosk's own punches (voids, manual punches booked at it) (no kiosk learns another's punches); the cursor still
    * moves past every revision, so a kiosk is not sent back for corrections that were not its own.
    */
   async changesSince(since: number, limit: number, kioskId: string | null = null): Promise<GalleryReply> {
@@ -229,15 +242,16 @@ export class GalleryRepo {
         more ? 'SELECT * FROM hub_shifts WHERE rev > $1 AND rev <= $2 ORDER BY rev' : 'SELECT * FROM hub_shifts WHERE rev > $1 ORDER BY rev',
         more ? [since, lastPersonRev] : [since],
       );
-      const voidRows = kioskId === null ? [] : (await tx.query<{ id: string; voided_at: number; void_reason: string | null; voided_by: string | null; down_rev: number }>(
-        `SELECT id, voided_at, void_reason, voided_by, down_rev FROM hub_punches
-         WHERE kiosk_id = $1 AND down_rev > $2 AND voided_at IS NOT NULL${more ? ' AND down_rev <= $3' : ''} ORDER BY down_rev`,
+      const punchRows = kioskId === null ? [] : (await tx.query<DownPunchRow>(
+        `SELECT id, person_uid, ts, evidence->>'reason' AS reason, made_by, voided_at, void_reason, voided_by, down_rev FROM hub_punches
+         WHERE kiosk_id = $1 AND down_rev > $2${more ? ' AND down_rev <= $3' : ''} ORDER BY down_rev`,
         more ? [kioskId, since, lastPersonRev] : [kioskId, since],
       )).rows;
       // Without more to come, the cursor reaches the newest revision of any kind, other kiosks' corrections included.
       const newest = more ? lastPersonRev : (await tx.query<{ rev: number | null }>('SELECT max(down_rev) AS rev FROM hub_punches WHERE down_rev IS NOT NULL')).rows[0]?.rev ?? 0;
       await tx.query('COMMIT');
-      const punchVoids: PunchVoidDown[] = voidRows.map((v) => ({ punchId: v.id, rev: v.down_rev, voidedAt: v.voided_at, reason: v.void_reason ?? '', actor: v.voided_by ?? 'hub' }));
+      const manualPunches: ManualPunchDown[] = punchRows.flatMap((p) => (p.made_by === null ? [] : [{ punchId: p.id, rev: p.down_rev, personUid: p.person_uid, ts: p.ts, reason: p.reason ?? '', actor: p.made_by }]));
+      const punchVoids: PunchVoidDown[] = punchRows.flatMap((p) => (p.voided_by === null || p.voided_at === null ? [] : [{ punchId: p.id, rev: p.down_rev, voidedAt: p.voided_at, reason: p.void_reason ?? '', actor: p.voided_by }]));
       const changes: PersonChange[] = rows.map((r) => ({
         uid: r.uid,
         rev: r.rev,
@@ -253,8 +267,8 @@ export class GalleryRepo {
         crops: crops.rows.filter((c) => c.person_uid === r.uid).map((c) => ({ sourceKey: c.source_key, createdAt: c.created_at, sealed: c.sealed.toString('base64') })),
       }));
       const shifts: ShiftDown[] = shiftRows.rows.map((s) => ({ name: s.name, startMinute: s.start_minute, endMinute: s.end_minute, graceMinutes: s.grace_minutes, workDays: s.work_days, rev: s.rev }));
-      const next = Math.max(lastPersonRev, ...shifts.map((s) => s.rev), ...punchVoids.map((v) => v.rev), more ? since : newest, since);
-      return { people: changes, shifts, punchVoids, next, more, hubTime: this.clock() };
+      const next = Math.max(lastPersonRev, ...shifts.map((s) => s.rev), ...punchRows.map((p) => p.down_rev), more ? since : newest, since);
+      return { people: changes, shifts, manualPunches, punchVoids, next, more, hubTime: this.clock() };
     } catch (err) {
       await tx.query('ROLLBACK').catch(() => undefined);
       throw err;

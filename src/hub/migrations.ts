@@ -230,11 +230,13 @@ CREATE INDEX hub_punches_effective_ts ON hub_punches ((coalesce(corrected_ts, ts
   },
   {
     version: 5,
-    name: 'punch corrections made on the hub flow down to their kiosk',
+    name: 'punch corrections (voids, manual punches) made on the hub flow down to their kiosk',
     sql: `
--- A void made on the hub takes the next gallery revision (under GALLERY_LOCK, as people and shifts
--- do), so the kiosk that owns the punch pulls it by the same cursor. NULL: nothing to send down.
+-- A void or a manual punch made on the hub takes the next gallery revision (under GALLERY_LOCK, as
+-- people and shifts do), so the kiosk that owns the punch pulls it by the same cursor. NULL: nothing
+-- to send down. made_by / voided_by: the hub admin who made the punch / voided it (NULL: its kiosk did).
 ALTER TABLE hub_punches ADD COLUMN down_rev bigint;
+ALTER TABLE hub_punches ADD COLUMN made_by text;
 ALTER TABLE hub_punches ADD COLUMN voided_by text;
 CREATE INDEX hub_punches_down_rev ON hub_punches (kiosk_id, down_rev) WHERE down_rev IS NOT NULL;
 CREATE INDEX hub_punches_max_down_rev ON hub_punches (down_rev) WHERE down_rev IS NOT NULL;

@@ -155,11 +155,24 @@ export const punchVoidDown = voidPayload.extend({
 });
 export type PunchVoidDown = z.infer<typeof punchVoidDown>;
 
+/** A manual punch a hub admin booked at this kiosk: the kiosk stores it under the same id (its uid). */
+export const manualPunchDown = z.object({
+  punchId: uuid,
+  rev: z.number().int().min(1),
+  personUid: uuid,
+  ts: ms,
+  reason: text(500),
+  actor: text(200),
+});
+export type ManualPunchDown = z.infer<typeof manualPunchDown>;
+
 export const galleryReply = z.object({
   people: z.array(personChange),
   shifts: z.array(shiftDown),
   /** Absent from hubs before punch corrections; a kiosk before them ignores it (unknown keys are stripped). */
   punchVoids: z.array(punchVoidDown).optional(),
+  /** Applied before punchVoids, so a manual punch made and voided on the hub arrives voided. */
+  manualPunches: z.array(manualPunchDown).optional(),
   /** Cursor to ask from next time: the highest revision in this reply (or `since` when empty). */
   next: z.number().int().min(0),
   more: z.boolean(),

@@ -89,6 +89,9 @@ export class AttendanceRepo {
       insertFallback: db.prepare<[number, number, string, string]>(
         "INSERT INTO punches (person_id, ts, kiosk_id, similarity, evidence, manual, source, review) VALUES (?, ?, ?, NULL, ?, 0, 'fallback', 1)",
       ),
+      insertFromHub: db.prepare<[number, number, string, string, string]>(
+        "INSERT INTO punches (person_id, ts, kiosk_id, similarity, evidence, manual, source, uid) VALUES (?, ?, ?, NULL, ?, 1, 'manual', ?) ON CONFLICT (uid) DO NOTHING",
+      ),
       byId: db.prepare<[number], PunchRow>(`${PUNCH_SELECT} WHERE pu.id = ?`),
       voidPunch: db.prepare<[number, string, number]>('UPDATE punches SET voided_at = ?, void_reason = ? WHERE id = ? AND voided_at IS NULL'),
       list: db.prepare<PunchFilter & { limit: number; offset: number }, PunchRow>(
@@ -229,6 +232,18 @@ export class AttendanceRepo {
       this.audit.write({ ts: this.clock(), actor, action: 'punch.manual', target: target.punch(punchId), details: { personId, ts, reason: why } });
       return { punchId };
     }).immediate();
+  }
+
+  /**
+   * A manual punch a hub admin booked at this kiosk (pulled with the gallery), stored under the hub's id
+   * as its uid; false when this kiosk already holds that uid. Runs inside the caller's transaction.
+   */
+  addFromHub(m: { uid: string; personId: number; ts: number; reason: string; actor: string }): boolean {
+    checkTs(m.ts);
+    const info = this.stmt.insertFromHub.run(m.personId, m.ts, this.options.kioskId, JSON.stringify({ reason: m.reason, actor: m.actor }), m.uid);
+    if (info.changes === 0) return false;
+    this.audit.write({ ts: this.clock(), actor: 'hub', action: 'punch.manual', target: target.punch(Number(info.lastInsertRowid)), details: { personId: m.personId, ts: m.ts, reason: m.reason, uid: m.uid, by: m.actor } });
+    return true;
   }
 
   private filter(q: { from: number; to: number; personId?: number; includeVoided?: boolean }): PunchFilter {

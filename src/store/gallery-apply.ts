@@ -8,15 +8,17 @@
  * key, as if enrolled here. An erased person (tombstone) loses samples, crops and employee code here
  * too; the row stays, inactive, for the punches that name them.
  *
+ * Manual punches a hub admin booked at this kiosk are stored under the hub's id (their uid), once.
  * Punch voids made on the hub apply only to punches this kiosk holds (by uid) that are still live: the
- * first void of a punch is final here as on the hub. Like the rest, they are applied with
- * applying = '1', so no 'punch.void' goes back up; the kiosk's audit trail records them, actor 'hub'.
+ * first void of a punch is final here as on the hub. Like the rest, both are applied with
+ * applying = '1', so nothing goes back up; the kiosk's audit trail records them, actor 'hub'.
  */
 import { errorMessage } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import type { GalleryReply, PersonChange } from '../hub/protocol.ts';
 import type { DescriptorCipher } from './crypto.ts';
 import type { Db } from './db.ts';
+import type { AttendanceRepo } from './attendance-repo.ts';
 import type { PeopleRepo } from './people-repo.ts';
 import { openSiteCrop, openSiteSample } from './site-seal.ts';
 import { normalizeName, searchKey } from './text.ts';
@@ -29,12 +31,22 @@ export interface ApplyResult {
   shifts: number;
   /** Samples that could not be stored (wrong site key, dimension clash): logged, not fatal. */
   refused: number;
+  /** Manual punches a hub admin booked at this kiosk. */
+  manual: number;
   /** Punches of this kiosk voided by a hub admin. */
   voids: number;
   cursor: number;
 }
 
-export function applyGallery(db: Db, people: PeopleRepo, reply: GalleryReply, site: DescriptorCipher, now: number, logger: Logger): ApplyResult {
+/** Where pulled changes go: this kiosk's database and the repositories that write it. */
+export interface GalleryTarget {
+  db: Db;
+  people: PeopleRepo;
+  attendance: AttendanceRepo;
+}
+
+export function applyGallery(target: GalleryTarget, reply: GalleryReply, site: DescriptorCipher, now: number, logger: Logger): ApplyResult {
+  const { db, people } = target;
   const q = {
     setState: db.prepare<[string, string]>('INSERT INTO sync_state (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'),
     byUid: db.prepare<[string], { id: number; name: string }>('SELECT id, name FROM people WHERE uid = ?'),
@@ -58,7 +70,7 @@ export function applyGallery(db: Db, people: PeopleRepo, reply: GalleryReply, si
          grace_minutes = excluded.grace_minutes, overnight = excluded.overnight, work_days = excluded.work_days`,
     ),
   };
-  const result: ApplyResult = { people: 0, samplesAdded: 0, erased: [], shifts: 0, refused: 0, voids: 0, cursor: reply.next };
+  const result: ApplyResult = { people: 0, samplesAdded: 0, erased: [], shifts: 0, refused: 0, manual: 0, voids: 0, cursor: reply.next };
 
   const findLocal = (p: PersonChange): { id: number; name: string } | undefined => {
     for (const uid of [p.uid, ...p.aliases]) {
@@ -122,6 +134,14 @@ export function applyGallery(db: Db, people: PeopleRepo, reply: GalleryReply, si
           logger.warn({ person: p.uid, sourceKey: c.sourceKey, err: errorMessage(err) }, 'face crop from the hub refused');
         }
       }
+    }
+    for (const m of reply.manualPunches ?? []) {
+      const person = q.byUid.get(m.personUid);
+      if (person === undefined) {
+        logger.warn({ punch: m.punchId, person: m.personUid }, 'manual punch from the hub names a person this kiosk does not hold; skipped');
+        continue;
+      }
+      if (target.attendance.addFromHub({ uid: m.punchId, personId: person.id, ts: m.ts, reason: m.reason, actor: m.actor })) result.manual++;
     }
     for (const v of reply.punchVoids ?? []) {
       const hit = q.voidPunch.get(v.voidedAt, v.reason, v.punchId);

@@ -11,6 +11,7 @@ import type { DescriptorCipher } from '../store/crypto.ts';
 import type { Db } from '../store/db.ts';
 import { applyGallery, type ApplyResult } from '../store/gallery-apply.ts';
 import type { OutboxRepo } from '../store/outbox-repo.ts';
+import type { AttendanceRepo } from '../store/attendance-repo.ts';
 import type { PeopleRepo } from '../store/people-repo.ts';
 import { systemSyncClock, type SyncClock } from '../store/sql-functions.ts';
 import { clockStatus, retryDelayMs, type ClockStatus, type ClockVerdict } from './backoff.ts';
@@ -30,6 +31,7 @@ export interface SyncStatus {
 export interface SyncAgentDeps {
   db: Db;
   people: PeopleRepo;
+  attendance: AttendanceRepo;
   outbox: OutboxRepo;
   client: HubClient;
   site: DescriptorCipher;
@@ -127,8 +129,8 @@ export class SyncAgent extends EventEmitter<{ gallery: [ApplyResult]; status: [S
     while (this.#hubRev > this.#d.outbox.cursor()) {
       const since = this.#d.outbox.cursor();
       const reply = await this.#d.client.gallery(since, this.#d.options.pullLimit);
-      const applied = applyGallery(this.#d.db, this.#d.people, reply, this.#d.site, this.#clock.wallMs(), this.#log);
-      pulled += applied.people + applied.shifts + applied.voids;
+      const applied = applyGallery(this.#d, reply, this.#d.site, this.#clock.wallMs(), this.#log);
+      pulled += applied.people + applied.shifts + applied.manual + applied.voids;
       if (applied.people + applied.shifts > 0) this.emit('gallery', applied);
       if (!reply.more || reply.next <= since) break;
     }

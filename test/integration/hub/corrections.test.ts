@@ -1,7 +1,9 @@
 /**
  * Corrections to the log made on the hub, on a real PostgreSQL: a void is stored and audited on the
  * hub, reaches the kiosk that owns the punch by its gallery cursor (and no other kiosk), and a
- * 'punch.void' coming back up for it changes nothing on the hub.
+ * 'punch.void' coming back up for it changes nothing on the hub. A manual punch made on the hub for
+ * a person (by uid or alias) at a kiosk reaches that kiosk's log under the same id, and is stored
+ * once on the hub whatever comes back up.
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
@@ -9,10 +11,12 @@ import { after, before, describe, test } from 'node:test';
 import type { HubPunchPageDto } from '../../../src/hub/admin-dto.ts';
 import { GalleryRepo } from '../../../src/hub/gallery-repo.ts';
 import { Ingest } from '../../../src/hub/ingest.ts';
+import { KiosksRepo } from '../../../src/hub/kiosks-repo.ts';
+import { localDateTimeToEpoch } from '../../../src/server/time.ts';
 import { silentLogger } from '../../../src/log.ts';
 import { applyGallery } from '../../../src/store/gallery-apply.ts';
 import { OutboxRepo } from '../../../src/store/outbox-repo.ts';
-import { HUB_ADMIN, twoKioskHub, type TwoKioskHub } from '../../helpers/hub-admin.ts';
+import { HUB_ADMIN, HUB_TZ, twoKioskHub, type TwoKioskHub } from '../../helpers/hub-admin.ts';
 import { postgresSkipReason, startPostgres, type TempPostgres } from '../../helpers/postgres.ts';
 import type { TestKiosk } from '../../helpers/hub.ts';
 
@@ -151,11 +155,95 @@ describe('hub log corrections', { skip: skip ?? false }, () => {
     const door = env.kiosks['door-1'];
     const before = localPunches(door.kiosk);
     const alreadyVoided = before.find((p) => p.voided_at !== null)!;
-    const applied = applyGallery(door.kiosk.store.db, door.kiosk.store.people, {
+    const applied = applyGallery(door.kiosk.store, {
       people: [], shifts: [], next: new OutboxRepo(door.kiosk.store.db, door.kiosk.store.people).cursor(), more: false, hubTime: Date.now(),
       punchVoids: [...(forYard.punchVoids ?? []), { punchId: alreadyVoided.uid, voidedAt: Date.now(), reason: 'late', actor: 'admin:x', rev: 999_999 }],
     }, env.hub.siteKey, Date.now(), silentLogger);
     assert.equal(applied.voids, 0);
     assert.deepEqual(localPunches(door.kiosk), before);
+  });
+
+  const uidOf = async (name: string): Promise<string> => (await env.hub.pool.query<{ uid: string }>('SELECT uid FROM hub_people WHERE name = $1', [name])).rows[0]!.uid;
+  const hubCopies = async (id: string): Promise<number> => (await env.hub.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM hub_punches WHERE id = $1', [id])).rows[0]!.n;
+
+  test('a manual punch made on the hub (person by alias) reaches its kiosk\'s log and is stored once on the hub', async () => {
+    const door = env.kiosks['door-1'];
+    const yard = env.kiosks['yard-1'];
+    const name = env.pushed['door-1'][1]!;
+    const uid = await uidOf(name);
+    // A uid another kiosk made for the same person: the hub books the punch under the person's own uid.
+    const alias = randomUUID();
+    await env.hub.pool.query('INSERT INTO hub_person_aliases (alias, uid) VALUES ($1, $2)', [alias, uid]);
+    const at = '2026-11-30T08:05';
+    const res = await post('/api/admin/punches', { personId: alias, at, reason: '  quên chấm công  ', kioskId: 'door-1' });
+    assert.equal(res.status, 201, await res.clone().text());
+    const { id } = (await res.json()) as { id: string };
+    assert.match(id, /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/u, 'a UUIDv7, as a kiosk makes');
+    const ts = localDateTimeToEpoch(at, HUB_TZ);
+    const stored = (await env.hub.pool.query<{ person_uid: string; person_name: string; ts: number; source: string; manual: boolean; made_by: string; reason: string }>(
+      "SELECT person_uid, person_name, ts, source, manual, made_by, evidence->>'reason' AS reason FROM hub_punches WHERE id = $1",
+      [id],
+    )).rows[0];
+    assert.deepEqual(stored, { person_uid: uid, person_name: name, ts, source: 'manual', manual: true, made_by: `admin:${HUB_ADMIN.username}`, reason: 'quên chấm công' });
+    assert.equal((await env.hub.pool.query("SELECT 1 FROM hub_records WHERE id = $1 AND kiosk_id = 'door-1' AND kind = 'punch'", [id])).rowCount, 1);
+    const audit = await env.hub.pool.query<{ kiosk_id: string | null; actor: string }>("SELECT kiosk_id, actor FROM hub_audit WHERE action = 'punch.manual' AND target = $1", [`punch:${id}`]);
+    assert.deepEqual(audit.rows, [{ kiosk_id: null, actor: `admin:${HUB_ADMIN.username}` }]);
+
+    await door.agent.syncOnce();
+    const local = door.kiosk.store.db.prepare<[string], { ts: number; source: string; manual: number; voided_at: number | null; person: string; evidence: string }>(
+      'SELECT pu.ts, pu.source, pu.manual, pu.voided_at, pe.name AS person, pu.evidence FROM punches pu JOIN people pe ON pe.id = pu.person_id WHERE pu.uid = ?',
+    ).get(id);
+    assert.ok(local !== undefined, 'the kiosk holds the punch under the hub\'s id');
+    assert.deepEqual({ ...local, evidence: JSON.parse(local.evidence) as unknown }, { ts, source: 'manual', manual: 1, voided_at: null, person: name, evidence: { reason: 'quên chấm công', actor: `admin:${HUB_ADMIN.username}` } });
+    const listed = door.kiosk.store.attendance.list({ from: ts, to: ts + 1, limit: 10, offset: 0, includeVoided: true }).items;
+    assert.deepEqual(listed.map((p) => [p.personName, p.manual]), [[name, true]], 'in the kiosk\'s own log');
+    assert.equal(door.kiosk.store.db.prepare<[], { n: number }>("SELECT count(*) AS n FROM outbox WHERE kind IN ('punch', 'audit')").get()!.n, 0, 'nothing echoes back up');
+    await yard.agent.syncOnce();
+    assert.equal(yard.kiosk.store.db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM punches WHERE uid = ?').get(id)!.n, 0, 'another kiosk never gets it');
+    await door.agent.syncOnce();
+    assert.equal(door.kiosk.store.db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM punches WHERE uid = ?').get(id)!.n, 1, 'applied once');
+
+    // Should the kiosk ever send it up, it is a duplicate: stored once, unchanged.
+    const ingest = new Ingest(env.hub.pool, env.hub.siteKey, { maxSkewMs: 60_000 });
+    const echo = { id, kind: 'punch', wallMs: ts, monoMs: null, bootId: null, payload: { personUid: uid, personName: 'someone else', ts: ts + 1, similarity: null, manual: true, evidence: {}, source: 'manual' } };
+    const reply = await ingest.push('door-1', { bootId: 'boot-x', monoMs: 1, wallMs: Date.now(), outboxDepth: 0, oldestPendingMs: null, records: [echo] });
+    assert.deepEqual(reply, { ...reply, acked: [id], fresh: 0 });
+    assert.equal(await hubCopies(id), 1);
+    assert.equal((await env.hub.pool.query<{ person_name: string }>('SELECT person_name FROM hub_punches WHERE id = $1', [id])).rows[0]!.person_name, name);
+  });
+
+  test('a manual punch made and voided on the hub before its kiosk syncs arrives voided', async () => {
+    const yard = env.kiosks['yard-1'];
+    const res = await post('/api/admin/punches', { personId: await uidOf(env.pushed['yard-1'][0]!), at: '2026-11-30T17:30', reason: 'về muộn', kioskId: 'yard-1' });
+    assert.equal(res.status, 201);
+    const { id } = (await res.json()) as { id: string };
+    assert.equal((await post(`/api/admin/punches/${id}/void`, { reason: 'nhầm ngày' })).status, 200);
+    await yard.agent.syncOnce();
+    const local = yard.kiosk.store.db.prepare<[string], { source: string; void_reason: string | null }>('SELECT source, void_reason FROM punches WHERE uid = ?').get(id);
+    assert.deepEqual({ ...local }, { source: 'manual', void_reason: 'nhầm ngày' });
+  });
+
+  test('a manual punch needs a known person, a kiosk in service and a session — one line each', async () => {
+    const personId = await uidOf(env.pushed['door-1'][0]!);
+    const body = { personId, at: '2026-11-30T09:00', reason: 'x', kioskId: 'door-1' };
+    const before = (await env.hub.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM hub_punches')).rows[0]!.n;
+    const expect = async (b: unknown, status: number, error: string | null, withSession = true): Promise<void> => {
+      const res = await post('/api/admin/punches', b, withSession);
+      assert.equal(res.status, status, JSON.stringify(b));
+      const text = await res.text();
+      assert.ok(!text.includes('\n'), 'one line');
+      if (error !== null) assert.equal((JSON.parse(text) as { error: string }).error, error);
+    };
+    await expect(body, 401, 'unauthorized', false);
+    await expect({ ...body, personId: randomUUID() }, 404, 'not-found');
+    await expect({ ...body, kioskId: 'nowhere-1' }, 404, 'unknown-kiosk');
+    await new KiosksRepo(env.hub.pool).create({ id: 'gone-1', pairingMs: 60_000, actor: 'test' });
+    await new KiosksRepo(env.hub.pool).revoke('gone-1', 'test');
+    await expect({ ...body, kioskId: 'gone-1' }, 409, 'kiosk-revoked');
+    await expect({ ...body, reason: '  ' }, 400, null);
+    await expect({ ...body, at: 'yesterday' }, 400, null);
+    await expect({ ...body, personId: 7 }, 400, null);
+    await expect({ ...body, extra: true }, 400, null);
+    assert.equal((await env.hub.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM hub_punches')).rows[0]!.n, before, 'nothing stored');
   });
 });
