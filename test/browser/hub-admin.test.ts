@@ -3,7 +3,8 @@
  * logs in at the hub and sees both kiosks' punches in one log; the kiosk and site filters narrow it.
  * The Access tab adds and disables an admin; the Sightings tab shows a stranger seen at a kiosk with
  * its evidence photo, as the log shows a punch's; the Audit tab shows the hub's own admin actions.
- * A punch voided in the hub's log is struck through there and voided at its kiosk after its next sync.
+ * A punch voided in the hub's log is struck through there and voided at its kiosk after its next sync;
+ * a manual punch added there at a chosen kiosk reaches that kiosk's log.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
@@ -222,5 +223,36 @@ describe('hub admin page in a browser', { skip: skip ?? false }, () => {
     await door.agent.syncOnce();
     const local = door.kiosk.store.db.prepare<[string], { void_reason: string | null }>('SELECT void_reason FROM punches WHERE uid = ?').get(punch);
     assert.equal(local?.void_reason, 'thẻ bấm hộ', 'the kiosk\'s own log agrees');
+  });
+
+  test('Log: an admin adds a manual punch for a person at a chosen kiosk; it shows in the log and reaches that kiosk', async () => {
+    const now = Date.now();
+    const name = env.pushed['yard-1'][1]!;
+    const uid = (await env.hub.pool.query<{ uid: string }>('SELECT uid FROM hub_people WHERE name = $1', [name])).rows[0]!.uid;
+    await logIn();
+    await page.getByTestId('log-from').fill(dayIn(now - DAY_MS));
+    await page.getByTestId('log-to').fill(dayIn(now + DAY_MS));
+    await page.getByTestId('log-apply').click();
+    await page.getByTestId('log-table').waitFor();
+    await page.getByText('Add a manual punch').click();
+    await page.getByTestId('manual-person-filter').fill(name);
+    assert.equal(await page.getByTestId('manual-person').inputValue(), uid, 'the picker holds the hub uid');
+    await page.getByTestId('manual-reason').fill('quên thẻ');
+    await page.getByTestId('manual-add').click();
+    await page.getByTestId('notice').filter({ hasText: 'Choose a kiosk' }).waitFor();
+    assert.equal((await env.hub.pool.query('SELECT 1 FROM hub_punches WHERE made_by IS NOT NULL')).rowCount, 0, 'no kiosk chosen, nothing sent');
+    await page.getByTestId('manual-kiosk').selectOption('yard-1');
+    await page.getByTestId('manual-add').click();
+    const row = page.locator('[data-testid="log-table"] tr[data-kiosk="yard-1"]', { hasText: 'manual' });
+    await row.waitFor();
+    assert.match((await row.textContent()) ?? '', new RegExp(`${name}.*yard-1.*warehouse`, 'u'));
+    const id = (await row.getAttribute('data-punch-id')) ?? '';
+    await screenshot(page, 'hub-admin-manual');
+
+    const yard = env.kiosks['yard-1'];
+    await yard.agent.syncOnce();
+    const local = yard.kiosk.store.db.prepare<[string], { source: string; evidence: string }>('SELECT source, evidence FROM punches WHERE uid = ?').get(id);
+    assert.equal(local?.source, 'manual', 'the kiosk\'s own log has it, under the hub\'s id');
+    assert.equal((JSON.parse(local.evidence) as { reason: string }).reason, 'quên thẻ');
   });
 });

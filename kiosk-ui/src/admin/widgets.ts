@@ -37,7 +37,10 @@ export function pager(t: Translate, p: { label: HTMLElement; hasPrev: boolean; h
  * A person picker: a text box that filters a select accent-insensitively ("tam" finds "Tâm").
  * The select keeps the server's Vietnamese order.
  */
-export function personPicker(t: Translate, people: PersonDto[], opts: { allLabel?: string; selected?: number | null; testId: string }): { el: HTMLElement; value(): number | null } {
+/** People to pick from: a kiosk's (numeric ids) or the hub's (uids). */
+type Pickable = Pick<PersonDto, 'name' | 'employeeCode'> & { id: number | string };
+
+export function personPicker<P extends Pickable>(t: Translate, people: P[], opts: { allLabel?: string; selected?: P['id'] | null; testId: string }): { el: HTMLElement; value(): P['id'] | null } {
   const select = h('select', { 'data-testid': opts.testId });
   const filter = h('input', { type: 'search', placeholder: t('filter.searchPerson'), 'data-testid': `${opts.testId}-filter`, class: 'picker-filter' });
   const fill = (): void => {
@@ -59,6 +62,6 @@ export function personPicker(t: Translate, people: PersonDto[], opts: { allLabel
   if (opts.selected !== undefined && opts.selected !== null) select.value = String(opts.selected);
   return {
     el: h('span', { class: 'picker' }, filter, select),
-    value: () => (select.value === '' ? null : Number(select.value)),
+    value: () => people.find((p) => String(p.id) === select.value)?.id ?? null,
   };
 }

@@ -2,16 +2,17 @@
  * The hub's attendance log: punches of every kiosk in one list, with kiosk and site filters, each
  * punch's kiosk, site and clock trust (a kiosk clock that was off, or not yet confirmed, is shown,
  * with the hub's corrected time when it has one), voided punches marked, each punch's evidence photo
- * (larger on click, as on the kiosk), the CSV export, and "void" with a reason (as on the kiosk; the
- * void reaches the punch's kiosk at its next sync).
+ * (larger on click, as on the kiosk), the CSV export, and the kiosk's corrections: "void" with a
+ * reason, and a manual punch booked at a chosen kiosk; each reaches that kiosk at its next sync.
  */
-import type { HubClockTrust, HubPunchDto, HubPunchPageDto } from '../../../src/hub/admin-dto.ts';
+import type { HubClockTrust, HubKioskDto, HubPersonDto, HubPunchDto, HubPunchPageDto } from '../../../src/hub/admin-dto.ts';
 import type { Language } from '../../../src/server/protocol.ts';
 import { h, replace } from '../dom.ts';
 import type { Translate } from '../i18n.ts';
 import { formatDateTime, localIsoDate } from '../text.ts';
 import { api, describeError, query } from '../admin/api.ts';
 import { openEvidence, photoThumb } from '../admin/evidence.ts';
+import { manualPunchForm } from '../admin/manual-punch-form.ts';
 import { voidButton } from '../admin/void-form.ts';
 import { field, pager, table } from '../admin/widgets.ts';
 import { hubScope } from './scope.ts';
@@ -37,6 +38,7 @@ export function hubLogView(ctx: HubLogCtx): HTMLElement {
   const scope = hubScope(ctx, { testId: 'log' });
   const results = h('div', { class: 'results' });
   const exportLink = h('a', { class: 'btn', 'data-testid': 'export-csv', download: '' }, t('log.export'));
+  const manualSlot = h('div');
   let page = 1;
 
   const params = (): Record<string, string | number | boolean | undefined> => ({
@@ -109,11 +111,40 @@ export function hubLogView(ctx: HubLogCtx): HTMLElement {
     );
   }
 
+  /** The manual punch form: the hub's people, and the kiosk (in service) the punch is booked at. */
+  async function setupManual(): Promise<void> {
+    try {
+      const [people, kiosks] = await Promise.all([
+        api<{ items: HubPersonDto[] }>('GET', '/api/admin/people'),
+        api<{ items: HubKioskDto[] }>('GET', '/api/admin/kiosks'),
+      ]);
+      const kiosk = h('select', { 'data-testid': 'manual-kiosk' }, h('option', { value: '' }, t('hub.chooseKiosk')),
+        ...kiosks.items.filter((k) => !k.revoked).map((k) => h('option', { value: k.id }, k.name === k.id ? k.id : `${k.name} (${k.id})`)));
+      replace(manualSlot, manualPunchForm(t, {
+        people: people.items.filter((p) => p.active).map((p) => ({ id: p.uid, name: p.name, employeeCode: p.employeeCode })),
+        timeZone: ctx.timeZone,
+        extra: {
+          fields: [field(t('hub.bookedAt'), kiosk)],
+          body: () => {
+            if (kiosk.value !== '') return { kioskId: kiosk.value };
+            ctx.error(t('hub.chooseKiosk'));
+            return null;
+          },
+        },
+        reload: load,
+        error: (m) => ctx.error(m),
+      }));
+    } catch (err) {
+      ctx.error(describeError(err));
+    }
+  }
+
   const apply = (): void => {
     page = 1;
     void load();
   };
   void scope.ready.then(load);
+  void setupManual();
   return h('section', { class: 'view' },
     h('div', { class: 'filters' },
       field(t('filter.from'), from),
@@ -123,6 +154,7 @@ export function hubLogView(ctx: HubLogCtx): HTMLElement {
       h('button', { type: 'button', class: 'btn primary', 'data-testid': 'log-apply', onclick: apply }, t('filter.apply')),
       exportLink,
     ),
+    manualSlot,
     results,
   );
 }

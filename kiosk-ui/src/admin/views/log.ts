@@ -5,10 +5,11 @@
  */
 import type { PunchDto, PunchPageDto } from '../../../../src/server/protocol.ts';
 import { h, replace } from '../../dom.ts';
-import { formatDateTime, localIsoDate, localIsoDateTime } from '../../text.ts';
+import { formatDateTime, localIsoDate } from '../../text.ts';
 import { api, describeError, query } from '../api.ts';
 import type { AdminCtx } from '../context.ts';
 import { openEvidence, photoThumb } from '../evidence.ts';
+import { manualPunchForm } from '../manual-punch-form.ts';
 import { voidButton } from '../void-form.ts';
 import { field, pager, personPicker, table } from '../widgets.ts';
 
@@ -128,32 +129,7 @@ export function logView(ctx: AdminCtx): HTMLElement {
     const p = personPicker(t, people, { allLabel: t('filter.everyone'), testId: 'log-person' });
     picker = p;
     replace(pickerSlot, p.el);
-    const manualPerson = personPicker(t, people.filter((x) => x.active), { testId: 'manual-person' });
-    const at = h('input', { type: 'datetime-local', value: localIsoDateTime(Date.now(), ctx.timeZone), 'data-testid': 'manual-at' });
-    const reason = h('input', { type: 'text', maxlength: 500, 'data-testid': 'manual-reason' });
-    const add = async (): Promise<void> => {
-      const personId = manualPerson.value();
-      if (personId === null) return ctx.error(t('log.choosePerson'));
-      try {
-        await api('POST', '/api/admin/punches', { personId, at: at.value, reason: reason.value });
-        reason.value = '';
-        await load();
-      } catch (err) {
-        ctx.error(describeError(err));
-      }
-    };
-    replace(
-      manualSlot,
-      h('details', { class: 'manual' },
-        h('summary', {}, t('log.addManual')),
-        h('div', { class: 'filters' },
-          field(t('filter.person'), manualPerson.el),
-          field(t('log.manualAt'), at),
-          field(t('log.manualReason'), reason),
-          h('button', { type: 'button', class: 'btn primary', 'data-testid': 'manual-add', onclick: () => void add() }, t('log.add')),
-        ),
-      ),
-    );
+    replace(manualSlot, manualPunchForm(t, { people: people.filter((x) => x.active), timeZone: ctx.timeZone, reload: load, error: (m) => ctx.error(m) }));
     await load();
   }
 
