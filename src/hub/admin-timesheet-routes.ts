@@ -1,12 +1,13 @@
 /**
  * The hub's reports for every kiosk, inside the authenticated /api/admin scope of admin-routes.ts:
- *   GET timesheet, timesheet.csv, timesheet.xlsx   ?from=&to=[&kioskId=][&site=][&lang=]
- *   GET daily                                      ?from=&to=[&kioskId=][&site=]
+ *   GET timesheet, timesheet.csv, timesheet.xlsx   ?from=&to=[&personId=][&kioskId=][&site=][&lang=]
+ *   GET daily                                      ?from=&to=[&personId=][&kioskId=][&site=]
  *   GET board                                      [?kioskId=][&site=]
  *   GET presence                                   ?day=[&kioskId=][&site=]
  * The answers are the kiosk's (same pure code, same CSV/XLSX cells) with uids as person ids, and each
- * timesheet row names the kiosk of its first and its last punch; see timesheet-source.ts for what counts
- * and who is listed under a kiosk/site filter.
+ * timesheet row names the kiosk of its first and its last punch; personId is a person's uid (or an alias
+ * uid, which stands for its person). See timesheet-source.ts for what counts and who is listed under a
+ * kiosk/site filter.
  */
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
@@ -21,12 +22,13 @@ import { scopeFields } from './admin-fields.ts';
 import type { HubBoardDto, HubDailyRowDto, HubPresenceDto, HubTimesheetRowDto } from './admin-dto.ts';
 import type { Pool } from './db.ts';
 import type { HubOptions } from './options.ts';
-import { HubTimesheetSource, type ReportScope } from './timesheet-source.ts';
+import { uuid } from './protocol.ts';
+import { HubTimesheetSource, type ReportFilter, type ReportScope } from './timesheet-source.ts';
 
 // Range limit of the kiosk admin's reports.
 const MAX_RANGE_DAYS = defaultServerOptions.maxRangeDays;
 
-const rangeQuery = z.object({ from: day, to: day, ...scopeFields }).strict();
+const rangeQuery = z.object({ from: day, to: day, personId: uuid.optional(), ...scopeFields }).strict();
 const exportQuery = rangeQuery.extend({ lang: z.enum(['vi', 'en']).default('vi') }).strict();
 const boardQuery = z.object(scopeFields).strict();
 const presenceQuery = z.object({ day, ...scopeFields }).strict();
@@ -51,6 +53,7 @@ export interface HubTimesheetDeps {
 }
 
 const scopeOf = (q: ReportScope): ReportScope => ({ kioskId: q.kioskId, site: q.site });
+const filterOf = (q: z.infer<typeof rangeQuery>): ReportFilter => ({ scope: scopeOf(q), personUid: q.personId });
 
 export async function hubTimesheetRoutes(app: FastifyInstance, deps: HubTimesheetDeps): Promise<void> {
   const timeZone = deps.options.timeZone;
@@ -59,7 +62,7 @@ export async function hubTimesheetRoutes(app: FastifyInstance, deps: HubTimeshee
   const timesheet = (q: z.infer<typeof rangeQuery>): Promise<HubTimesheetRowDto[]> => {
     // Same limits and error lines as the other reports.
     dayRange(q.from, q.to, timeZone, MAX_RANGE_DAYS);
-    return source.timesheet({ fromDay: q.from, toDay: q.to, timeZone, now: deps.clock(), scope: scopeOf(q) });
+    return source.timesheet({ fromDay: q.from, toDay: q.to, timeZone, now: deps.clock(), ...filterOf(q) });
   };
 
   app.get<{ Querystring: z.infer<typeof rangeQuery> }>('/timesheet', { schema: { querystring: rangeQuery, response: { 200: timesheetReply } } }, async (request) => ({
@@ -77,7 +80,7 @@ export async function hubTimesheetRoutes(app: FastifyInstance, deps: HubTimeshee
 
   app.get<{ Querystring: z.infer<typeof rangeQuery> }>('/daily', { schema: { querystring: rangeQuery, response: { 200: dailyReply } } }, async (request) => {
     const q = request.query;
-    const rows = await source.daily({ ...dayRange(q.from, q.to, timeZone, MAX_RANGE_DAYS), timeZone, scope: scopeOf(q) });
+    const rows = await source.daily({ ...dayRange(q.from, q.to, timeZone, MAX_RANGE_DAYS), timeZone, ...filterOf(q) });
     return { items: rows.map(dailyDto) };
   });
 

@@ -1,8 +1,9 @@
 /**
  * The hub's report tabs in Chromium (real PostgreSQL): the timesheet shows one row for a person who
  * checked in at one kiosk and out at another (the check-out under an alias uid, with a voided punch
- * after it), the kiosk filter narrows it and its downloads; "who is in" and the daily summary follow
- * the site filter.
+ * after it), the kiosk filter narrows it and its downloads, the person picker (the hub's people, by
+ * uid) narrows it to one person; "who is in" and the daily summary follow the site filter, and the
+ * daily summary the person picker too.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
@@ -54,7 +55,6 @@ describe('hub report tabs in a browser', { skip: skip ?? false }, () => {
     assert.equal(await anRow().locator('[data-col="last-out"]').textContent(), '17:05', 'checked out at yard-1, under his alias uid; the voided 18:30 punch is not it');
     assert.equal(await anRow().locator('[data-col="hours"]').textContent(), '9.05');
     assert.equal(await anRow().locator('[data-col="status"]').textContent(), 'left');
-    assert.equal(await page.getByTestId('timesheet-person').count(), 0, 'the hub has no person picker; it has the kiosk/site filter');
     await screenshot(page, 'hub-admin-timesheet');
 
     await page.getByTestId('timesheet-kiosk').selectOption('door-1');
@@ -64,6 +64,27 @@ describe('hub report tabs in a browser', { skip: skip ?? false }, () => {
     assert.equal(await page.locator(`[data-testid="timesheet-table"] tr[data-person-id="${PEOPLE.binh.uid}"]`).count(), 0, 'Bình never punched at door-1');
     assert.match((await page.getByTestId('timesheet-csv').getAttribute('href')) ?? '', /^\/api\/admin\/timesheet\.csv\?.*kioskId=door-1/u);
     assert.match((await page.getByTestId('timesheet-xlsx').getAttribute('href')) ?? '', /^\/api\/admin\/timesheet\.xlsx\?.*kioskId=door-1/u);
+  });
+
+  test('picking a person on the timesheet shows only that person\'s rows, and the downloads follow', async () => {
+    await page.getByTestId('tab-timesheet').click();
+    await page.getByTestId('timesheet-month').fill(SHEET_DAY.slice(0, 7));
+    await page.getByTestId('timesheet-person').locator('option', { hasText: 'Dũng (E04)' }).waitFor({ state: 'attached' });
+    const people = await page.getByTestId('timesheet-person').locator('option').allTextContents();
+    assert.deepEqual(people, ['Everyone', 'An (E01)', 'Bình (E02)', 'Cường (E03)', 'Dũng (E04)'], 'the hub\'s people, not the erased one');
+    await page.getByTestId('timesheet-person-filter').fill('binh');
+    assert.equal(await page.getByTestId('timesheet-person').inputValue(), PEOPLE.binh.uid, 'typing picks the one match, accent-insensitively');
+    await page.getByTestId('timesheet-show').click();
+    const rows = page.locator('[data-testid="timesheet-table"] tbody tr');
+    await page.locator(`[data-testid="timesheet-table"] tr[data-person-id="${PEOPLE.binh.uid}"][data-day="${SHEET_DAY}"]`).waitFor();
+    const ids = await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-person-id')));
+    assert.ok(ids.length > 0);
+    assert.deepEqual([...new Set(ids)], [PEOPLE.binh.uid], 'only Bình\'s rows');
+    assert.equal(await page.locator(`[data-testid="timesheet-table"] tr[data-day="${SHEET_DAY}"] [data-col="first-in"]`).textContent(), '08:00');
+    assert.equal(await page.locator('[data-testid="timesheet-table"] thead th').filter({ hasText: /^Name$/u }).count(), 0, 'one person: no name column, as on a kiosk');
+    assert.match((await page.getByTestId('timesheet-csv').getAttribute('href')) ?? '', new RegExp(`personId=${PEOPLE.binh.uid}`, 'u'));
+    assert.match((await page.getByTestId('timesheet-xlsx').getAttribute('href')) ?? '', new RegExp(`personId=${PEOPLE.binh.uid}`, 'u'));
+    await screenshot(page, 'hub-admin-timesheet-person', { docs: false });
   });
 
   test('who is in and the daily summary follow the site filter', async () => {
@@ -84,5 +105,10 @@ describe('hub report tabs in a browser', { skip: skip ?? false }, () => {
     const table = page.getByTestId('daily-table');
     await table.getByText('Bình', { exact: true }).waitFor();
     assert.deepEqual(await table.locator('tbody tr td:nth-child(2)').allTextContents(), ['An', 'Bình']);
+
+    await page.getByTestId('daily-person').selectOption(PEOPLE.an.uid);
+    await page.getByTestId('daily-show').click();
+    await table.getByText('Bình', { exact: true }).waitFor({ state: 'detached' });
+    assert.deepEqual(await page.getByTestId('daily-table').locator('tbody tr td:nth-child(2)').allTextContents(), ['An'], 'An at the warehouse: his check-out, under his alias');
   });
 });

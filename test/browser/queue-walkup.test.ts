@@ -8,19 +8,14 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFile, mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import type { Browser, Page } from 'playwright-core';
 import { io as connectClient, type Socket } from 'socket.io-client';
 import { datasetOrSkip } from '../helpers/dataset.ts';
-import { runCli } from '../helpers/cli.ts';
 import { buildWalkupVideo, readSideMarkers, type Appearance } from '../helpers/walkup.ts';
-import { browserSkipReason, launchBrowser, setupOverHttp } from './harness.ts';
-import { readSetupCode, setupCodeFile } from '../../src/server/auth/one-time-code.ts';
-import { CliContext } from '../../src/cli/context.ts';
-import { serve } from '../../src/cli/serve.ts';
+import { browserSkipReason, launchBrowser } from './harness.ts';
+import { serveRealKiosk, type RealKiosk } from './real-kiosk.ts';
 import type { DecisionDto, KioskClientToServer, KioskServerToClient, PreviewDto } from '../../src/server/protocol.ts';
 
 const ds = datasetOrSkip();
@@ -57,43 +52,35 @@ function sideOf(f: ShownFace, width: number): 'left' | 'right' {
 }
 
 describe('queue walk-up on the real kiosk: every greeting on its own face', { skip: skip || false }, () => {
-  let work = '';
-  let dataDir = '';
   let url = '';
   let browser: Browser;
   let kiosk: Page;
-  let ctx: CliContext;
-  let served: Promise<void>;
+  let served: RealKiosk | undefined;
   let watcher: Socket<KioskServerToClient, KioskClientToServer>;
   let appearances: Appearance[] = [];
-  const stop = new AbortController();
   const markers = new Map<number, Promise<{ left: number; right: number }>>();
   const decisions: DecisionDto[] = [];
   let previewWidth = VIDEO.width;
 
   before(async () => {
     const dataset = ds.dir ?? '';
-    work = await mkdtemp(join(tmpdir(), 'kiosk-queue-'));
-    dataDir = join(work, 'data');
-    for (const person of ENROLLED) {
-      await mkdir(join(work, 'enroll', person), { recursive: true });
-      for (const f of (await readdir(join(dataset, person))).sort().slice(0, 10)) await copyFile(join(dataset, person, f), join(work, 'enroll', person, f));
-    }
-    const enrolled = await runCli(['--data-dir', dataDir, 'enroll', join(work, 'enroll')]);
-    assert.equal(enrolled.code, 0, enrolled.stderr);
-    // Enrolled people and strangers one right behind the other; photos not used for enrollment.
-    const queue: Array<[string, string]> = [['khanh', '015.jpg'], ['chipu', '015.jpg'], ['thaotam', '003.jpg'], ['khanh', '017.jpg'], ['chipu', '017.jpg'], ['baejun', '005.jpg']];
-    appearances = await buildWalkupVideo(
-      join(work, 'queue.mp4'),
-      queue.map(([person, f]) => ({ person, path: join(dataset, person, f), enrolled: ENROLLED.includes(person) })),
-      { ...VIDEO, showS: 3, gapS: 0, zoom: 1.1, queue: { overlapS: 0.75 }, marker: true },
-    );
-    ctx = new CliContext({ dataDir, logLevel: 'warn' }, { server: { language: 'en', timeZone: 'Asia/Ho_Chi_Minh', scryptLogN: 10, sound: false }, store: { cooldownMs: 60_000 } });
-    let listening: (u: string) => void = () => undefined;
-    const ready = new Promise<string>((r) => (listening = r));
-    served = serve(ctx, { source: join(work, 'queue.mp4'), port: 0, host: '127.0.0.1', signal: stop.signal, onListening: (u) => listening(u) });
-    url = await Promise.race([ready, served.then(() => { throw new Error('serve ended before listening'); })]);
-    await setupOverHttp(url, readSetupCode(setupCodeFile(dataDir)) ?? '');
+    served = await serveRealKiosk({
+      dataset,
+      enroll: ENROLLED,
+      prefix: 'kiosk-queue-',
+      // Enrolled people and strangers one right behind the other; photos not used for enrollment.
+      video: async (work) => {
+        const video = join(work, 'queue.mp4');
+        const queue: Array<[string, string]> = [['khanh', '015.jpg'], ['chipu', '015.jpg'], ['thaotam', '003.jpg'], ['khanh', '017.jpg'], ['chipu', '017.jpg'], ['baejun', '005.jpg']];
+        appearances = await buildWalkupVideo(
+          video,
+          queue.map(([person, f]) => ({ person, path: join(dataset, person, f), enrolled: ENROLLED.includes(person) })),
+          { ...VIDEO, showS: 3, gapS: 0, zoom: 1.1, queue: { overlapS: 0.75 }, marker: true },
+        );
+        return video;
+      },
+    });
+    url = served.url;
     // A second screen on loopback (paired, like the device's own): it reads the truth from each frame.
     watcher = connectClient(`${url}/kiosk`, { transports: ['websocket'], forceNew: true, reconnection: false });
     watcher.on('preview', (p: PreviewDto) => {
@@ -112,10 +99,7 @@ describe('queue walk-up on the real kiosk: every greeting on its own face', { sk
     watcher?.close();
     await Promise.allSettled(markers.values());
     await browser?.close();
-    stop.abort();
-    await served?.catch(() => undefined);
-    ctx?.close();
-    await rm(work, { recursive: true, force: true });
+    await served?.close();
   });
 
   test('sampled every 250 ms: no name over another person\'s face, and each decision shown on its own face', async () => {

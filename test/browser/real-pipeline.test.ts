@@ -7,17 +7,13 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFile, mkdir, mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { datasetOrSkip } from '../helpers/dataset.ts';
-import { runCli } from '../helpers/cli.ts';
 import { buildWalkupVideo } from '../helpers/walkup.ts';
-import { ADMIN, PIN, browserSkipReason, launchBrowser, screenshot, setupOverHttp } from './harness.ts';
-import { readSetupCode, setupCodeFile } from '../../src/server/auth/one-time-code.ts';
-import { CliContext } from '../../src/cli/context.ts';
-import { serve } from '../../src/cli/serve.ts';
+import { ADMIN, PIN, browserSkipReason, launchBrowser, screenshot } from './harness.ts';
+import { serveRealKiosk, type RealKiosk } from './real-kiosk.ts';
 import { parseCsv } from '../../src/server/csv.ts';
 import { openStore } from '../../src/store/store.ts';
 
@@ -30,34 +26,29 @@ const NEW_NAME = 'Nguyễn Thị Thảo Tâm';
 const SLOW = 120_000;
 
 describe('the real kiosk in a browser, on a walk-up video', { skip: skip || false }, () => {
-  let work = '';
   let dataDir = '';
   let url = '';
   let browser: Browser;
   let kiosk: Page;
-  let ctx: CliContext;
-  let served: Promise<void>;
-  const stop = new AbortController();
+  let served: RealKiosk | undefined;
 
   before(async () => {
     const dataset = ds.dir ?? '';
-    work = await mkdtemp(join(tmpdir(), 'kiosk-e2e-'));
-    dataDir = join(work, 'data');
-    await mkdir(join(work, 'enroll', ENROLLED), { recursive: true });
-    for (const f of (await readdir(join(dataset, ENROLLED))).sort().slice(0, 10)) await copyFile(join(dataset, ENROLLED, f), join(work, 'enroll', ENROLLED, f));
-    const enrolled = await runCli(['--data-dir', dataDir, 'enroll', join(work, 'enroll')]);
-    assert.equal(enrolled.code, 0, enrolled.stderr);
-    // An enrolled person briefly, then a stranger long enough to be enrolled at the kiosk; it loops.
-    await buildWalkupVideo(join(work, 'door.mp4'), [
-      { person: ENROLLED, path: join(dataset, ENROLLED, '015.jpg'), enrolled: true },
-      { person: STRANGER, path: join(dataset, STRANGER, '003.jpg'), enrolled: false },
-    ], { showS: 10, gapS: 1.5, zoom: 1.1 });
-    ctx = new CliContext({ dataDir, logLevel: 'warn' }, { server: { language: 'en', timeZone: 'Asia/Ho_Chi_Minh', scryptLogN: 10, sound: false }, store: { cooldownMs: 60_000 } });
-    let listening: (u: string) => void = () => undefined;
-    const ready = new Promise<string>((r) => (listening = r));
-    served = serve(ctx, { source: join(work, 'door.mp4'), port: 0, host: '127.0.0.1', signal: stop.signal, onListening: (u) => listening(u) });
-    url = await Promise.race([ready, served.then(() => { throw new Error('serve ended before listening'); })]);
-    await setupOverHttp(url, readSetupCode(setupCodeFile(dataDir)) ?? '');
+    served = await serveRealKiosk({
+      dataset,
+      enroll: [ENROLLED],
+      prefix: 'kiosk-e2e-',
+      // An enrolled person briefly, then a stranger long enough to be enrolled at the kiosk; it loops.
+      video: async (work) => {
+        const video = join(work, 'door.mp4');
+        await buildWalkupVideo(video, [
+          { person: ENROLLED, path: join(dataset, ENROLLED, '015.jpg'), enrolled: true },
+          { person: STRANGER, path: join(dataset, STRANGER, '003.jpg'), enrolled: false },
+        ], { showS: 10, gapS: 1.5, zoom: 1.1 });
+        return video;
+      },
+    });
+    ({ dataDir, url } = served);
     browser = await launchBrowser();
     kiosk = await browser.newPage({ viewport: { width: 1280, height: 720 } });
     kiosk.setDefaultTimeout(SLOW);
@@ -66,10 +57,7 @@ describe('the real kiosk in a browser, on a walk-up video', { skip: skip || fals
 
   after(async () => {
     await browser?.close();
-    stop.abort();
-    await served?.catch(() => undefined);
-    ctx?.close();
-    await rm(work, { recursive: true, force: true });
+    await served?.close();
   });
 
   test('the screen greets the enrolled person by name and tells the stranger "not recognised"', async () => {

@@ -1,6 +1,7 @@
 /** What every admin view gets: translator, language, time zone, the people list and a live feed. */
 import type { Language, PersonDto } from '../../../src/server/protocol.ts';
 import type { Translate } from '../i18n.ts';
+import type { PickablePerson } from './widgets.ts';
 
 export interface AdminCtx {
   t: Translate;
@@ -32,12 +33,18 @@ export interface ListScope<R> extends ReportScope {
   column: { header: string; cell(row: R): string };
 }
 
+/** A person a report can be narrowed to: a kiosk's (numeric id) or the hub's (its uid is the id). */
+export interface ReportPerson<Id extends number | string = number | string> extends PickablePerson<Id> {
+  active: boolean;
+}
+
 /**
  * What the report views (timesheet, daily summary, who is in) need. A kiosk passes its AdminCtx. The hub
- * serves the same API paths for every kiosk, has no people list or live feed, and adds its kiosk/site scope.
+ * serves the same API paths for every kiosk, passes its people (by uid), has no live feed, and adds its
+ * kiosk/site scope. Where there is a people list the timesheet and the daily summary show a person picker.
  */
 export interface ReportCtx extends Pick<AdminCtx, 't' | 'lang' | 'timeZone' | 'error'> {
-  people?: AdminCtx['people'];
+  people?(): Promise<readonly ReportPerson[]>;
   onLogChanged?: AdminCtx['onLogChanged'];
   scope?: ReportScope;
 }

@@ -7,11 +7,11 @@ import { h } from '../dom.ts';
 import type { Translate } from '../i18n.ts';
 import { localIsoDateTime } from '../text.ts';
 import { api, describeError } from './api.ts';
-import { field, personPicker } from './widgets.ts';
+import { field, personPicker, type PickablePerson } from './widgets.ts';
 
-export interface ManualPunchForm<P extends { id: number | string; name: string; employeeCode: string | null }> {
+export interface ManualPunchForm<Id extends number | string> {
   /** Who may be chosen (active people). */
-  people: P[];
+  people: readonly PickablePerson<Id>[];
   timeZone: string;
   /** More fields, and what they add to the body (null: not filled in; `error` was told why). */
   extra?: { fields: HTMLElement[]; body(): Record<string, string> | null };
@@ -19,7 +19,7 @@ export interface ManualPunchForm<P extends { id: number | string; name: string; 
   error(message: string): void;
 }
 
-export function manualPunchForm<P extends { id: number | string; name: string; employeeCode: string | null }>(t: Translate, f: ManualPunchForm<P>): HTMLElement {
+export function manualPunchForm<Id extends number | string>(t: Translate, f: ManualPunchForm<Id>): HTMLElement {
   const person = personPicker(t, f.people, { testId: 'manual-person' });
   const at = h('input', { type: 'datetime-local', value: localIsoDateTime(Date.now(), f.timeZone), 'data-testid': 'manual-at' });
   const reason = h('input', { type: 'text', maxlength: 500, 'data-testid': 'manual-reason' });

@@ -1,5 +1,4 @@
 /** Small building blocks shared by the admin views. */
-import type { PersonDto } from '../../../src/server/protocol.ts';
 import { h } from '../dom.ts';
 import type { MessageKey, Translate } from '../i18n.ts';
 import { matchesSearch } from '../text.ts';
@@ -33,14 +32,23 @@ export function pager(t: Translate, p: { label: HTMLElement; hasPrev: boolean; h
   );
 }
 
+/** What a person picker lists: a kiosk's person (numeric id) or the hub's (uid). */
+export interface PickablePerson<Id extends number | string> {
+  id: Id;
+  name: string;
+  employeeCode: string | null;
+}
+
 /**
  * A person picker: a text box that filters a select accent-insensitively ("tam" finds "Tâm").
- * The select keeps the server's Vietnamese order.
+ * The select keeps the order it is given (the server's Vietnamese order); `value()` is the picked person's id.
  */
-/** People to pick from: a kiosk's (numeric ids) or the hub's (uids). */
-type Pickable = Pick<PersonDto, 'name' | 'employeeCode'> & { id: number | string };
-
-export function personPicker<P extends Pickable>(t: Translate, people: P[], opts: { allLabel?: string; selected?: P['id'] | null; testId: string }): { el: HTMLElement; value(): P['id'] | null } {
+export function personPicker<Id extends number | string>(
+  t: Translate,
+  people: readonly PickablePerson<Id>[],
+  opts: { allLabel?: string; selected?: Id | null; testId: string },
+): { el: HTMLElement; value(): Id | null } {
+  const idOf = new Map(people.map((p) => [String(p.id), p.id] as const));
   const select = h('select', { 'data-testid': opts.testId });
   const filter = h('input', { type: 'search', placeholder: t('filter.searchPerson'), 'data-testid': `${opts.testId}-filter`, class: 'picker-filter' });
   const fill = (): void => {
@@ -62,6 +70,6 @@ export function personPicker<P extends Pickable>(t: Translate, people: P[], opts
   if (opts.selected !== undefined && opts.selected !== null) select.value = String(opts.selected);
   return {
     el: h('span', { class: 'picker' }, filter, select),
-    value: () => people.find((p) => String(p.id) === select.value)?.id ?? null,
+    value: () => idOf.get(select.value) ?? null,
   };
 }

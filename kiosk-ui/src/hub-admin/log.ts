@@ -5,7 +5,7 @@
  * (larger on click, as on the kiosk), the CSV export, and the kiosk's corrections: "void" with a
  * reason, and a manual punch booked at a chosen kiosk; each reaches that kiosk at its next sync.
  */
-import type { HubClockTrust, HubKioskDto, HubPersonDto, HubPunchDto, HubPunchPageDto } from '../../../src/hub/admin-dto.ts';
+import type { HubClockTrust, HubKioskDto, HubPunchDto, HubPunchPageDto } from '../../../src/hub/admin-dto.ts';
 import type { Language } from '../../../src/server/protocol.ts';
 import { h, replace } from '../dom.ts';
 import type { Translate } from '../i18n.ts';
@@ -15,6 +15,7 @@ import { openEvidence, photoThumb } from '../admin/evidence.ts';
 import { manualPunchForm } from '../admin/manual-punch-form.ts';
 import { voidButton } from '../admin/void-form.ts';
 import { field, pager, table } from '../admin/widgets.ts';
+import { hubReportPeople } from './people.ts';
 import { hubScope } from './scope.ts';
 
 const PAGE_SIZE = 25;
@@ -115,13 +116,13 @@ export function hubLogView(ctx: HubLogCtx): HTMLElement {
   async function setupManual(): Promise<void> {
     try {
       const [people, kiosks] = await Promise.all([
-        api<{ items: HubPersonDto[] }>('GET', '/api/admin/people'),
+        hubReportPeople(),
         api<{ items: HubKioskDto[] }>('GET', '/api/admin/kiosks'),
       ]);
       const kiosk = h('select', { 'data-testid': 'manual-kiosk' }, h('option', { value: '' }, t('hub.chooseKiosk')),
         ...kiosks.items.filter((k) => !k.revoked).map((k) => h('option', { value: k.id }, k.name === k.id ? k.id : `${k.name} (${k.id})`)));
       replace(manualSlot, manualPunchForm(t, {
-        people: people.items.filter((p) => p.active).map((p) => ({ id: p.uid, name: p.name, employeeCode: p.employeeCode })),
+        people: people.filter((p) => p.active),
         timeZone: ctx.timeZone,
         extra: {
           fields: [field(t('hub.bookedAt'), kiosk)],

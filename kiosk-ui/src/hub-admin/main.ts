@@ -1,7 +1,7 @@
 /**
  * The hub's admin page: log in (accounts made with `kiosk hub add-admin`), then the attendance log,
  * timesheet, daily summary and "who is in" of every kiosk (the kiosk's own report views, with the hub's
- * kiosk/site filter), the kiosks themselves, the people they share, the shared shifts, the admin
+ * kiosk/site filter and its people in the person filter), the kiosks themselves, the people they share, the shared shifts, the admin
  * accounts, the audit trail and the sightings. The navigation lists only the views the hub serves.
  * Language switchable, remembered per browser (as on the kiosk's pages).
  */
@@ -17,7 +17,7 @@ import { todayView } from '../admin/views/today.ts';
 import type { HubViewCtx } from './context.ts';
 import { hubKiosksView } from './kiosks.ts';
 import { hubLogView } from './log.ts';
-import { hubPeopleView } from './people.ts';
+import { hubPeopleView, hubReportPeople } from './people.ts';
 import { hubScope } from './scope.ts';
 import { hubShiftsView } from './shifts.ts';
 import { hubAccessView, hubAuditView, hubSightingsView } from './trail.ts';
@@ -30,9 +30,9 @@ const TABS = ['log', 'timesheet', 'daily', 'today', 'kiosks', 'people', 'shifts'
 type Tab = (typeof TABS)[number];
 const VIEWS: Record<Tab, (c: HubViewCtx) => HTMLElement> = {
   log: hubLogView,
-  // The kiosk's report views, over every kiosk, with the hub's kiosk/site filter.
-  timesheet: (c) => timesheetView({ ...c, scope: hubScope(c, { testId: 'timesheet' }) }),
-  daily: (c) => dailyView({ ...c, scope: hubScope(c, { testId: 'daily' }) }),
+  // The kiosk's report views, over every kiosk, with the hub's kiosk/site filter (and its people, by uid).
+  timesheet: (c) => timesheetView({ ...c, people: hubReportPeople, scope: hubScope(c, { testId: 'timesheet' }) }),
+  daily: (c) => dailyView({ ...c, people: hubReportPeople, scope: hubScope(c, { testId: 'daily' }) }),
   today: (c) => todayView({ ...c, scope: hubScope(c, { testId: 'today' }) }),
   kiosks: hubKiosksView,
   people: hubPeopleView,

@@ -8,8 +8,20 @@ import type { HubPersonDto, HubShiftDto } from '../../../src/hub/admin-dto.ts';
 import { h, replace } from '../dom.ts';
 import { collator, matchesSearch } from '../text.ts';
 import { api, describeError } from '../admin/api.ts';
+import type { ReportPerson } from '../admin/context.ts';
 import { table } from '../admin/widgets.ts';
 import type { HubViewCtx } from './context.ts';
+
+/** The hub's people (not erased), in Vietnamese order. */
+async function loadPeople(): Promise<HubPersonDto[]> {
+  const { items } = await api<{ items: HubPersonDto[] }>('GET', '/api/admin/people');
+  return items.sort((a, b) => collator.compare(a.name, b.name));
+}
+
+/** The hub's people as the report views' person picker lists them: a uid is the id. */
+export async function hubReportPeople(): Promise<ReportPerson<string>[]> {
+  return (await loadPeople()).map((p) => ({ id: p.uid, name: p.name, employeeCode: p.employeeCode, active: p.active }));
+}
 
 export function hubPeopleView(ctx: HubViewCtx): HTMLElement {
   const { t } = ctx;
@@ -71,11 +83,8 @@ export function hubPeopleView(ctx: HubViewCtx): HTMLElement {
 
   async function load(): Promise<void> {
     try {
-      const [p, s] = await Promise.all([
-        api<{ items: HubPersonDto[] }>('GET', '/api/admin/people'),
-        api<{ items: HubShiftDto[] }>('GET', '/api/admin/shifts'),
-      ]);
-      people = p.items.sort((a, b) => collator.compare(a.name, b.name));
+      const [p, s] = await Promise.all([loadPeople(), api<{ items: HubShiftDto[] }>('GET', '/api/admin/shifts')]);
+      people = p;
       shifts = s.items;
       render();
     } catch (err) {

@@ -2,14 +2,15 @@
  * The hub's timesheet, daily summary, board and presence on a real PostgreSQL: a person checked in
  * at one kiosk and out at another is one row; an alias uid is the same person; voided punches do not
  * count; the hub's corrected time wins over a kiosk clock that was off; erased people are not listed;
- * kiosk and site filters; CSV and XLSX downloads; nothing without a session.
+ * kiosk and site filters; the person filter (by uid or alias uid); CSV and XLSX downloads; nothing
+ * without a session.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { HubBoardDto, HubDailyRowDto, HubPresenceDto, HubTimesheetRowDto } from '../../../src/hub/admin-dto.ts';
 import { parseCsv } from '../../../src/server/csv.ts';
 import { HUB_ADMIN } from '../../helpers/hub-admin.ts';
-import { at, NEXT_DAY, PEOPLE, SHEET_DAY, timesheetHub, type TimesheetHub } from '../../helpers/hub-timesheet.ts';
+import { AN_ALIAS, at, NEXT_DAY, PEOPLE, SHEET_DAY, timesheetHub, type TimesheetHub } from '../../helpers/hub-timesheet.ts';
 import { postgresSkipReason, startPostgres, type TempPostgres } from '../../helpers/postgres.ts';
 
 const skip = postgresSkipReason();
@@ -80,6 +81,35 @@ describe('hub timesheet, daily summary and who is in', { skip: skip ?? false }, 
     const backwards = await get(`/api/admin/timesheet?from=${NEXT_DAY}&to=${SHEET_DAY}`);
     assert.equal(backwards.status, 400);
     assert.match(((await backwards.json()) as { message: string }).message, /ends .* before it starts/u);
+  });
+
+  test('the person filter lists that person only, by uid or by an alias uid, with the kiosk/site filters too; a bad uid is refused', async () => {
+    const an = await sheet(`&personId=${PEOPLE.an.uid}`);
+    assert.deepEqual([...new Set(an.map((r) => r.personId))], [PEOPLE.an.uid]);
+    assert.deepEqual([rowOf(an, PEOPLE.an.uid)!.lastOut, rowOf(an, PEOPLE.an.uid)!.lastOutKiosk], [at(SHEET_DAY, 17, 5), 'yard-1'], 'his punch under the alias counts');
+    assert.deepEqual(await sheet(`&personId=${AN_ALIAS}`), an, 'the alias uid stands for him: the same rows, under his uid');
+    const dung = await sheet(`&personId=${PEOPLE.dung.uid}`);
+    assert.deepEqual(dung.map((r) => [r.personName, r.status]), [['Dũng', 'absent'], ['Dũng', 'not-arrived']], 'a person with no punch is listed, absent');
+    assert.deepEqual(await sheet(`&personId=${PEOPLE.dung.uid}&kioskId=door-1`), [], 'with a kiosk filter, only if they punched there');
+    assert.deepEqual((await sheet(`&personId=${PEOPLE.an.uid}&site=warehouse`)).map((r) => [r.day, r.punches]), [[SHEET_DAY, 1], [NEXT_DAY, 0]]);
+    assert.deepEqual(await sheet(`&personId=${PEOPLE.giang.uid}`), [], 'an erased person is not listed');
+
+    const csv = parseCsv(await (await get(`/api/admin/timesheet.csv?from=${SHEET_DAY}&to=${SHEET_DAY}&lang=en&personId=${AN_ALIAS}`)).text());
+    assert.deepEqual(csv.slice(1).map((r) => r[csv[0]!.indexOf('Name')]), ['An']);
+    assert.equal((await get(`/api/admin/timesheet.xlsx?${RANGE}&personId=${PEOPLE.an.uid}`)).status, 200);
+
+    const daily = async (q: string): Promise<unknown[]> => (await json<{ items: HubDailyRowDto[] }>(`/api/admin/daily?${RANGE}${q}`)).items.map((d) => [d.day, d.personId, d.punches]);
+    assert.deepEqual(await daily(`&personId=${AN_ALIAS}`), [[SHEET_DAY, PEOPLE.an.uid, 2]], 'both punches, one under the alias');
+    assert.deepEqual(await daily(`&personId=${PEOPLE.cuong.uid}&kioskId=door-1`), [[SHEET_DAY, PEOPLE.cuong.uid, 2], [NEXT_DAY, PEOPLE.cuong.uid, 1]]);
+
+    for (const path of ['timesheet', 'timesheet.csv', 'timesheet.xlsx', 'daily']) {
+      for (const bad of ['42', 'not-a-uuid', PEOPLE.an.uid.toUpperCase()]) {
+        const res = await get(`/api/admin/${path}?${RANGE}&personId=${encodeURIComponent(bad)}`);
+        assert.equal(res.status, 400, `${path} personId=${bad}`);
+        const body = (await res.json()) as { error: string; message: string; issues: { path: string; message: string }[] };
+        assert.deepEqual([body.error, body.message, body.issues.map((i) => [i.path, i.message])], ['bad-request', 'invalid querystring', [['personId', 'not a lower-case UUID']]]);
+      }
+    }
   });
 
   test('the CSV holds the kiosk\'s cells; XLSX is a workbook; both follow the filters', async () => {

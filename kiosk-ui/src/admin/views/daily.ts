@@ -5,7 +5,8 @@ import { LOCALE } from '../../i18n.ts';
 import { formatTime, localIsoDate } from '../../text.ts';
 import { api, describeError, query } from '../api.ts';
 import type { ReportCtx } from '../context.ts';
-import { field, personPicker, table } from '../widgets.ts';
+import { startReport } from '../report-start.ts';
+import { field, table } from '../widgets.ts';
 
 const WEEK_MS = 6 * 86_400_000;
 
@@ -13,14 +14,12 @@ export function dailyView(ctx: ReportCtx): HTMLElement {
   const { t } = ctx;
   const from = h('input', { type: 'date', value: localIsoDate(Date.now() - WEEK_MS, ctx.timeZone), 'data-testid': 'daily-from' });
   const to = h('input', { type: 'date', value: localIsoDate(Date.now(), ctx.timeZone), 'data-testid': 'daily-to' });
-  const pickerSlot = h('span');
   const results = h('div', { class: 'results' });
-  let picker: { value(): number | null } = { value: () => null };
   const hours = new Intl.NumberFormat(LOCALE[ctx.lang], { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 
   async function load(): Promise<void> {
     try {
-      const q = { from: from.value, to: to.value, personId: picker.value() ?? undefined, ...ctx.scope?.params() };
+      const q = { from: from.value, to: to.value, personId: report.personId(), ...ctx.scope?.params() };
       const r = await api<{ items: DailyRowDto<number | string>[] }>('GET', `/api/admin/daily${query(q)}`);
       const rows = r.items.map((d) =>
         h('tr', {},
@@ -38,24 +37,13 @@ export function dailyView(ctx: ReportCtx): HTMLElement {
     }
   }
 
-  async function setup(): Promise<void> {
-    if (ctx.people !== undefined) {
-      const p = personPicker(t, await ctx.people(), { allLabel: t('filter.everyone'), testId: 'daily-person' });
-      picker = p;
-      replace(pickerSlot, p.el);
-    }
-    await ctx.scope?.ready;
-    await load();
-  }
-
-  void setup();
-  ctx.onLogChanged?.(() => void load());
+  const report = startReport(ctx, 'daily', load);
   return h('section', { class: 'view' },
     h('p', { class: 'muted' }, t('daily.shiftHint')),
     h('div', { class: 'filters' },
       field(t('filter.from'), from),
       field(t('filter.to'), to),
-      ctx.people === undefined ? null : field(t('filter.person'), pickerSlot),
+      report.personField,
       ...(ctx.scope?.fields ?? []),
       h('button', { type: 'button', class: 'btn primary', 'data-testid': 'daily-show', onclick: () => void load() }, t('filter.apply')),
     ),

@@ -1,6 +1,6 @@
 /**
  * Monthly timesheet per person (or everyone): one row per shift-day, totals, and CSV / Excel downloads of the
- * same rows. The hub shows it too, for every kiosk: no person picker there, its kiosk/site scope instead.
+ * same rows. The hub shows it too, for every kiosk, with its people (by uid) and its kiosk/site scope.
  */
 import type { DayStatusDto, TimesheetRowDto } from '../../../../src/server/protocol.ts';
 import { h, replace } from '../../dom.ts';
@@ -8,7 +8,8 @@ import { LOCALE, type MessageKey } from '../../i18n.ts';
 import { formatTime, localIsoDate } from '../../text.ts';
 import { api, describeError, query } from '../api.ts';
 import type { ReportCtx } from '../context.ts';
-import { field, personPicker, table } from '../widgets.ts';
+import { startReport } from '../report-start.ts';
+import { field, table } from '../widgets.ts';
 import { weekdayLabel } from './shifts.ts';
 
 /** First and last day (YYYY-MM-DD) of a 'YYYY-MM' month. */
@@ -33,12 +34,10 @@ export function shiftTime(ctx: ReportCtx, ts: number | null, day: string): strin
 export function timesheetView(ctx: ReportCtx): HTMLElement {
   const { t } = ctx;
   const month = h('input', { type: 'month', value: localIsoDate(Date.now(), ctx.timeZone).slice(0, 7), 'data-testid': 'timesheet-month' });
-  const pickerSlot = h('span');
   const results = h('div', { class: 'results' });
   const totals = h('p', { class: 'muted', 'data-testid': 'timesheet-totals' });
   const csv = h('a', { class: 'btn', 'data-testid': 'timesheet-csv', download: '' }, t('timesheet.csv'));
   const xlsx = h('a', { class: 'btn', 'data-testid': 'timesheet-xlsx', download: '' }, t('timesheet.xlsx'));
-  let picker: { value(): number | null } = { value: () => null };
   const hours = new Intl.NumberFormat(LOCALE[ctx.lang], { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 
   function row(r: TimesheetRowDto<number | string>, showName: boolean): HTMLTableRowElement {
@@ -60,7 +59,7 @@ export function timesheetView(ctx: ReportCtx): HTMLElement {
   async function load(): Promise<void> {
     if (month.value === '') return;
     const range = monthRange(month.value);
-    const personId = picker.value() ?? undefined;
+    const personId = report.personId();
     const q = { ...range, personId, ...ctx.scope?.params() };
     csv.setAttribute('href', `/api/admin/timesheet.csv${query({ ...q, lang: ctx.lang })}`);
     xlsx.setAttribute('href', `/api/admin/timesheet.xlsx${query({ ...q, lang: ctx.lang })}`);
@@ -79,22 +78,11 @@ export function timesheetView(ctx: ReportCtx): HTMLElement {
     }
   }
 
-  async function setup(): Promise<void> {
-    if (ctx.people !== undefined) {
-      const p = personPicker(t, await ctx.people(), { allLabel: t('filter.everyone'), testId: 'timesheet-person' });
-      picker = p;
-      replace(pickerSlot, p.el);
-    }
-    await ctx.scope?.ready;
-    await load();
-  }
-
-  void setup();
-  ctx.onLogChanged?.(() => void load());
+  const report = startReport(ctx, 'timesheet', load);
   return h('section', { class: 'view' },
     h('div', { class: 'filters' },
       field(t('timesheet.month'), month),
-      ctx.people === undefined ? null : field(t('filter.person'), pickerSlot),
+      report.personField,
       ...(ctx.scope?.fields ?? []),
       h('button', { type: 'button', class: 'btn primary', 'data-testid': 'timesheet-show', onclick: () => void load() }, t('filter.apply')),
       csv,
