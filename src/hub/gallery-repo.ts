@@ -216,8 +216,9 @@ export class GalleryRepo {
 
   /**
    * Changes after revision `since`, oldest first, from one snapshot. `kioskId` adds the corrections
-   * made on the hub to that kiosk's own punches (voids, manual punches booked at it) (no kiosk learns another's punches); the cursor still
-   * moves past every revision, so a kiosk is not sent back for corrections that were not its own.
+   * made on the hub to that kiosk's own punches (voids, manual punches booked at it), and only those:
+   * no kiosk learns another's punches. The cursor still moves past every revision, so a kiosk is not
+   * sent back for corrections that were not its own.
    */
   async changesSince(since: number, limit: number, kioskId: string | null = null): Promise<GalleryReply> {
     const tx = await this.pool.connect();
