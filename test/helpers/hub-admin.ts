@@ -17,6 +17,13 @@ import type { TempPostgres } from './postgres.ts';
 export const HUB_ADMIN = { username: 'hoa.admin', password: 'mật khẩu của hub' } as const;
 export const HUB_TZ = 'Asia/Ho_Chi_Minh';
 
+/** Logs in to the hub's admin API (as HUB_ADMIN unless told) and returns the session cookie ("name=value"). */
+export async function hubAdminCookie(hubUrl: string, who: { username: string; password: string } = HUB_ADMIN): Promise<string> {
+  const res = await fetch(`${hubUrl}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(who) });
+  assert.equal(res.status, 200, await res.clone().text());
+  return (res.headers.get('set-cookie') ?? '').split(';')[0]!;
+}
+
 export interface TwoKioskHub {
   hub: TestHub;
   /** Punches pushed per kiosk id (names as logged). */

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import type { HubAuditDto, HubPunchPageDto, HubSightingDto, HubTrailPageDto } from '../../../src/hub/admin-dto.ts';
-import { HUB_ADMIN, twoKioskHub, type TwoKioskHub } from '../../helpers/hub-admin.ts';
+import { HUB_ADMIN, hubAdminCookie, twoKioskHub, type TwoKioskHub } from '../../helpers/hub-admin.ts';
 import { addEvidence, addSighting, testJpeg } from '../../helpers/hub-trail.ts';
 import { postgresSkipReason, startPostgres, type TempPostgres } from '../../helpers/postgres.ts';
 
@@ -36,9 +36,7 @@ describe('hub admin trails', { skip: skip ?? false }, () => {
     await addEvidence(env.hub, 'sighting', sighting.door, 'door-1', photos.door);
     punchId = (await env.hub.pool.query<{ id: string }>("SELECT id FROM hub_punches WHERE kiosk_id = 'door-1' ORDER BY ts LIMIT 1")).rows[0]!.id;
     await addEvidence(env.hub, 'punch', punchId, 'door-1', photos.punch);
-    const res = await fetch(`${env.hub.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(HUB_ADMIN) });
-    assert.equal(res.status, 200);
-    cookie = (res.headers.get('set-cookie') ?? '').split(';')[0]!;
+    cookie = await hubAdminCookie(env.hub.url);
   });
   after(async () => {
     await env?.close();

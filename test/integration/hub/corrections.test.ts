@@ -16,7 +16,7 @@ import { localDateTimeToEpoch } from '../../../src/server/time.ts';
 import { silentLogger } from '../../../src/log.ts';
 import { applyGallery } from '../../../src/store/gallery-apply.ts';
 import { OutboxRepo } from '../../../src/store/outbox-repo.ts';
-import { HUB_ADMIN, HUB_TZ, twoKioskHub, type TwoKioskHub } from '../../helpers/hub-admin.ts';
+import { HUB_ADMIN, hubAdminCookie, HUB_TZ, twoKioskHub, type TwoKioskHub } from '../../helpers/hub-admin.ts';
 import { postgresSkipReason, startPostgres, type TempPostgres } from '../../helpers/postgres.ts';
 import type { TestKiosk } from '../../helpers/hub.ts';
 
@@ -38,9 +38,7 @@ describe('hub log corrections', { skip: skip ?? false }, () => {
   before(async () => {
     pg = await startPostgres();
     env = await twoKioskHub(pg, 'corrections');
-    const res = await fetch(`${env.hub.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(HUB_ADMIN) });
-    assert.equal(res.status, 200);
-    cookie = (res.headers.get('set-cookie') ?? '').split(';')[0]!;
+    cookie = await hubAdminCookie(env.hub.url);
   });
   after(async () => {
     await env?.close();

@@ -20,7 +20,7 @@ import { defaultSyncOptions } from '../../../src/sync/options.ts';
 import { syncAgentFor } from '../../../src/sync/start.ts';
 import { runCli, STACK_LINE } from '../../helpers/cli.ts';
 import { descriptor, fakeSyncClock, startTestHub, testKiosk, type TestHub, type TestKiosk } from '../../helpers/hub.ts';
-import { HUB_ADMIN } from '../../helpers/hub-admin.ts';
+import { HUB_ADMIN, hubAdminCookie } from '../../helpers/hub-admin.ts';
 import { postgresSkipReason, startPostgres, type TempPostgres } from '../../helpers/postgres.ts';
 
 const skip = postgresSkipReason();
@@ -38,9 +38,7 @@ describe('hub admin: kiosks, people and shifts', { skip: skip ?? false }, () => 
     hub = await startTestHub(await pg.createDatabase('fleet'), { config: { scryptLogN: 10 } });
     cleanups.push(() => hub.close());
     await new HubAdminsRepo(hub.pool).create(HUB_ADMIN.username, await hashSecret(HUB_ADMIN.password, 10), 'test');
-    const res = await fetch(`${hub.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(HUB_ADMIN) });
-    assert.equal(res.status, 200);
-    cookie = (res.headers.get('set-cookie') ?? '').split(';')[0]!;
+    cookie = await hubAdminCookie(hub.url);
   });
   after(async () => {
     for (const c of cleanups.reverse()) await c();

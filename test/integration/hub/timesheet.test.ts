@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { HubBoardDto, HubDailyRowDto, HubPresenceDto, HubTimesheetRowDto } from '../../../src/hub/admin-dto.ts';
 import { parseCsv } from '../../../src/server/csv.ts';
-import { HUB_ADMIN } from '../../helpers/hub-admin.ts';
+import { hubAdminCookie } from '../../helpers/hub-admin.ts';
 import { AN_ALIAS, at, NEXT_DAY, PEOPLE, SHEET_DAY, timesheetHub, type TimesheetHub } from '../../helpers/hub-timesheet.ts';
 import { postgresSkipReason, startPostgres, type TempPostgres } from '../../helpers/postgres.ts';
 
@@ -24,9 +24,7 @@ describe('hub timesheet, daily summary and who is in', { skip: skip ?? false }, 
   before(async () => {
     pg = await startPostgres();
     env = await timesheetHub(pg, 'hub_timesheet');
-    const res = await fetch(`${env.hub.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(HUB_ADMIN) });
-    assert.equal(res.status, 200, await res.clone().text());
-    cookie = (res.headers.get('set-cookie') ?? '').split(';')[0]!;
+    cookie = await hubAdminCookie(env.hub.url);
   });
   after(async () => {
     await env?.close();
