@@ -214,6 +214,7 @@ describe('hub admin page in a browser', { skip: skip ?? false }, () => {
     await page.getByTestId('void-reason').fill('thẻ bấm hộ');
     await page.getByTestId('void-confirm').click();
     await page.locator(`[data-testid="log-table"] tr[data-punch-id="${punch}"].is-voided`).waitFor();
+    await page.getByTestId('notice').filter({ hasText: 'Punch voided' }).waitFor();
     assert.match((await row.textContent()) ?? '', /voided: thẻ bấm hộ/u);
     assert.equal(await row.locator('td:nth-child(2)').evaluate((td) => (globalThis as unknown as StyleGlobals).getComputedStyle(td).textDecorationLine), 'line-through');
     assert.equal(await page.getByTestId(`void-${punch}`).count(), 0, 'a voided punch offers no second void');
@@ -247,6 +248,8 @@ describe('hub admin page in a browser', { skip: skip ?? false }, () => {
     await row.waitFor();
     assert.match((await row.textContent()) ?? '', new RegExp(`${name}.*yard-1.*warehouse`, 'u'));
     const id = (await row.getAttribute('data-punch-id')) ?? '';
+    // The confirmation takes the place of the earlier "choose a kiosk" line.
+    await page.getByTestId('notice').filter({ hasText: `Manual punch added for ${name}` }).waitFor();
     await screenshot(page, 'hub-admin-manual');
 
     const yard = env.kiosks['yard-1'];

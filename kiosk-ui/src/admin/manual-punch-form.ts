@@ -17,6 +17,8 @@ export interface ManualPunchForm<Id extends number | string> {
   extra?: { fields: HTMLElement[]; body(): Record<string, string> | null };
   reload(): Promise<void>;
   error(message: string): void;
+  /** Says it is done (and so replaces an error line left from an earlier try). */
+  done(message: string): void;
 }
 
 export function manualPunchForm<Id extends number | string>(t: Translate, f: ManualPunchForm<Id>): HTMLElement {
@@ -32,6 +34,7 @@ export function manualPunchForm<Id extends number | string>(t: Translate, f: Man
       await api('POST', '/api/admin/punches', { personId, at: at.value, reason: reason.value, ...extra });
       reason.value = '';
       await f.reload();
+      f.done(t('log.manualAdded', { name: f.people.find((p) => p.id === personId)?.name ?? '' }));
     } catch (err) {
       f.error(describeError(err));
     }

@@ -13,6 +13,8 @@ export interface VoidAction {
   colspan: number;
   reload(): Promise<void>;
   error(message: string): void;
+  /** Says it is done (and so replaces an error line left from an earlier try). */
+  done(message: string): void;
 }
 
 export function voidButton(t: Translate, a: VoidAction, row: HTMLTableRowElement): HTMLButtonElement {
@@ -25,6 +27,7 @@ function openVoidForm(t: Translate, a: VoidAction, row: HTMLTableRowElement): vo
     try {
       await api('POST', `/api/admin/punches/${a.id}/void`, { reason: reason.value });
       await a.reload();
+      a.done(t('log.voidDone'));
     } catch (err) {
       a.error(describeError(err));
     }

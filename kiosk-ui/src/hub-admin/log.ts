@@ -6,9 +6,7 @@
  * reason, and a manual punch booked at a chosen kiosk; each reaches that kiosk at its next sync.
  */
 import type { HubClockTrust, HubKioskDto, HubPunchDto, HubPunchPageDto } from '../../../src/hub/admin-dto.ts';
-import type { Language } from '../../../src/server/protocol.ts';
 import { h, replace } from '../dom.ts';
-import type { Translate } from '../i18n.ts';
 import { formatDateTime, localIsoDate } from '../text.ts';
 import { api, describeError, query } from '../admin/api.ts';
 import { openEvidence, photoThumb } from '../admin/evidence.ts';
@@ -17,20 +15,14 @@ import { voidButton } from '../admin/void-form.ts';
 import { field, pager, table } from '../admin/widgets.ts';
 import { hubReportPeople } from './people.ts';
 import { hubScope } from './scope.ts';
+import type { HubViewCtx } from './context.ts';
 
 const PAGE_SIZE = 25;
 const COLUMNS = 10;
 
-export interface HubLogCtx {
-  t: Translate;
-  lang: Language;
-  timeZone: string;
-  error(message: string): void;
-}
-
 const CLOCK_TAG: Record<HubClockTrust, string> = { confirmed: 'tag ok', skewed: 'tag clock-off', unconfirmed: 'tag manual' };
 
-export function hubLogView(ctx: HubLogCtx): HTMLElement {
+export function hubLogView(ctx: HubViewCtx): HTMLElement {
   const { t } = ctx;
   const today = localIsoDate(Date.now(), ctx.timeZone);
   const from = h('input', { type: 'date', value: today, 'data-testid': 'log-from' });
@@ -97,7 +89,7 @@ export function hubLogView(ctx: HubLogCtx): HTMLElement {
         h('td', {}, photoCell(p)),
         h('td', {}),
       );
-      if (p.voidedAt === null) row.lastElementChild?.append(voidButton(t, { id: p.id, colspan: COLUMNS, reload: load, error: (m) => ctx.error(m) }, row));
+      if (p.voidedAt === null) row.lastElementChild?.append(voidButton(t, { id: p.id, colspan: COLUMNS, reload: load, error: (m) => ctx.error(m), done: (m) => ctx.flash(m) }, row));
       return row;
     });
     const pages = Math.max(1, Math.ceil(r.total / r.pageSize));
@@ -134,6 +126,7 @@ export function hubLogView(ctx: HubLogCtx): HTMLElement {
         },
         reload: load,
         error: (m) => ctx.error(m),
+        done: (m) => ctx.flash(m),
       }));
     } catch (err) {
       ctx.error(describeError(err));

@@ -111,7 +111,7 @@ export function logView(ctx: AdminCtx): HTMLElement {
         h('td', {}),
       );
       if (p.voidedAt === null) {
-        row.lastElementChild?.append(voidButton(t, { id: p.id, colspan: 7, reload: load, error: (m) => ctx.error(m) }, row));
+        row.lastElementChild?.append(voidButton(t, { id: p.id, colspan: 7, reload: load, error: (m) => ctx.error(m), done: (m) => ctx.flash(m) }, row));
       }
       return row;
     });
@@ -129,7 +129,7 @@ export function logView(ctx: AdminCtx): HTMLElement {
     const p = personPicker(t, people, { allLabel: t('filter.everyone'), testId: 'log-person' });
     picker = p;
     replace(pickerSlot, p.el);
-    replace(manualSlot, manualPunchForm(t, { people: people.filter((x) => x.active), timeZone: ctx.timeZone, reload: load, error: (m) => ctx.error(m) }));
+    replace(manualSlot, manualPunchForm(t, { people: people.filter((x) => x.active), timeZone: ctx.timeZone, reload: load, error: (m) => ctx.error(m), done: (m) => ctx.flash(m) }));
     await load();
   }
 
