@@ -12,7 +12,8 @@ import type { SecretHasher } from '../server/auth/password.ts';
 import { apiError } from '../server/http-errors.ts';
 import { tooMany } from '../server/routes/auth.ts';
 import { adminsReply, createdReply, disabledBody, idParams, okReply, password, passwordChangeBody, username } from '../server/routes/schemas.ts';
-import { HUB_ADMIN_REFUSALS, type HubAdminChange, type HubAdminIdentity, type HubAdminsRepo } from './admins-repo.ts';
+import { actorOf, hubAdminOf } from './admin-fields.ts';
+import { HUB_ADMIN_REFUSALS, type HubAdminChange, type HubAdminsRepo } from './admins-repo.ts';
 import type { HubOptions } from './options.ts';
 
 export interface HubAccountDeps {
@@ -20,12 +21,6 @@ export interface HubAccountDeps {
   hasher: SecretHasher;
   options: HubOptions;
   clock: () => number;
-}
-
-/** The admin behind this request (set by the /api/admin hook) and the actor written to hub_audit. */
-export function hubAdminOf(request: { hubAdmin: HubAdminIdentity | null }): { who: HubAdminIdentity; actor: string } {
-  const who = request.hubAdmin as HubAdminIdentity;
-  return { who, actor: `admin:${who.username}` };
 }
 
 export async function hubAccountRoutes(app: FastifyInstance, deps: HubAccountDeps): Promise<void> {
@@ -42,14 +37,14 @@ export async function hubAccountRoutes(app: FastifyInstance, deps: HubAccountDep
   };
 
   app.get('/admins', { schema: { response: { 200: adminsReply } } }, async (request) => {
-    const { who } = hubAdminOf(request);
+    const who = hubAdminOf(request);
     return {
       items: (await admins.list()).map((a) => ({ id: a.id, username: a.username, createdAt: a.createdAt, lastLoginAt: a.lastLoginAt, disabled: a.disabledAt !== null, self: a.id === who.adminId })),
     };
   });
 
   app.post<{ Body: z.infer<typeof newAdminBody> }>('/admins', { schema: { body: newAdminBody, response: { 201: createdReply } } }, async (request, reply) => {
-    const created = await admins.create(request.body.username, await hasher.hash(request.body.password), hubAdminOf(request).actor);
+    const created = await admins.create(request.body.username, await hasher.hash(request.body.password), actorOf(request));
     return reply.code(201).send({ ok: true as const, id: created.id });
   });
 
@@ -57,13 +52,15 @@ export async function hubAccountRoutes(app: FastifyInstance, deps: HubAccountDep
     '/admins/:id/disabled',
     { schema: { params: idParams, body: disabledBody, response: { 200: okReply } } },
     async (request, reply) => {
-      const { who, actor } = hubAdminOf(request);
+      const who = hubAdminOf(request);
+      const actor = actorOf(request);
       return settle(reply, await admins.setDisabled({ id: request.params.id }, request.body.disabled, actor, who.adminId));
     },
   );
 
   app.put<{ Body: z.infer<typeof passwordBody> }>('/password', { schema: { body: passwordBody, response: { 200: okReply } } }, async (request, reply) => {
-    const { who, actor } = hubAdminOf(request);
+    const who = hubAdminOf(request);
+    const actor = actorOf(request);
     const key = `${who.username.toLowerCase()}\u0000${request.ip}`;
     const check = guesses.check(key);
     if (!check.allowed) return tooMany(reply, check, 'too many wrong passwords; wait and try again');

@@ -9,7 +9,7 @@
  * Every change to people or shifts takes a new gallery revision, so it reaches every kiosk at its
  * next pull; an erasure travels as a tombstone.
  */
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { isKioskError } from '../errors.ts';
 import { personName } from '../server/fields.ts';
@@ -20,12 +20,13 @@ import { shiftBody, shiftFieldsReply } from '../server/routes/shift-schemas.ts';
 import type { DescriptorCipher } from '../store/crypto.ts';
 import { checkShift } from '../store/shift-repo.ts';
 import type { HubKioskStatusDto, HubPairingDto, HubPersonDto, HubShiftDto } from './admin-dto.ts';
-import type { HubAdminIdentity } from './admins-repo.ts';
+import { actorOf } from './admin-fields.ts';
 import type { Pool } from './db.ts';
 import { GalleryRepo } from './gallery-repo.ts';
 import { KIOSK_ID_PATTERN, KiosksRepo, kioskState } from './kiosks-repo.ts';
 import type { HubOptions } from './options.ts';
 import { uuid } from './protocol.ts';
+import { sendPrivateJpeg } from '../server/private-jpeg.ts';
 
 export interface HubFleetDeps {
   pool: Pool;
@@ -77,8 +78,6 @@ const shiftsReply = z.object({
 });
 const revReply = z.object({ ok: z.literal(true), rev: z.number() });
 
-/** As on the kiosk: `admin:<username>` tells a page admin from `cli:<user>` and `kiosk:<id>` in hub_audit. */
-export const actorOf = (request: FastifyRequest): string => `admin:${(request.hubAdmin as HubAdminIdentity).username}`;
 
 const unknownKiosk = (reply: FastifyReply, id: string): FastifyReply => reply.code(404).send(apiError('unknown-kiosk', `no kiosk ${id} on the hub`));
 
@@ -139,7 +138,7 @@ export async function hubFleetRoutes(app: FastifyInstance, deps: HubFleetDeps): 
   app.get<{ Params: z.infer<typeof personParams> }>('/people/:uid/photo', { schema: { params: personParams } }, async (request, reply) => {
     const jpeg = await gallery.photo(request.params.uid);
     if (jpeg === null) return reply.code(404).send(apiError('not-found', 'the hub holds no face crop of this person'));
-    return reply.header('content-type', 'image/jpeg').header('cache-control', 'private, no-store').send(jpeg);
+    return sendPrivateJpeg(reply, jpeg);
   });
 
   app.delete<{ Params: z.infer<typeof personParams> }>('/people/:uid', { schema: { params: personParams, response: { 200: okReply } } }, async (request, reply) => {

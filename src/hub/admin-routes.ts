@@ -24,7 +24,7 @@ import { flag, loggedInReply, loginBody, okReply, page, pageSize } from '../serv
 import { uiRoutes } from '../server/routes/ui.ts';
 import { defaultServerOptions } from '../server/options.ts';
 import { dayRange } from '../server/time.ts';
-import { scopeFields } from './admin-fields.ts';
+import { hubAdminOf, scopeFields } from './admin-fields.ts';
 import type { DescriptorCipher } from '../store/crypto.ts';
 import { hubFleetRoutes } from './admin-fleet-routes.ts';
 import { hubAdminTrailRoutes } from './admin-trail-routes.ts';
@@ -163,7 +163,7 @@ export async function hubAdminRoutes(app: FastifyInstance, deps: HubAdminDeps): 
     });
 
     admin.post('/logout', { schema: { response: { 200: okReply } } }, async (request, reply) => {
-      const who = request.hubAdmin as HubAdminIdentity;
+      const who = hubAdminOf(request);
       await admins.deleteSession(who.sessionId);
       await admins.recordLogout(who.username);
       reply.header('set-cookie', clearedSessionCookie(cookieSecure));

@@ -26,6 +26,7 @@ import type { HubAdminsRepo } from './admins-repo.ts';
 import type { Pool } from './db.ts';
 import type { HubOptions } from './options.ts';
 import { TrailRepo, type TrailFilter } from './trail-repo.ts';
+import { sendPrivateJpeg } from '../server/private-jpeg.ts';
 
 const scope = { from: day, to: day, kioskId: kioskIdField.optional(), site: siteField.optional(), page, pageSize };
 export const hubAuditQuery = z.object({ ...scope, hub: flag }).strict();
@@ -82,6 +83,6 @@ export async function hubAdminTrailRoutes(app: FastifyInstance, deps: HubTrailDe
       return reply.code(500).send(apiError('evidence-unreadable', 'this photo cannot be opened with the hub\'s site key (hub.siteKeyFile must be the same on every hub process)'));
     }
     if (jpeg === null) return reply.code(404).send(apiError('not-found', `${owner} ${id} has no photo`));
-    return reply.header('content-type', 'image/jpeg').header('cache-control', 'private, no-store').send(jpeg);
+    return sendPrivateJpeg(reply, jpeg);
   });
 }

@@ -11,6 +11,9 @@ import { hubAudit } from './kiosks-repo.ts';
 
 const TOKEN_BYTES = 32;
 
+
+/** How a hub admin is named in hub_audit, as actor and as target (the kiosk's pages write the same form). */
+export const hubAdminActor = (username: string): string => `admin:${username}`;
 export interface HubAdminIdentity {
   adminId: number;
   username: string;
@@ -77,7 +80,7 @@ export class HubAdminsRepo {
     try {
       return await inTransaction(this.pool, async (tx) => {
         const { rows } = await tx.query<{ id: number }>('INSERT INTO hub_admins (username, password_hash, created_at) VALUES ($1, $2, $3) RETURNING id', [username, passwordHash, now]);
-        await hubAudit(tx, now, actor, 'admin.create', `admin:${username}`, {});
+        await hubAudit(tx, now, actor, 'admin.create', hubAdminActor(username), {});
         return { id: rows[0]!.id };
       });
     } catch (err) {
@@ -122,7 +125,7 @@ export class HubAdminsRepo {
       if ((row.disabled_at !== null) === disabled) return { ok: true, username: row.username, endedSessions: 0 };
       await tx.query('UPDATE hub_admins SET disabled_at = $2 WHERE id = $1', [row.id, disabled ? now : null]);
       const ended = disabled ? (await tx.query('DELETE FROM hub_admin_sessions WHERE admin_id = $1', [row.id])).rowCount ?? 0 : 0;
-      await hubAudit(tx, now, actor, disabled ? 'admin.disable' : 'admin.enable', `admin:${row.username}`, disabled ? { endedSessions: ended } : {});
+      await hubAudit(tx, now, actor, disabled ? 'admin.disable' : 'admin.enable', hubAdminActor(row.username), disabled ? { endedSessions: ended } : {});
       return { ok: true, username: row.username, endedSessions: ended };
     });
   }
@@ -135,7 +138,7 @@ export class HubAdminsRepo {
       if (row === null) return { ok: false, reason: 'not-found' };
       await tx.query('UPDATE hub_admins SET password_hash = $2 WHERE id = $1', [row.id, passwordHash]);
       const ended = (await tx.query('DELETE FROM hub_admin_sessions WHERE admin_id = $1 AND token_hash IS DISTINCT FROM $2', [row.id, keepSession])).rowCount ?? 0;
-      await hubAudit(tx, now, actor, 'admin.password', `admin:${row.username}`, { endedSessions: ended });
+      await hubAudit(tx, now, actor, 'admin.password', hubAdminActor(row.username), { endedSessions: ended });
       return { ok: true, username: row.username, endedSessions: ended };
     });
   }
@@ -150,12 +153,12 @@ export class HubAdminsRepo {
     const now = this.clock();
     await inTransaction(this.pool, async (tx) => {
       await tx.query('UPDATE hub_admins SET last_login_at = $2 WHERE id = $1', [id, now]);
-      await hubAudit(tx, now, `admin:${username}`, 'admin.login', `admin:${username}`, { client });
+      await hubAudit(tx, now, hubAdminActor(username), 'admin.login', hubAdminActor(username), { client });
     });
   }
 
   async recordLogout(username: string): Promise<void> {
-    await inTransaction(this.pool, (tx) => hubAudit(tx, this.clock(), `admin:${username}`, 'admin.logout', `admin:${username}`, {}));
+    await inTransaction(this.pool, (tx) => hubAudit(tx, this.clock(), hubAdminActor(username), 'admin.logout', hubAdminActor(username), {}));
   }
 
   // ---------- sessions ----------

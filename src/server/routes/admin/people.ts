@@ -5,6 +5,7 @@ import type { ServerContext } from '../../context.ts';
 import { apiError } from '../../http-errors.ts';
 import { actorOf } from '../../plugins/admin-auth.ts';
 import { idParams, okReply, peopleQuery, peopleReply, personPinBody } from '../schemas.ts';
+import { sendPrivateJpeg } from '../../private-jpeg.ts';
 
 export async function peopleRoutes(app: FastifyInstance, opts: { ctx: ServerContext }): Promise<void> {
   const { ctx } = opts;
@@ -32,7 +33,7 @@ export async function peopleRoutes(app: FastifyInstance, opts: { ctx: ServerCont
   app.get<{ Params: z.infer<typeof idParams> }>('/people/:id/thumbnail', { schema: { params: idParams } }, async (request, reply) => {
     const jpeg = thumbnails && ctx.snapshots !== null ? await ctx.snapshots.thumbnail(request.params.id) : null;
     if (jpeg === null) return reply.code(404).send(apiError('not-found', 'no thumbnail (snapshots are disabled or none was kept)'));
-    return reply.header('content-type', 'image/jpeg').header('cache-control', 'private, no-store').send(jpeg);
+    return sendPrivateJpeg(reply, jpeg);
   });
 
   // The personal PIN of the kiosk's "Not recognised?" fallback: only its scrypt hash is stored; audited.

@@ -10,6 +10,7 @@ import { actorOf } from '../../plugins/admin-auth.ts';
 import { dayRange, localDateTimeToEpoch } from '../../time.ts';
 import { addedReply, createdReply, dailyReply, exportQuery, idParams, manualPunchBody, okReply, punchPageReply, punchesQuery, rangeQuery, voidBody } from '../schemas.ts';
 import { pageWindow } from './paging.ts';
+import { sendPrivateJpeg } from '../../private-jpeg.ts';
 
 export async function punchRoutes(app: FastifyInstance, opts: { ctx: ServerContext }): Promise<void> {
   const { ctx } = opts;
@@ -56,13 +57,13 @@ export async function punchRoutes(app: FastifyInstance, opts: { ctx: ServerConte
   app.get<{ Params: z.infer<typeof idParams> }>('/punches/:id/photo', { schema: { params: idParams } }, async (request, reply) => {
     const jpeg = ctx.store.people.evidence.get({ kind: 'punch', id: request.params.id });
     if (jpeg === null) return reply.code(404).send(apiError('not-found', `punch ${request.params.id} has no photo`));
-    return reply.header('content-type', 'image/jpeg').header('cache-control', 'private, no-store').send(jpeg);
+    return sendPrivateJpeg(reply, jpeg);
   });
 
   app.get<{ Params: z.infer<typeof idParams> }>('/sightings/:id/photo', { schema: { params: idParams } }, async (request, reply) => {
     const jpeg = ctx.store.people.evidence.get({ kind: 'sighting', id: request.params.id });
     if (jpeg === null) return reply.code(404).send(apiError('not-found', `sighting ${request.params.id} has no photo`));
-    return reply.header('content-type', 'image/jpeg').header('cache-control', 'private, no-store').send(jpeg);
+    return sendPrivateJpeg(reply, jpeg);
   });
 
   // "Add this photo to the person's samples": from a correct (live) punch of an active person; audited.
