@@ -24,7 +24,8 @@ import { flag, loggedInReply, loginBody, okReply, page, pageSize } from '../serv
 import { uiRoutes } from '../server/routes/ui.ts';
 import { defaultServerOptions } from '../server/options.ts';
 import { dayRange } from '../server/time.ts';
-import { hubAdminOf, scopeFields } from './admin-fields.ts';
+import { actorOf, hubAdminOf, scopeFields, scopeLabel } from './admin-fields.ts';
+import { exportAuditEntry } from '../server/export-audit.ts';
 import type { DescriptorCipher } from '../store/crypto.ts';
 import { hubFleetRoutes } from './admin-fleet-routes.ts';
 import { hubAdminTrailRoutes } from './admin-trail-routes.ts';
@@ -34,7 +35,7 @@ import { HubAdminsRepo, type HubAdminIdentity } from './admins-repo.ts';
 import type { Pool } from './db.ts';
 import { hubTimesheetRoutes } from './admin-timesheet-routes.ts';
 import { hubPunchesCsv } from './export.ts';
-import { KiosksRepo } from './kiosks-repo.ts';
+import { hubAudit, KiosksRepo } from './kiosks-repo.ts';
 import type { HubOptions } from './options.ts';
 import { PunchLog, type PunchLogFilter } from './punch-log.ts';
 
@@ -202,11 +203,14 @@ export async function hubAdminRoutes(app: FastifyInstance, deps: HubAdminDeps): 
         punches.push(...r.items);
         offset += r.items.length;
       }
+      const e = exportAuditEntry('attendance', { ...q, scope: scopeLabel(q) }, punches.length, 'csv');
+      await hubAudit(deps.pool, deps.clock(), actorOf(request), e.action, e.target, e.details);
       // The kiosk id is a safe file-name part; a site name is free text, so it stays out of the header.
       const scope = q.kioskId ?? 'all';
       return reply
         .header('content-type', 'text/csv; charset=utf-8')
         .header('content-disposition', `attachment; filename="attendance-${scope}-${q.from}-to-${q.to}.csv"`)
+        .header('cache-control', 'no-store')
         .send(hubPunchesCsv(punches, o.timeZone, q.lang));
     });
   }, { prefix: '/api/admin' });

@@ -18,7 +18,9 @@ import { dailyReplyOf } from '../server/routes/schemas.ts';
 import { boardReplyOf, presenceReplyOf, timesheetRowOf } from '../server/routes/shift-schemas.ts';
 import { dayRange } from '../server/time.ts';
 import { sendTimesheet, type ExtraColumns } from '../server/timesheet-export.ts';
-import { scopeFields } from './admin-fields.ts';
+import { actorOf, scopeFields, scopeLabel } from './admin-fields.ts';
+import { exportAuditEntry } from '../server/export-audit.ts';
+import { hubAudit } from './kiosks-repo.ts';
 import type { HubBoardDto, HubDailyRowDto, HubPresenceDto, HubTimesheetRowDto } from './admin-dto.ts';
 import type { Pool } from './db.ts';
 import type { HubOptions } from './options.ts';
@@ -74,7 +76,10 @@ export async function hubTimesheetRoutes(app: FastifyInstance, deps: HubTimeshee
       const q = request.query;
       // The kiosk id is a safe file-name part; a site name is free text, so it stays out of the header.
       const base = `timesheet-${q.kioskId ?? 'all'}-${q.from}-to-${q.to}`;
-      return sendTimesheet(reply, { format, base }, { rows: await timesheet(q), timeZone, lang: q.lang, extra: KIOSK_COLUMNS });
+      const rows = await timesheet(q);
+      const e = exportAuditEntry('timesheet', { ...q, scope: scopeLabel(q) }, rows.length, format);
+      await hubAudit(deps.pool, deps.clock(), actorOf(request), e.action, e.target, e.details);
+      return sendTimesheet(reply, { format, base }, { rows, timeZone, lang: q.lang, extra: KIOSK_COLUMNS });
     });
   }
 

@@ -164,8 +164,8 @@ export class KiosksRepo {
   }
 }
 
-/** One audit entry for an action taken on the hub itself (kiosk_id NULL), inside the caller's transaction. */
-export async function hubAudit(tx: Tx, ts: number, actor: string, action: string, target: string, details: Record<string, unknown>): Promise<void> {
+/** One audit entry for an action taken on the hub itself (kiosk_id NULL), inside the caller's transaction or on its own. */
+export async function hubAudit(tx: Tx | Pool, ts: number, actor: string, action: string, target: string, details: Record<string, unknown>): Promise<void> {
   await tx.query('INSERT INTO hub_audit (id, kiosk_id, ts, actor, action, target, details) VALUES ($1, NULL, $2, $3, $4, $5, $6)', [
     randomUUID(),
     ts,

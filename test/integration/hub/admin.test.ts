@@ -131,6 +131,10 @@ describe('hub admin API', { skip: skip ?? false }, () => {
     const vi = parseCsv(await (await get(`/api/admin/export.csv?${RANGE}&kioskId=yard-1`, cookie)).text());
     assert.equal(vi[0]![vi[0]!.length - 1], 'Ghi chú');
     assert.equal(vi.length - 1, 3);
+    const { rows: audited } = await env.hub.pool.query<{ actor: string; target: string; details: Record<string, unknown> }>("SELECT actor, target, details FROM hub_audit WHERE action = 'attendance.export'");
+    const seen = audited.map((a) => `${a.target} ${String(a.details['rows'])} ${String(a.details['scope'] ?? 'all')}`).sort();
+    assert.deepEqual(seen, ['attendance 3 kiosk:yard-1', 'attendance 5 all'], 'each export is audited with its scope');
+    assert.ok(audited.every((a) => a.actor.startsWith('admin:')));
   });
 
   test('another site\'s page cannot use the session; logout ends it; logins are audited', async () => {

@@ -95,6 +95,9 @@ describe('hub timesheet, daily summary and who is in', { skip: skip ?? false }, 
     const csv = parseCsv(await (await get(`/api/admin/timesheet.csv?from=${SHEET_DAY}&to=${SHEET_DAY}&lang=en&personId=${AN_ALIAS}`)).text());
     assert.deepEqual(csv.slice(1).map((r) => r[csv[0]!.indexOf('Name')]), ['An']);
     assert.equal((await get(`/api/admin/timesheet.xlsx?${RANGE}&personId=${PEOPLE.an.uid}`)).status, 200);
+    const { rows: audited } = await env.hub.pool.query<{ target: string; details: Record<string, unknown> }>("SELECT target, details FROM hub_audit WHERE action = 'timesheet.export'");
+    const seen = new Set(audited.map((a) => `${a.target} ${String(a.details['format'])}`));
+    for (const e of [`person:${AN_ALIAS} csv`, `person:${PEOPLE.an.uid} xlsx`]) assert.ok(seen.has(e), `${e} audited`);
 
     const daily = async (q: string): Promise<unknown[]> => (await json<{ items: HubDailyRowDto[] }>(`/api/admin/daily?${RANGE}${q}`)).items.map((d) => [d.day, d.personId, d.punches]);
     assert.deepEqual(await daily(`&personId=${AN_ALIAS}`), [[SHEET_DAY, PEOPLE.an.uid, 2]], 'both punches, one under the alias');

@@ -322,6 +322,12 @@ describe('CSV export', () => {
       const viRows = parseCsv(vi.rawPayload.toString('utf8'));
       assert.equal(viRows[0]![3], 'Họ tên');
       assert.equal(viRows.length, 2, 'voided punch left out');
+      const exports = h.store.audit.list({ target: 'attendance' }).filter((a) => a.action === 'attendance.export');
+      assert.equal(exports.length, 2, 'each export is audited');
+      assert.deepEqual(exports.map((a) => [a.actor, a.details]), [
+        [`admin:${ADMIN.username.normalize('NFC')}`, { from: '2024-03-01', to: '2024-03-01', rows: 1, format: 'csv' }],
+        [`admin:${ADMIN.username.normalize('NFC')}`, { from: '2024-03-01', to: '2024-03-01', rows: 2, format: 'csv' }],
+      ]);
     }));
 });
 

@@ -148,6 +148,10 @@ describe('timesheet API', () => {
       assert.equal(sheet.getCell('H3').value, '2024-03-05 06:04:00');
       assert.equal(sheet.getCell('I3').value, 8.13);
       assert.equal(sheet.rowCount, 3);
+      const exports = h.store.audit.list({ target: 'timesheet' }).map((a) => [a.action, a.details['format'], a.details['rows']]);
+      assert.deepEqual(exports, [['timesheet.export', 'xlsx', 2], ['timesheet.export', 'csv', 2]], 'both exports audited, newest first');
+      await h.app.inject({ url: `/api/admin/timesheet.csv?from=2024-03-04&to=2024-03-04&personId=${minh}`, headers: { cookie } });
+      assert.ok(h.store.audit.aboutPerson(minh).some((a) => a.action === 'timesheet.export'), 'a one-person export is among the entries about them');
     }));
 
   test('board at 02:00: the night worker is in, the day worker has not arrived; presence on the night', () =>

@@ -7,6 +7,7 @@ import { dailyDto, punchDto } from '../../dto.ts';
 import { punchesCsv } from '../../export.ts';
 import { apiError } from '../../http-errors.ts';
 import { actorOf } from '../../plugins/admin-auth.ts';
+import { exportAuditEntry } from '../../export-audit.ts';
 import { dayRange, localDateTimeToEpoch } from '../../time.ts';
 import { addedReply, createdReply, dailyReply, exportQuery, idParams, manualPunchBody, okReply, punchPageReply, punchesQuery, rangeQuery, voidBody } from '../schemas.ts';
 import { pageWindow } from './paging.ts';
@@ -108,6 +109,8 @@ export async function punchRoutes(app: FastifyInstance, opts: { ctx: ServerConte
     // Oldest first reads naturally in a spreadsheet.
     punches.sort((a, b) => a.ts - b.ts || a.id - b.id);
     const codes = new Map(ctx.store.people.list({ includeInactive: true }).map((p) => [p.id, p.employeeCode] as const));
+    // An export takes names and times off the kiosk: audited before anything is sent.
+    ctx.store.audit.write({ ts: ctx.clock(), actor: actorOf(request), ...exportAuditEntry('attendance', q, punches.length, 'csv') });
     const filename = `attendance-${q.from}-to-${q.to}.csv`;
     return reply
       .header('content-type', 'text/csv; charset=utf-8')

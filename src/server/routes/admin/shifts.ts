@@ -9,6 +9,7 @@ import { presenceDto } from '../../dto.ts';
 import type { ShiftDto, ShiftInputDto } from '../../protocol.ts';
 import { dayRange } from '../../time.ts';
 import { sendTimesheet } from '../../timesheet-export.ts';
+import { exportAuditEntry } from '../../export-audit.ts';
 import { idParams, okReply, createdReply } from '../schemas.ts';
 import {
   assignBody,
@@ -125,7 +126,9 @@ export async function shiftRoutes(app: FastifyInstance, opts: { ctx: ServerConte
   for (const format of ['csv', 'xlsx'] as const) {
     app.get<{ Querystring: z.infer<typeof timesheetExportQuery> }>(`/timesheet.${format}`, { schema: { querystring: timesheetExportQuery } }, async (request, reply) => {
       const q = request.query;
-      return sendTimesheet(reply, { format, base: fileBase(q) }, { rows: timesheet(q), timeZone: o.timeZone, lang: q.lang });
+      const rows = timesheet(q);
+      ctx.store.audit.write({ ts: ctx.clock(), actor: actorOf(request), ...exportAuditEntry('timesheet', q, rows.length, format) });
+      return sendTimesheet(reply, { format, base: fileBase(q) }, { rows, timeZone: o.timeZone, lang: q.lang });
     });
   }
 
