@@ -7,6 +7,7 @@ import { decodeImageFile } from '../model/decode.ts';
 import { listDataset } from '../model/eval/dataset.ts';
 import type { CliContext } from './context.ts';
 import { progressBar } from './progress.ts';
+import { cliActor } from '../ops/cli-actor.ts';
 
 export interface EnrollSummary {
   people: { name: string; id: number; created: boolean; added: number; skipped: number; replaced: number }[];
@@ -21,11 +22,11 @@ export async function enrollFolder(ctx: CliContext, dir: string): Promise<Enroll
   const store = ctx.store();
   const { kind, version } = engine.info.descriptor;
   const summary: EnrollSummary = { people: [], noFace: [], multipleFaces: [], failed: [] };
-  store.generations.adoptIfFirst(kind, version, JSON.stringify(ctx.config.model.descriptor), Date.now(), 'cli');
+  store.generations.adoptIfFirst(kind, version, JSON.stringify(ctx.config.model.descriptor), Date.now(), cliActor());
   const bar = progressBar(dataset.images.length, 'enroll');
   let done = 0;
   for (const person of dataset.people) {
-    const { person: p, created } = store.people.upsert({ name: person }, 'cli');
+    const { person: p, created } = store.people.upsert({ name: person }, cliActor());
     const samples = [];
     let alreadyEnrolled = 0;
     for (const img of dataset.images.filter((i) => i.person === person)) {
@@ -55,7 +56,7 @@ export async function enrollFolder(ctx: CliContext, dir: string): Promise<Enroll
         summary.failed.push({ file: img.file, error: errorMessage(err) });
       }
     }
-    const res = store.people.addSamples(p.id, samples, 'cli');
+    const res = store.people.addSamples(p.id, samples, cliActor());
     summary.people.push({ name: p.name, id: p.id, created, ...res, skipped: res.skipped + alreadyEnrolled });
   }
   bar.stop();

@@ -8,6 +8,7 @@ import type { DescriptorOptions } from '../model/options.ts';
 import type { CliContext } from './context.ts';
 import { progressBar } from './progress.ts';
 import { checkReembeddable, reembedGallery, type ReembedResult, type ReembedTarget } from './pipeline/reembed.ts';
+import { cliActor } from '../ops/cli-actor.ts';
 
 /** The configured arcface model as a re-embedding target; `close` releases its session. */
 export async function arcfaceTarget(descriptor: DescriptorOptions): Promise<ReembedTarget & { close(): Promise<void> }> {
@@ -31,7 +32,7 @@ export async function runReembed(ctx: CliContext): Promise<ReembedResult & { ver
       store,
       target,
       image: ctx.config.model.image,
-      actor: 'cli',
+      actor: cliActor(),
       clock: Date.now,
       logger: ctx.log,
       onProgress: (done, total) => {

@@ -2,7 +2,6 @@
  * `kiosk hub …`: run the hub, and its admin commands (run on a hub host: access to hub.postgresUrl is
  * the admin's credential; every change is audited in hub_audit with the operating-system user).
  */
-import { userInfo } from 'node:os';
 import type { Command } from 'commander';
 import type { Config } from '../config/schema.ts';
 import type { Logger } from '../log.ts';
@@ -16,6 +15,7 @@ import { KiosksRepo, kioskState, type KioskState } from './kiosks-repo.ts';
 import type { Pool } from './db.ts';
 import { loadSiteKey, openHubDb, siteKeyPath, startHub } from './serve.ts';
 import { SdNotifier } from '../ops/sd-notify.ts';
+import { cliActor } from '../ops/cli-actor.ts';
 
 export interface HubContext {
   readonly config: Config;
@@ -23,13 +23,7 @@ export interface HubContext {
   readonly dataDir: string;
 }
 
-function actor(): string {
-  try {
-    return `cli:${userInfo().username}`;
-  } catch {
-    return 'cli';
-  }
-}
+const actor = cliActor;
 
 function parsePort(v: string): number {
   const n = Number(v);

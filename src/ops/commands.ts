@@ -17,6 +17,7 @@ import { resolveIn, restoreBackup, takeBackup } from './backup.ts';
 import { configLeaves, formatConfig } from './config-print.ts';
 import { doctorExitCode, formatDoctor, runDoctor, systemProbes } from './doctor.ts';
 import { exportPerson, findPerson, formatExport } from './export-person.ts';
+import { cliActor } from './cli-actor.ts';
 import { installService } from './install-service.ts';
 import { keyStatus, rotateKey } from './keys.ts';
 import { runRetention } from './retention.ts';
@@ -125,7 +126,7 @@ export function registerOpsCommands(program: Command, ctxOf: CtxOf): void {
     .action((ref: string, opts: { json?: boolean; includeDescriptors?: boolean }, cmd: Command) => {
       const store = ctxOf(cmd).store();
       const person = findPerson(store, ref);
-      const e = exportPerson(store, person.id, { includeDescriptors: opts.includeDescriptors === true, now: Date.now() });
+      const e = exportPerson(store, person.id, { includeDescriptors: opts.includeDescriptors === true, now: Date.now(), actor: cliActor() });
       console.log(opts.json ? JSON.stringify(e, null, 2) : formatExport(e));
     });
 

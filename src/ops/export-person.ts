@@ -60,7 +60,11 @@ function stripCount(p: Person & { sampleCount?: number }): Person {
   return { id: p.id, name: p.name, employeeCode: p.employeeCode, createdAt: p.createdAt, active: p.active };
 }
 
-export function exportPerson(store: Store, personId: number, opts: { includeDescriptors?: boolean; now: number }): PersonExport {
+/**
+ * `actor` is recorded in the audit trail as `person.export` (with whether descriptors and crops were
+ * decrypted), in the same transaction as the read: taking a person's data out is itself audited.
+ */
+export function exportPerson(store: Store, personId: number, opts: { includeDescriptors?: boolean; now: number; actor: string }): PersonExport {
   // One read transaction: the parts agree with each other even while the kiosk keeps logging.
   return store.db.transaction((): PersonExport => {
     const person = store.people.get(personId);
@@ -79,10 +83,12 @@ export function exportPerson(store: Store, personId: number, opts: { includeDesc
       const jpeg = store.people.crops.get(personId, c.sourceKey);
       return { sourceKey: c.sourceKey, createdAt: c.createdAt, ...(jpeg ? { jpegBase64: jpeg.toString('base64') } : {}) };
     });
+    const samples = store.people.sampleRecords(personId, { includeDescriptors: withImages });
+    store.audit.write({ ts: opts.now, actor: opts.actor, action: 'person.export', target: `person:${personId}`, details: { includeDescriptors: withImages, punches: punches.length, samples: samples.length } });
     return {
       exportedAt: opts.now,
       person,
-      samples: store.people.sampleRecords(personId, { includeDescriptors: withImages }),
+      samples,
       crops,
       punches: punches.reverse(),
       evidencePhotos: punches.filter((p) => p.hasPhoto).map((p): EvidencePhotoRecord => {

@@ -10,6 +10,7 @@ import { OutboxRepo } from '../store/outbox-repo.ts';
 import { siteCipher } from '../store/site-seal.ts';
 import { writeLink, type HubLink } from './link.ts';
 import { checkHubUrl, fetchPeerCertificate, HubClient, HubRequestError } from './transport.ts';
+import { cliActor } from '../ops/cli-actor.ts';
 
 export interface JoinInput {
   dataDir: string;
@@ -79,6 +80,6 @@ export async function joinHub(input: JoinInput): Promise<JoinResult> {
   writeLink(input.dataDir, link);
   const outbox = new OutboxRepo(input.store.db, input.store.people);
   const { history } = outbox.enable(now);
-  input.store.audit.write({ ts: now, actor: 'cli', action: 'hub.join', target: `hub:${url.host}`, details: { kioskId: reply.kioskId, site: reply.site, history } });
+  input.store.audit.write({ ts: now, actor: cliActor(), action: 'hub.join', target: `hub:${url.host}`, details: { kioskId: reply.kioskId, site: reply.site, history } });
   return { kioskId: reply.kioskId, site: reply.site, history, pinned: fingerprint256 };
 }

@@ -34,7 +34,7 @@ function setup(t: { after(fn: () => void): void }) {
 describe('export-person', () => {
   test('holds the person, every punch, audit entries about them and their punches, and sample metadata without descriptors', (t) => {
     const { store, tam, crop, photo, photoPunch } = setup(t);
-    const e = exportPerson(store, tam.id, { now: NOW });
+    const e = exportPerson(store, tam.id, { now: NOW, actor: 'cli:ops' });
     assert.deepEqual(e.evidencePhotos, [{ punchId: photoPunch }], 'the punch photo is listed, its image is not');
     assert.ok(!JSON.stringify(e).includes(photo.toString('base64')));
     assert.deepEqual(e.person, tam);
@@ -51,14 +51,17 @@ describe('export-person', () => {
     assert.ok(!json.includes('"descriptor"'), 'no descriptor field anywhere');
     assert.ok(!json.includes('jpegBase64') && !json.includes(crop.toString('base64')), 'no crop image anywhere');
     assert.match(formatExport(e), /Tâm \(id \d+, code E7\)[\s\S]*face crops: 1\n[\s\S]*punches: 3[\s\S]*audit entries: 4/);
+    assert.deepEqual(exportPerson(store, tam.id, { now: NOW, actor: 'cli:ops' }).audit.map((a) => a.action).filter((a) => a === 'person.export'), ['person.export'], 'the next export lists the first');
   });
 
   test('--include-descriptors adds the decrypted vectors and the decrypted crop images', (t) => {
     const { store, tam, d, crop, photo, photoPunch } = setup(t);
     const sealed = store.db.prepare<[number], { image: Buffer; sealed: number }>('SELECT image, sealed FROM face_crops WHERE person_id = ?').get(tam.id);
     assert.equal(sealed?.sealed, 1, 'stored encrypted');
-    const e = exportPerson(store, tam.id, { now: NOW, includeDescriptors: true });
+    const e = exportPerson(store, tam.id, { now: NOW, includeDescriptors: true, actor: 'cli:ops' });
     assert.deepEqual(e.samples.map((s) => s.descriptor), d.map((v) => Array.from(v)));
+    const exported = store.audit.list({ target: `person:${tam.id}` }).filter((a) => a.action === 'person.export');
+    assert.deepEqual(exported.map((a) => [a.actor, a.details]), [['cli:ops', { includeDescriptors: true, punches: 3, samples: 2 }]], 'taking the data out, decrypted, is audited');
     assert.deepEqual(e.crops, [{ sourceKey: 'tam-0.jpg', createdAt: NOW, jpegBase64: crop.toString('base64') }]);
     assert.deepEqual(Buffer.from(e.crops[0]!.jpegBase64!, 'base64'), crop, 'the JPEG as stored');
     assert.match(formatExport(e), /face crops: 1 \(images included\)/);
@@ -69,7 +72,7 @@ describe('export-person', () => {
   test('after erasure the export holds no crops', (t) => {
     const { store, tam } = setup(t);
     store.people.remove(tam.id, 'admin');
-    const e = exportPerson(store, tam.id, { now: NOW, includeDescriptors: true });
+    const e = exportPerson(store, tam.id, { now: NOW, includeDescriptors: true, actor: 'cli:ops' });
     assert.equal(e.person.active, false, 'kept for the punches');
     assert.deepEqual([e.samples, e.crops, e.evidencePhotos], [[], [], []]);
   });
