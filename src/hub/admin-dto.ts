@@ -19,6 +19,8 @@ export interface HubPunchDto {
   manual: boolean;
   voidedAt: number | null;
   voidReason: string | null;
+  /** The reason given for a manual punch (on the hub or at its kiosk); null for a camera punch. */
+  manualReason: string | null;
   /** GET /api/admin/evidence/punch/:id serves its photo. */
   hasPhoto: boolean;
 }

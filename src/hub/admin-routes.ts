@@ -67,6 +67,7 @@ const hubPunchReply = z.object({
   manual: z.boolean(),
   voidedAt: z.number().nullable(),
   voidReason: z.string().nullable(),
+  manualReason: z.string().nullable(),
   hasPhoto: z.boolean(),
 }) satisfies z.ZodType<HubPunchDto>;
 const hubPunchPageReply = z.object({ items: z.array(hubPunchReply), total: z.number(), page: z.number(), pageSize: z.number() }) satisfies z.ZodType<HubPunchPageDto>;

@@ -34,7 +34,7 @@ export function hubPunchRow(p: HubPunchDto, timeZone: string, lang: Language): C
     p.similarity === null ? null : Number(p.similarity.toFixed(4)),
     p.manual ? w.manual : w.camera,
     p.voidedAt === null ? w.ok : w.voided,
-    p.voidedAt === null ? null : p.voidReason,
+    p.voidedAt === null ? p.manualReason : p.voidReason,
   ];
 }
 

@@ -25,6 +25,7 @@ interface Row {
   manual: boolean;
   voided_at: number | null;
   void_reason: string | null;
+  manual_reason: string | null;
   has_photo: boolean;
 }
 
@@ -56,6 +57,7 @@ export class PunchLog {
     const { rows } = await this.pool.query<Row>(
       `SELECT p.id, p.kiosk_id, k.site, p.person_name, pe.employee_code, p.ts, p.corrected_ts, p.received_at, p.clock_trust,
               p.similarity, p.manual, p.voided_at, p.void_reason,
+              CASE WHEN p.manual AND jsonb_typeof(p.evidence->'reason') = 'string' THEN p.evidence->>'reason' END AS manual_reason,
               EXISTS (SELECT 1 FROM hub_evidence e WHERE e.punch_id = p.id) AS has_photo
        ${FROM}
        LEFT JOIN hub_person_aliases a ON a.alias = p.person_uid
@@ -84,6 +86,7 @@ function toDto(r: Row): HubPunchDto {
     manual: r.manual,
     voidedAt: r.voided_at,
     voidReason: r.void_reason,
+    manualReason: r.manual_reason,
     hasPhoto: r.has_photo,
   };
 }

@@ -244,7 +244,7 @@ describe('hub admin page in a browser', { skip: skip ?? false }, () => {
     assert.equal((await env.hub.pool.query('SELECT 1 FROM hub_punches WHERE made_by IS NOT NULL')).rowCount, 0, 'no kiosk chosen, nothing sent');
     await page.getByTestId('manual-kiosk').selectOption('yard-1');
     await page.getByTestId('manual-add').click();
-    const row = page.locator('[data-testid="log-table"] tr[data-kiosk="yard-1"]', { hasText: 'manual' });
+    const row = page.locator('[data-testid="log-table"] tr[data-kiosk="yard-1"]', { hasText: 'manual: quên thẻ' });
     await row.waitFor();
     assert.match((await row.textContent()) ?? '', new RegExp(`${name}.*yard-1.*warehouse`, 'u'));
     const id = (await row.getAttribute('data-punch-id')) ?? '';

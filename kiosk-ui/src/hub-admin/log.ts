@@ -52,7 +52,7 @@ export function hubLogView(ctx: HubViewCtx): HTMLElement {
 
   function statusCell(p: HubPunchDto): HTMLElement {
     if (p.voidedAt !== null) return h('span', { class: 'tag voided', 'data-testid': `voided-${p.id}` }, t('log.voided', { reason: p.voidReason ?? '' }));
-    if (p.manual) return h('span', { class: 'tag manual' }, t('log.source.manual'));
+    if (p.manual) return h('span', { class: 'tag manual', 'data-testid': `manual-${p.id}` }, t('log.manual', { reason: p.manualReason ?? '' }));
     return h('span', { class: 'tag ok' }, t('log.ok'));
   }
 

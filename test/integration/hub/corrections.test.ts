@@ -13,6 +13,7 @@ import { GalleryRepo } from '../../../src/hub/gallery-repo.ts';
 import { Ingest } from '../../../src/hub/ingest.ts';
 import { KiosksRepo } from '../../../src/hub/kiosks-repo.ts';
 import { localDateTimeToEpoch } from '../../../src/server/time.ts';
+import { parseCsv } from '../../../src/server/csv.ts';
 import { silentLogger } from '../../../src/log.ts';
 import { applyGallery } from '../../../src/store/gallery-apply.ts';
 import { OutboxRepo } from '../../../src/store/outbox-repo.ts';
@@ -186,6 +187,10 @@ describe('hub log corrections', { skip: skip ?? false }, () => {
     assert.equal((await env.hub.pool.query("SELECT 1 FROM hub_records WHERE id = $1 AND kiosk_id = 'door-1' AND kind = 'punch'", [id])).rowCount, 1);
     const audit = await env.hub.pool.query<{ kiosk_id: string | null; actor: string }>("SELECT kiosk_id, actor FROM hub_audit WHERE action = 'punch.manual' AND target = $1", [`punch:${id}`]);
     assert.deepEqual(audit.rows, [{ kiosk_id: null, actor: `admin:${HUB_ADMIN.username}` }]);
+    const page = (await (await fetch(`${env.hub.url}/api/admin/punches?from=2026-11-30&to=2026-11-30&kioskId=door-1`, { headers: { cookie } })).json()) as HubPunchPageDto;
+    assert.deepEqual(page.items.filter((p) => p.id === id).map((p) => [p.manual, p.manualReason]), [[true, 'quên chấm công']], 'the hub\'s log shows the reason');
+    const csv = parseCsv(await (await fetch(`${env.hub.url}/api/admin/export.csv?from=2026-11-30&to=2026-11-30&kioskId=door-1&lang=en`, { headers: { cookie } })).text());
+    assert.equal(csv.find((r) => r[0] === id)?.[csv[0]!.indexOf('Note')], 'quên chấm công', 'and so does its CSV');
 
     await door.agent.syncOnce();
     const local = door.kiosk.store.db.prepare<[string], { ts: number; source: string; manual: number; voided_at: number | null; person: string; evidence: string }>(
