@@ -5,7 +5,7 @@
  * (larger on click, as on the kiosk), the CSV export, and the kiosk's corrections: "void" with a
  * reason, and a manual punch booked at a chosen kiosk; each reaches that kiosk at its next sync.
  */
-import type { HubClockTrust, HubKioskDto, HubPunchDto, HubPunchPageDto } from '../../../src/hub/admin-dto.ts';
+import type { HubClockTrust, HubPunchDto, HubPunchPageDto } from '../../../src/hub/admin-dto.ts';
 import { h, replace } from '../dom.ts';
 import { formatDateTime, localIsoDate } from '../text.ts';
 import { api, describeError, query } from '../admin/api.ts';
@@ -107,12 +107,9 @@ export function hubLogView(ctx: HubViewCtx): HTMLElement {
   /** The manual punch form: the hub's people, and the kiosk (in service) the punch is booked at. */
   async function setupManual(): Promise<void> {
     try {
-      const [people, kiosks] = await Promise.all([
-        hubReportPeople(),
-        api<{ items: HubKioskDto[] }>('GET', '/api/admin/kiosks'),
-      ]);
+      const [people, kiosks] = await Promise.all([hubReportPeople(), scope.kiosks]);
       const kiosk = h('select', { 'data-testid': 'manual-kiosk' }, h('option', { value: '' }, t('hub.chooseKiosk')),
-        ...kiosks.items.filter((k) => !k.revoked).map((k) => h('option', { value: k.id }, k.name === k.id ? k.id : `${k.name} (${k.id})`)));
+        ...kiosks.filter((k) => !k.revoked).map((k) => h('option', { value: k.id }, k.name === k.id ? k.id : `${k.name} (${k.id})`)));
       replace(manualSlot, manualPunchForm(t, {
         people: people.filter((p) => p.active),
         timeZone: ctx.timeZone,

@@ -24,15 +24,21 @@ function kioskLabel(t: Translate, k: HubKioskDto): string {
   return k.clockSkewed ? t('hub.kioskClockOff', { kiosk: name }) : name;
 }
 
+/** The scope, and the kiosk list it was filled from (for a view that needs the kiosks too: one request). */
+export interface HubScope extends ReportScope {
+  kiosks: Promise<readonly HubKioskDto[]>;
+}
+
 /** The pickers are `<testId>-kiosk` and `<testId>-site`. */
-export function hubScope(ctx: HubScopeCtx, opts: { testId: string; hubEntry?: boolean }): ReportScope {
+export function hubScope(ctx: HubScopeCtx, opts: { testId: string; hubEntry?: boolean }): HubScope {
   const { t } = ctx;
   const kiosk = h('select', { 'data-testid': `${opts.testId}-kiosk`, title: t('hub.scopeHint') }, h('option', { value: '' }, t('hub.allKiosks')),
     opts.hubEntry === true ? h('option', { value: HUB_ENTRY }, t('hub.hubOwn')) : null);
   const site = h('select', { 'data-testid': `${opts.testId}-site`, title: t('hub.scopeHint') }, h('option', { value: '' }, t('hub.allSites')));
+  const kiosks = api<{ items: HubKioskDto[] }>('GET', '/api/admin/kiosks').then((r) => r.items);
   const ready = (async (): Promise<void> => {
     try {
-      const { items } = await api<{ items: HubKioskDto[] }>('GET', '/api/admin/kiosks');
+      const items = await kiosks;
       kiosk.append(...items.map((k) => h('option', { value: k.id }, kioskLabel(t, k))));
       site.append(...[...new Set(items.map((k) => k.site))].sort().map((s) => h('option', { value: s }, s)));
     } catch (err) {
@@ -46,5 +52,6 @@ export function hubScope(ctx: HubScopeCtx, opts: { testId: string; hubEntry?: bo
       ...(site.value === '' ? {} : { site: site.value }),
     }),
     ready,
+    kiosks,
   };
 }
