@@ -14,6 +14,8 @@ export interface SyncStatusSource {
   status(): SyncStatus;
   on(event: 'status', listener: (s: SyncStatus) => void): unknown;
   off(event: 'status', listener: (s: SyncStatus) => void): unknown;
+  on(event: 'records', listener: () => void): unknown;
+  off(event: 'records', listener: () => void): unknown;
 }
 
 export function hubLinkOf(s: SyncStatus, hub: JoinedHub, maxSkewMs: number): HubLinkDto {
@@ -45,6 +47,17 @@ export function hubLinkPort(agent: SyncStatusSource, hub: JoinedHub, maxSkewMs: 
       };
       agent.on('status', on);
       return () => void agent.off('status', on);
+    },
+    onRecordsChanged: (listener) => {
+      const on = (): void => {
+        try {
+          listener();
+        } catch (err) {
+          logger.warn({ err: errorMessage(err) }, 'telling the admin pages about the hub\'s changes failed');
+        }
+      };
+      agent.on('records', on);
+      return () => void agent.off('records', on);
     },
   };
 }

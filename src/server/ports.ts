@@ -154,4 +154,9 @@ export interface HubLinkPort {
   status(): HubLinkDto;
   /** `listener` runs after every exchange with the hub, success or failure; the returned function detaches it. */
   onStatus(listener: (s: HubLinkDto) => void): () => void;
+  /**
+   * `listener` runs when a sync applied the hub's changes to this kiosk's records (a void or manual
+   * punch made on the hub, a person, a shift); the returned function detaches it.
+   */
+  onRecordsChanged(listener: () => void): () => void;
 }

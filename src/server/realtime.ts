@@ -238,7 +238,7 @@ export class Realtime implements LiveNotifier {
     ev.on('enrollment:captured', onCaptured);
     ev.on('enrollment:failed', onFailed);
     const hub = this.ctx.hubLink;
-    if (hub !== null) this.detach.push(hub.onStatus((st) => adminOut.emit('hub:status', hubLinkDto(st))));
+    if (hub !== null) this.detach.push(hub.onStatus((st) => adminOut.emit('hub:status', hubLinkDto(st))), hub.onRecordsChanged(() => this.logChanged()));
     this.detach.push(() => {
       ev.off('decision', onDecision);
       ev.off('preview', onPreview);

@@ -44,7 +44,7 @@ export interface SyncAgentDeps {
 /** Most push rounds in one tick before pulling anyway (a week offline must not starve the gallery). */
 const MAX_PUSH_ROUNDS = 50;
 
-export class SyncAgent extends EventEmitter<{ gallery: [ApplyResult]; status: [SyncStatus] }> {
+export class SyncAgent extends EventEmitter<{ gallery: [ApplyResult]; records: [ApplyResult]; status: [SyncStatus] }> {
   readonly #d: SyncAgentDeps;
   readonly #log: Logger;
   readonly #clock: SyncClock;
@@ -132,6 +132,8 @@ export class SyncAgent extends EventEmitter<{ gallery: [ApplyResult]; status: [S
       const applied = applyGallery(this.#d, reply, this.#d.site, this.#clock.wallMs(), this.#log);
       pulled += applied.people + applied.shifts + applied.manual + applied.voids;
       if (applied.people + applied.shifts > 0) this.emit('gallery', applied);
+      // Anything an admin page shows changed (a correction, a person, a shift): open pages reload.
+      if (applied.people + applied.shifts + applied.manual + applied.voids > 0) this.emit('records', applied);
       if (!reply.more || reply.next <= since) break;
     }
     this.#lastSuccessAt = this.#clock.wallMs();

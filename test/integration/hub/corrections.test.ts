@@ -192,7 +192,12 @@ describe('hub log corrections', { skip: skip ?? false }, () => {
     const csv = parseCsv(await (await fetch(`${env.hub.url}/api/admin/export.csv?from=2026-11-30&to=2026-11-30&kioskId=door-1&lang=en`, { headers: { cookie } })).text());
     assert.equal(csv.find((r) => r[0] === id)?.[csv[0]!.indexOf('Note')], 'quên chấm công', 'and so does its CSV');
 
+    const told: number[] = [];
+    const onRecords = (a: { manual: number }): void => void told.push(a.manual);
+    door.agent.on('records', onRecords);
     await door.agent.syncOnce();
+    door.agent.off('records', onRecords);
+    assert.deepEqual(told, [1], 'the agent tells the kiosk\'s admin pages (through its hub link port) to reload');
     const local = door.kiosk.store.db.prepare<[string], { ts: number; source: string; manual: number; voided_at: number | null; person: string; evidence: string }>(
       'SELECT pu.ts, pu.source, pu.manual, pu.voided_at, pe.name AS person, pu.evidence FROM punches pu JOIN people pe ON pe.id = pu.person_id WHERE pu.uid = ?',
     ).get(id);

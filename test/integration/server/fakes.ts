@@ -190,6 +190,7 @@ export function hubLinkStatus(over: Partial<HubLinkDto> = {}): HubLinkDto {
 /** A settable hub link: `set` changes what the server reads and tells its listeners, as an exchange with the hub would. */
 export class FakeHubLink implements HubLinkPort {
   private readonly listeners = new Set<(s: HubLinkDto) => void>();
+  private readonly recordListeners = new Set<() => void>();
 
   constructor(private current: HubLinkDto = hubLinkStatus()) {}
 
@@ -202,8 +203,18 @@ export class FakeHubLink implements HubLinkPort {
     return () => void this.listeners.delete(listener);
   }
 
+  onRecordsChanged(listener: () => void): () => void {
+    this.recordListeners.add(listener);
+    return () => void this.recordListeners.delete(listener);
+  }
+
   get listenerCount(): number {
-    return this.listeners.size;
+    return this.listeners.size + this.recordListeners.size;
+  }
+
+  /** As a sync that applied the hub's corrections would. */
+  recordsChanged(): void {
+    for (const l of this.recordListeners) l();
   }
 
   set(patch: Partial<HubLinkDto>): void {

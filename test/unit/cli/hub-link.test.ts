@@ -17,7 +17,7 @@ function syncStatus(over: Partial<SyncStatus> = {}): SyncStatus {
 }
 
 /** The agent's status events, as SyncAgent emits them after each exchange. */
-class FakeAgent extends EventEmitter<{ status: [SyncStatus] }> {
+class FakeAgent extends EventEmitter<{ status: [SyncStatus]; records: [] }> {
   current = syncStatus();
   status(): SyncStatus {
     return this.current;
@@ -53,6 +53,23 @@ describe('hub link port', () => {
     agent.emit('status', syncStatus({ outboxDepth: 10 }));
     assert.equal(seen.length, 1);
     assert.equal(agent.listenerCount('status'), 0);
+  });
+
+  test('records-changed listeners run on each of the agent\'s "records" events until detached; a throwing one never reaches the agent', () => {
+    const agent = new FakeAgent();
+    const port = hubLinkPort(agent, HUB, MAX_SKEW_MS, silentLogger);
+    let told = 0;
+    const off = port.onRecordsChanged(() => told++);
+    const offBroken = port.onRecordsChanged(() => {
+      throw new Error('socket gone');
+    });
+    assert.doesNotThrow(() => agent.emit('records'));
+    assert.equal(told, 1);
+    off();
+    offBroken();
+    agent.emit('records');
+    assert.equal(told, 1);
+    assert.equal(agent.listenerCount('records'), 0);
   });
 
   test('health: ok only while the clock is synchronised and the last exchange succeeded', () => {
