@@ -1,13 +1,13 @@
 /**
  * The hub admin pages' management of the fleet and the shared gallery: what `kiosk hub add-kiosk |
- * pair-code | revoke | kiosks | erase | shift` do on the command line, through the same repository
+ * pair-code | revoke | kiosks | erase | shift | delete-shift` do on the command line, through the same repository
  * calls, each audited in hub_audit with the admin's name. Registered inside the authenticated
  * /api/admin scope of admin-routes.ts (Host/Origin checks and the session come from there):
  *   GET  kiosks/status, POST kiosks, POST kiosks/:id/pair-code, POST kiosks/:id/revoke
  *   GET  people, GET people/:uid/photo, DELETE people/:uid, PUT people/:uid/shift
- *   GET  shifts, POST shifts, PUT shifts/:name
+ *   GET  shifts, POST shifts, PUT shifts/:name, DELETE shifts/:name
  * Every change to people or shifts takes a new gallery revision, so it reaches every kiosk at its
- * next pull; an erasure travels as a tombstone.
+ * next pull; an erasure and a deleted shift travel as tombstones.
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
@@ -189,4 +189,12 @@ export async function hubFleetRoutes(app: FastifyInstance, deps: HubFleetDeps): 
       return r;
     },
   );
+
+  app.delete<{ Params: z.infer<typeof shiftParams> }>('/shifts/:name', { schema: { params: shiftParams, response: { 200: revReply } } }, async (request, reply) => {
+    const { name } = request.params;
+    const r = await gallery.deleteShift(name, actorOf(request));
+    if (r.ok) return r;
+    if (r.reason === 'not-found') return reply.code(404).send(apiError('unknown-shift', `no shift "${name}" on the hub`));
+    return reply.code(409).send(apiError('in-use', `${r.people} ${r.people === 1 ? 'person is' : 'people are'} on shift "${name}"; give them another shift first`));
+  });
 }

@@ -231,4 +231,14 @@ export function registerHubCommands(program: Command, ctxOf: (cmd: Command) => H
       const { rev } = await withPool(cmd, (_ctx, { gallery }) => gallery.putShift(spec, actor()));
       console.log(`shift ${name} saved (gallery revision ${rev})`);
     });
+
+  hub.command('delete-shift')
+    .description('delete a shift nobody is on, on the hub and, at their next sync, on every kiosk')
+    .argument('<name>', 'shift name')
+    .action(async (name: string, _opts: unknown, cmd: Command) => {
+      const r = await withPool(cmd, (_ctx, { gallery }) => gallery.deleteShift(name, actor()));
+      if (!r.ok && r.reason === 'not-found') throw new KioskError('USAGE', `no shift "${name}" on the hub`, { hint: 'list them on the admin page\'s Shifts tab' });
+      if (!r.ok) throw new KioskError('USAGE', `${r.people} ${r.people === 1 ? 'person is' : 'people are'} on shift "${name}"`, { hint: 'give them another shift first (admin page, People tab)' });
+      console.log(`shift ${name} deleted (gallery revision ${r.rev}); kiosks remove it at their next sync`);
+    });
 }

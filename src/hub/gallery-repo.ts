@@ -78,6 +78,7 @@ export interface HubPerson {
 export type HubShift = ShiftDown & { people: number };
 
 export type ShiftPut = { ok: true; rev: number } | { ok: false; reason: 'exists' | 'not-found' };
+export type ShiftDeletion = { ok: true; rev: number } | { ok: false; reason: 'not-found' } | { ok: false; reason: 'in-use'; people: number };
 
 export type ApplyOutcome = { status: 'applied'; detail?: string } | { status: 'orphan' | 'dropped-erased'; detail: string };
 
@@ -239,7 +240,7 @@ export class GalleryRepo {
       const crops = await tx.query<CropRow>('SELECT person_uid, source_key, sealed, created_at FROM hub_crops WHERE person_uid = ANY($1)', [uids]);
       const aliases = await tx.query<{ alias: string; uid: string }>('SELECT alias, uid FROM hub_person_aliases WHERE uid = ANY($1)', [uids]);
       const lastPersonRev = rows[rows.length - 1]?.rev ?? since;
-      const shiftRows = await tx.query<{ name: string; start_minute: number; end_minute: number; grace_minutes: number; work_days: number; rev: number }>(
+      const shiftRows = await tx.query<{ name: string; start_minute: number; end_minute: number; grace_minutes: number; work_days: number; rev: number; deleted_at: number | null }>(
         more ? 'SELECT * FROM hub_shifts WHERE rev > $1 AND rev <= $2 ORDER BY rev' : 'SELECT * FROM hub_shifts WHERE rev > $1 ORDER BY rev',
         more ? [since, lastPersonRev] : [since],
       );
@@ -267,7 +268,10 @@ export class GalleryRepo {
         })),
         crops: crops.rows.filter((c) => c.person_uid === r.uid).map((c) => ({ sourceKey: c.source_key, createdAt: c.created_at, sealed: c.sealed.toString('base64') })),
       }));
-      const shifts: ShiftDown[] = shiftRows.rows.map((s) => ({ name: s.name, startMinute: s.start_minute, endMinute: s.end_minute, graceMinutes: s.grace_minutes, workDays: s.work_days, rev: s.rev }));
+      const shifts: ShiftDown[] = shiftRows.rows.map((s) => ({
+        name: s.name, startMinute: s.start_minute, endMinute: s.end_minute, graceMinutes: s.grace_minutes, workDays: s.work_days, rev: s.rev,
+        ...(s.deleted_at === null ? {} : { deleted: true }),
+      }));
       const next = Math.max(lastPersonRev, ...shifts.map((s) => s.rev), ...punchRows.map((p) => p.down_rev), more ? since : newest, since);
       return { people: changes, shifts, manualPunches, punchVoids, next, more, hubTime: this.clock() };
     } catch (err) {
@@ -326,7 +330,7 @@ export class GalleryRepo {
       const row = await personRow(tx, uid);
       if (row === null || row.erased_at !== null) return { ok: false, reason: 'no-person' };
       if (shiftName !== null) {
-        const known = await tx.query('SELECT 1 FROM hub_shifts WHERE name = $1', [shiftName]);
+        const known = await tx.query('SELECT 1 FROM hub_shifts WHERE name = $1 AND deleted_at IS NULL', [shiftName]);
         if (known.rows.length === 0) return { ok: false, reason: 'no-shift' };
       }
       const rev = await nextRev(tx);
@@ -341,7 +345,7 @@ export class GalleryRepo {
     const { rows } = await this.pool.query<{ name: string; start_minute: number; end_minute: number; grace_minutes: number; work_days: number; rev: number; people: number }>(
       `SELECT s.name, s.start_minute, s.end_minute, s.grace_minutes, s.work_days, s.rev,
               (SELECT count(*)::int FROM hub_people p WHERE p.shift_name = s.name AND p.erased_at IS NULL) AS people
-       FROM hub_shifts s ORDER BY s.start_minute, s.name`,
+       FROM hub_shifts s WHERE s.deleted_at IS NULL ORDER BY s.start_minute, s.name`,
     );
     return rows.map((s) => ({ name: s.name, startMinute: s.start_minute, endMinute: s.end_minute, graceMinutes: s.grace_minutes, workDays: s.work_days, rev: s.rev, people: s.people }));
   }
@@ -358,7 +362,7 @@ export class GalleryRepo {
     return inTransaction(this.pool, async (tx): Promise<ShiftPut> => {
       await lockGallery(tx);
       if (expect !== undefined) {
-        const known = (await tx.query('SELECT 1 FROM hub_shifts WHERE name = $1', [s.name])).rows.length > 0;
+        const known = (await tx.query('SELECT 1 FROM hub_shifts WHERE name = $1 AND deleted_at IS NULL', [s.name])).rows.length > 0;
         if (expect === 'new' && known) return { ok: false, reason: 'exists' };
         if (expect === 'existing' && !known) return { ok: false, reason: 'not-found' };
       }
@@ -366,10 +370,29 @@ export class GalleryRepo {
       await tx.query(
         `INSERT INTO hub_shifts (name, start_minute, end_minute, grace_minutes, work_days, rev) VALUES ($1, $2, $3, $4, $5, $6)
          ON CONFLICT (name) DO UPDATE SET start_minute = excluded.start_minute, end_minute = excluded.end_minute,
-           grace_minutes = excluded.grace_minutes, work_days = excluded.work_days, rev = excluded.rev`,
+           grace_minutes = excluded.grace_minutes, work_days = excluded.work_days, rev = excluded.rev, deleted_at = NULL`,
         [s.name, s.startMinute, s.endMinute, s.graceMinutes, s.workDays, rev],
       );
       await hubAudit(tx, now, actor, 'shift.put', `shift:${s.name}`, { ...s });
+      return { ok: true, rev };
+    });
+  }
+
+  /**
+   * Hub admin: delete a shift nobody (not erased) is on. It stays as a tombstone at a new revision, so
+   * every kiosk pulls the deletion and removes its copy; making the name again revives it.
+   */
+  async deleteShift(name: string, actor: string): Promise<ShiftDeletion> {
+    const now = this.clock();
+    return inTransaction(this.pool, async (tx): Promise<ShiftDeletion> => {
+      await lockGallery(tx);
+      const row = (await tx.query<{ start_minute: number; end_minute: number }>('SELECT start_minute, end_minute FROM hub_shifts WHERE name = $1 AND deleted_at IS NULL FOR UPDATE', [name])).rows[0];
+      if (row === undefined) return { ok: false, reason: 'not-found' };
+      const people = (await tx.query<{ n: number }>('SELECT count(*)::int AS n FROM hub_people WHERE shift_name = $1 AND erased_at IS NULL', [name])).rows[0]!.n;
+      if (people > 0) return { ok: false, reason: 'in-use', people };
+      const rev = await nextRev(tx);
+      await tx.query('UPDATE hub_shifts SET deleted_at = $2, rev = $3 WHERE name = $1', [name, now, rev]);
+      await hubAudit(tx, now, actor, 'shift.delete', `shift:${name}`, { startMinute: row.start_minute, endMinute: row.end_minute });
       return { ok: true, rev };
     });
   }

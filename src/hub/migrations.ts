@@ -242,4 +242,13 @@ CREATE INDEX hub_punches_down_rev ON hub_punches (kiosk_id, down_rev) WHERE down
 CREATE INDEX hub_punches_max_down_rev ON hub_punches (down_rev) WHERE down_rev IS NOT NULL;
 `,
   },
+  {
+    version: 6,
+    name: 'a deleted shift stays as a tombstone, so the deletion reaches every kiosk',
+    sql: `
+-- Kiosks know a shift by its name and pull shifts by revision: a deleted row would never reach them.
+-- deleted_at marks it deleted at a new revision instead; making the name again revives the row.
+ALTER TABLE hub_shifts ADD COLUMN deleted_at bigint;
+`,
+  },
 ];

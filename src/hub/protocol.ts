@@ -144,6 +144,8 @@ export const shiftDown = z.object({
   graceMinutes: z.number().int().min(0).max(240),
   workDays: z.number().int().min(0).max(127),
   rev: z.number().int().min(1),
+  /** A tombstone: the hub deleted this shift, so the kiosk removes its copy (a kiosk before this field keeps it). */
+  deleted: z.boolean().optional(),
 });
 export type ShiftDown = z.infer<typeof shiftDown>;
 

@@ -167,7 +167,7 @@ export class HubTimesheetSource {
    * given), each with their shift, and the shifts they use.
    */
   private async people(includeInactive: boolean, personUid?: string): Promise<{ people: HubPerson[]; shifts: (ShiftSpec | null)[] }> {
-    const shiftRows = await this.pool.query<ShiftRow>('SELECT name, start_minute, end_minute, grace_minutes, work_days FROM hub_shifts ORDER BY name');
+    const shiftRows = await this.pool.query<ShiftRow>('SELECT name, start_minute, end_minute, grace_minutes, work_days FROM hub_shifts WHERE deleted_at IS NULL ORDER BY name');
     // Hub shifts are keyed by name; the pure code wants a number, used only to share windows between people.
     const byName = new Map(
       shiftRows.rows.map((s, i): [string, ShiftSpec] => [

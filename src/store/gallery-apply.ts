@@ -69,6 +69,20 @@ export function applyGallery(target: GalleryTarget, reply: GalleryReply, site: D
        ON CONFLICT (name) DO UPDATE SET start_minute = excluded.start_minute, end_minute = excluded.end_minute,
          grace_minutes = excluded.grace_minutes, overnight = excluded.overnight, work_days = excluded.work_days`,
     ),
+    onShift: db.prepare<[number], { id: number }>('SELECT id FROM people WHERE shift_id = ?'),
+    unassign: db.prepare<[number]>('UPDATE people SET shift_id = NULL WHERE id = ?'),
+    deleteShift: db.prepare<[number]>('DELETE FROM shifts WHERE id = ?'),
+  };
+  /** The hub deleted the shift: people here still on it (assigned before the hub knew) go to none, then it goes. */
+  const deleteShift = (name: string): void => {
+    const local = q.shiftId.get(name);
+    if (local === undefined) return;
+    for (const p of q.onShift.all(local.id)) {
+      q.unassign.run(p.id);
+      q.audit.run(now, 'person.shift', `person:${p.id}`, JSON.stringify({ from: local.id, to: null }));
+    }
+    q.deleteShift.run(local.id);
+    q.audit.run(now, 'shift.delete', `shift:${local.id}`, JSON.stringify({ name }));
   };
   const result: ApplyResult = { people: 0, samplesAdded: 0, erased: [], shifts: 0, refused: 0, manual: 0, voids: 0, cursor: reply.next };
 
@@ -83,7 +97,8 @@ export function applyGallery(target: GalleryTarget, reply: GalleryReply, site: D
   db.transaction(() => {
     q.setState.run('applying', '1');
     for (const s of reply.shifts) {
-      q.upsertShift.run(s.name, s.startMinute, s.endMinute, s.graceMinutes, s.endMinute < s.startMinute ? 1 : 0, s.workDays, now);
+      if (s.deleted === true) deleteShift(s.name);
+      else q.upsertShift.run(s.name, s.startMinute, s.endMinute, s.graceMinutes, s.endMinute < s.startMinute ? 1 : 0, s.workDays, now);
       result.shifts++;
     }
     for (const p of reply.people) {

@@ -118,9 +118,20 @@ describe('hub fleet and gallery pages in a browser', { skip: skip ?? false }, ()
     await page.getByTestId('shift-end').fill('16:30');
     await page.getByTestId('shift-save').click();
     await page.locator('[data-testid="shifts-table"] tr[data-shift-name="Ca sáng"]').waitFor();
+    // A shift made by mistake is deleted, after a confirmation; kiosks remove it at their next pull.
+    await page.getByTestId('shift-name').fill('Ca nhầm');
+    await page.getByTestId('shift-save').click();
+    const mistake = page.locator('[data-testid="shifts-table"] tr[data-shift-name="Ca nhầm"]');
+    await mistake.waitFor();
+    page.once('dialog', (d) => {
+      assert.match(d.message(), /Delete shift Ca nhầm\?/u);
+      void d.accept();
+    });
+    await mistake.locator('button', { hasText: 'Delete' }).click();
+    await page.getByTestId('notice').filter({ hasText: 'Shift deleted' }).waitFor();
+    await mistake.waitFor({ state: 'detached' });
     await page.locator('tr[data-shift-name="Ca sáng"] button', { hasText: 'Edit' }).click();
     assert.equal(await page.getByTestId('shift-name').isDisabled(), true, 'kiosks know a shift by its name');
-    assert.equal(await page.locator('[data-testid="shifts-table"] button', { hasText: 'Delete' }).count(), 0);
     await page.getByTestId('tab-people').click();
     const uid = src.split('/')[4]!;
     await page.getByTestId(`person-shift-${uid}`).selectOption('Ca sáng');
@@ -128,6 +139,9 @@ describe('hub fleet and gallery pages in a browser', { skip: skip ?? false }, ()
     await agent.syncOnce();
     const onKiosk = kiosk.store.db.prepare<[string], { name: string | null }>('SELECT s.name FROM people p LEFT JOIN shifts s ON s.id = p.shift_id WHERE p.uid = ?').get(uid);
     assert.equal(onKiosk?.name, 'Ca sáng');
+    assert.equal(kiosk.store.db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM shifts WHERE name = ?').get('Ca nhầm')!.n, 0, 'the deleted shift never reaches the kiosk');
+    await page.getByTestId('tab-shifts').click();
+    assert.equal(await page.locator('tr[data-shift-name="Ca sáng"] button', { hasText: 'Delete' }).isDisabled(), true, 'someone is on it');
 
     // Revoke asks first: dismissed, nothing happens; accepted, the kiosk is refused at once.
     await page.getByTestId('tab-kiosks').click();
@@ -146,6 +160,6 @@ describe('hub fleet and gallery pages in a browser', { skip: skip ?? false }, ()
     await agent.stop();
 
     const { rows } = await env.hub.pool.query<{ action: string; target: string }>("SELECT action, target FROM hub_audit WHERE actor = $1 AND kiosk_id IS NULL AND action <> 'admin.login' ORDER BY ts, action", [`admin:${HUB_ADMIN.username}`]);
-    assert.deepEqual(rows.map((r) => `${r.action} ${r.target}`), ['kiosk.create kiosk:gate-3', 'shift.put shift:Ca sáng', `person.shift person:${uid}`, 'kiosk.revoke kiosk:gate-3']);
+    assert.deepEqual(rows.map((r) => `${r.action} ${r.target}`), ['kiosk.create kiosk:gate-3', 'shift.put shift:Ca sáng', 'shift.put shift:Ca nhầm', 'shift.delete shift:Ca nhầm', `person.shift person:${uid}`, 'kiosk.revoke kiosk:gate-3']);
   });
 });

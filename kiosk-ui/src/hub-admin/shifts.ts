@@ -1,7 +1,6 @@
 /**
  * The hub's Shifts tab: the kiosk's shifts view over the hub's shared shifts. Kiosks know a shift by
- * its name, so the name is fixed once made, and a shift is not deleted here: a deletion has no
- * tombstone to travel down, and every kiosk would keep it.
+ * its name, so the name is fixed once made; a deleted shift travels down as a tombstone.
  */
 import type { HubShiftDto } from '../../../src/hub/admin-dto.ts';
 import { api } from '../admin/api.ts';
@@ -14,7 +13,9 @@ export const hubShifts: ShiftsSource<HubShiftDto> = {
     if (editing === null) await api('POST', '/api/admin/shifts', body);
     else await api('PUT', `/api/admin/shifts/${encodeURIComponent(editing.name)}`, body);
   },
-  remove: null,
+  remove: async (s) => {
+    await api('DELETE', `/api/admin/shifts/${encodeURIComponent(s.name)}`);
+  },
   fixedName: true,
   rowAttrs: (s) => ({ 'data-shift-name': s.name }),
   hint: 'hub.shifts.hint',

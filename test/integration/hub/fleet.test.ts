@@ -105,6 +105,7 @@ describe('hub admin: kiosks, people and shifts', { skip: skip ?? false }, () => 
       ['GET', '/api/admin/shifts'],
       ['POST', '/api/admin/shifts', { name: 'x', start: '08:00', end: '17:00', graceMinutes: 0, overnight: false, workDays: [1] }],
       ['PUT', '/api/admin/shifts/x', { name: 'x', start: '08:00', end: '17:00', graceMinutes: 0, overnight: false, workDays: [1] }],
+      ['DELETE', '/api/admin/shifts/x'],
     ];
     for (const [method, url, body] of calls) {
       const res = await call(method, url, body, false);
@@ -278,8 +279,60 @@ describe('hub admin: kiosks, people and shifts', { skip: skip ?? false }, () => 
       assert.match(kiosks.stdout, /^main\/spare-1 \(spare-1\): revoked/mu);
       const { rows } = await hub.pool.query<{ actor: string }>("SELECT actor FROM hub_audit WHERE action = 'shift.put' AND target = 'shift:Ca CLI'");
       assert.match(rows[0]!.actor, /^cli/u, 'the CLI records its system user, the page its admin');
+      const deleted = await runCli(['hub', 'delete-shift', 'Ca CLI'], { env });
+      assert.equal(deleted.code, 0, deleted.stderr);
+      assert.match(deleted.stdout, /shift Ca CLI deleted \(gallery revision \d+\); kiosks remove it at their next sync/u);
+      assert.ok(!(await json<{ items: HubShiftDto[] }>(await call('GET', '/api/admin/shifts'), 200)).items.some((x) => x.name === 'Ca CLI'));
+      const again = await runCli(['hub', 'delete-shift', 'Ca CLI'], { env });
+      assert.equal(again.code, 2, 'a usage error');
+      assert.match(again.stderr, /no shift "Ca CLI" on the hub/u);
+      assert.equal(again.stderr.trim().split('\n').filter((l) => /^\s+at /u.test(l)).length, 0, 'one line, no stack');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  test('a shift nobody is on is deleted on the hub and, as a tombstone, on every kiosk; one in use, or unknown, is refused in one line', async () => {
+    const { agent, k } = await pairedKiosk((await json<HubPairingDto>(await call('POST', '/api/admin/kiosks', { id: 'shift-gone' }), 201)).code);
+    const late = { name: 'Ca muộn', start: '10:00', end: '19:00', graceMinutes: 0, overnight: false, workDays: [1, 2, 3, 4, 5] };
+    const path = `/api/admin/shifts/${encodeURIComponent(late.name)}`;
+    await json(await call('POST', '/api/admin/shifts', late), 201);
+    await agent.syncOnce();
+    const localShift = (): number | undefined => k.store.db.prepare<[string], { id: number }>('SELECT id FROM shifts WHERE name = ?').get(late.name)?.id;
+    const shiftId = localShift();
+    assert.ok(shiftId !== undefined, 'the kiosk has it');
+    const local = k.store.people.upsert({ name: 'Lê Văn Tới', employeeCode: 'E-late' }, 'test').person;
+    const localShiftOf = (): number | null | undefined => k.store.db.prepare<[number], { shift_id: number | null }>('SELECT shift_id FROM people WHERE id = ?').get(local.id)?.shift_id;
+    assert.equal(k.store.shifts.assign(local.id, shiftId, 'test').ok, true);
+    await agent.syncOnce();
+
+    // Someone is on it (the hub learnt it from the kiosk): refused.
+    await refused(await call('DELETE', path), 409, 'in-use', /1 person is on shift "Ca muộn"; give them another shift first/u);
+    await refused(await call('DELETE', '/api/admin/shifts/Nowhere'), 404, 'unknown-shift', /no shift "Nowhere"/u);
+    const uid = k.store.db.prepare<[number], { uid: string }>('SELECT uid FROM people WHERE id = ?').get(local.id)!.uid;
+    await json(await call('PUT', `/api/admin/people/${uid}/shift`, { shiftName: null }), 200);
+    await agent.syncOnce();
+    assert.equal(localShiftOf(), null, 'moved off it from the hub');
+    // Put back on it at the kiosk, and the hub not told yet: the deletion will move them to no shift.
+    assert.equal(k.store.shifts.assign(local.id, shiftId, 'test').ok, true);
+
+    const gone = await json<{ ok: true; rev: number }>(await call('DELETE', path), 200);
+    await refused(await call('DELETE', path), 404, 'unknown-shift', /no shift "Ca muộn"/u);
+    assert.ok(!(await json<{ items: HubShiftDto[] }>(await call('GET', '/api/admin/shifts'), 200)).items.some((x) => x.name === late.name), 'not listed');
+    await refused(await call('PUT', `/api/admin/people/${uid}/shift`, { shiftName: late.name }), 404, 'unknown-shift', /no shift "Ca muộn"/u);
+    const down = await new GalleryRepo(hub.pool, hub.siteKey).changesSince(gone.rev - 1, 100);
+    assert.deepEqual(down.shifts.map((x) => [x.name, x.deleted]), [[late.name, true]], 'a tombstone at the new revision');
+    assert.deepEqual((await audit('shift.delete')).filter((r) => r.target === 'shift:Ca muộn').map((r) => r.actor), [ACTOR]);
+
+    await agent.syncOnce();
+    assert.equal(localShift(), undefined, 'removed at the kiosk');
+    assert.equal(localShiftOf(), null);
+    const trail = k.store.audit.list({ limit: 20 }).filter((a) => a.actor === 'hub').map((a) => `${a.action} ${a.target}`);
+    for (const e of [`shift.delete shift:${shiftId}`, `person.shift person:${local.id}`]) assert.ok(trail.includes(e), `${e} in the kiosk's trail, by the hub`);
+
+    // The name made again is the shift again, everywhere.
+    await json(await call('POST', '/api/admin/shifts', { ...late, start: '11:00' }), 201);
+    await agent.syncOnce();
+    assert.ok(localShift() !== undefined, 'made again, it reaches the kiosk again');
   });
 });

@@ -28,8 +28,8 @@ export interface ShiftsSource<S extends ListedShift> {
   list(): Promise<S[]>;
   /** `editing` null: a new shift. */
   save(editing: S | null, body: ShiftInputDto): Promise<void>;
-  /** null where a shift cannot be deleted. */
-  remove: ((s: S) => Promise<void>) | null;
+  /** Refused by the server while anyone is on the shift (the button is off then too). */
+  remove(s: S): Promise<void>;
   /** The name is the shift's identity (the hub's shifts reach kiosks by name): fixed once made. */
   fixedName: boolean;
   /** Attributes that identify a shift's row (for tests and scripts). */
@@ -105,10 +105,10 @@ export function shiftsView<S extends ListedShift>(ctx: Pick<AdminCtx, 't' | 'err
     }
   }
 
-  async function remove(s: S, del: (s: S) => Promise<void>): Promise<void> {
+  async function remove(s: S): Promise<void> {
     if (!window.confirm(t('shift.deleteConfirm', { name: s.name }))) return;
     try {
-      await del(s);
+      await source.remove(s);
       ctx.flash(t('shift.deleted'));
       if (editing?.name === s.name) fill(null);
       await load();
@@ -120,7 +120,6 @@ export function shiftsView<S extends ListedShift>(ctx: Pick<AdminCtx, 't' | 'err
   async function load(): Promise<void> {
     try {
       const items = await source.list();
-      const del = source.remove;
       const rows = items.map((s) =>
         h('tr', source.rowAttrs(s),
           h('td', {}, s.name),
@@ -131,7 +130,7 @@ export function shiftsView<S extends ListedShift>(ctx: Pick<AdminCtx, 't' | 'err
           h('td', { class: 'num' }, s.people),
           h('td', { class: 'nowrap' },
             h('button', { type: 'button', class: 'btn small', onclick: () => fill(s) }, t('shift.edit')), ' ',
-            del === null ? null : h('button', { type: 'button', class: 'btn small danger', disabled: s.people > 0, onclick: () => void remove(s, del) }, t('shift.delete')),
+            h('button', { type: 'button', class: 'btn small danger', disabled: s.people > 0, onclick: () => void remove(s) }, t('shift.delete')),
           ),
         ),
       );
