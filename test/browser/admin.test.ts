@@ -165,6 +165,8 @@ describe('admin list paging in a browser', { skip: skip ?? false }, () => {
       srv.store.attendance.record({ personId: person, ts: zoned(today, `08:${String(i).padStart(2, '0')}:00`), kioskId: 'kiosk-1', similarity: 0.9, evidence: {} }, 0);
     }
     for (let i = 0; i < 51; i++) srv.store.attendance.recordSighting('unknown', zoned(today, `09:${String(i).padStart(2, '0')}:00`), 'kiosk-1', {}, 1);
+    // 59 more people: two pages of people (50 a page), of which a search finds one page.
+    for (let i = 1; i <= 59; i++) srv.store.people.upsert({ name: `Nhân viên ${String(i).padStart(2, '0')}`, employeeCode: `P-${i}` });
     page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
     page.setDefaultTimeout(TIMEOUT);
     await firstRunSetup(page, srv.url);
@@ -201,5 +203,20 @@ describe('admin list paging in a browser', { skip: skip ?? false }, () => {
     await prev().click();
     await rows.nth(49).waitFor();
     assert.equal(await rows.count(), 50);
+  });
+
+  test('people page 50 at a time; a search shows its matches from the first page', async () => {
+    await page.getByTestId('tab-people').click();
+    const rows = page.locator('[data-testid="people-table"] tr[data-person-id]');
+    await rows.nth(49).waitFor();
+    assert.equal(await rows.count(), 50);
+    assert.equal(await page.getByTestId('people-page').textContent(), 'Page 1 of 2 (60 people)');
+    await next().click();
+    await page.getByText('Page 2 of 2 (60 people)').waitFor();
+    assert.equal(await rows.count(), 10);
+    assert.ok(await next().isDisabled());
+    await page.getByTestId('people-search').fill('nhan vien 5');
+    await page.getByTestId('people-page').waitFor({ state: 'detached' });
+    assert.deepEqual(await page.locator('[data-testid="people-table"] tr[data-person-id] td:first-child').allTextContents(), ['Nhân viên 50', 'Nhân viên 51', 'Nhân viên 52', 'Nhân viên 53', 'Nhân viên 54', 'Nhân viên 55', 'Nhân viên 56', 'Nhân viên 57', 'Nhân viên 58', 'Nhân viên 59']);
   });
 });

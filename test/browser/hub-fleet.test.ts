@@ -160,6 +160,25 @@ describe('hub fleet and gallery pages in a browser', { skip: skip ?? false }, ()
     await agent.stop();
 
     const { rows } = await env.hub.pool.query<{ action: string; target: string }>("SELECT action, target FROM hub_audit WHERE actor = $1 AND kiosk_id IS NULL AND action <> 'admin.login' ORDER BY ts, action", [`admin:${HUB_ADMIN.username}`]);
+    // A site of many people: the People tab shows 50 at a time.
+    await env.hub.pool.query(
+      `INSERT INTO hub_people (uid, name, employee_code, active, rev, created_at, updated_at)
+       SELECT gen_random_uuid(), 'Người ' || lpad(i::text, 2, '0'), 'MANY-' || i, true, 1, 0, 0 FROM generate_series(1, 55) AS i`,
+    );
+    const total = (await env.hub.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM hub_people WHERE erased_at IS NULL')).rows[0]!.n;
+    assert.ok(total > 50 && total <= 100, 'two pages');
+    await page.getByTestId('tab-shifts').click();
+    await page.getByTestId('tab-people').click();
+    const peopleRows = page.locator('[data-testid="hub-people-table"] tr[data-person-uid]');
+    await peopleRows.nth(49).waitFor();
+    assert.equal(await peopleRows.count(), 50);
+    assert.equal(await page.getByTestId('people-page').textContent(), `Page 1 of 2 (${total} people)`);
+    await page.getByRole('button', { name: 'Next ›' }).click();
+    await page.getByText(`Page 2 of 2 (${total} people)`).waitFor();
+    assert.equal(await peopleRows.count(), total - 50);
+    await page.getByTestId('people-search').fill('nguoi 5');
+    assert.deepEqual(await peopleRows.locator('td:nth-child(2)').allTextContents(), ['Người 50', 'Người 51', 'Người 52', 'Người 53', 'Người 54', 'Người 55'], 'a search shows its matches from the first page');
+
     assert.deepEqual(rows.map((r) => `${r.action} ${r.target}`), ['kiosk.create kiosk:gate-3', 'shift.put shift:Ca sáng', 'shift.put shift:Ca nhầm', 'shift.delete shift:Ca nhầm', `person.shift person:${uid}`, 'kiosk.revoke kiosk:gate-3']);
   });
 });

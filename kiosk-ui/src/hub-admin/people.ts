@@ -9,7 +9,10 @@ import { h, replace } from '../dom.ts';
 import { collator, matchesSearch } from '../text.ts';
 import { api, describeError } from '../admin/api.ts';
 import type { ReportPerson } from '../admin/context.ts';
-import { table } from '../admin/widgets.ts';
+import { pageOf } from '../admin/paging.ts';
+import { pager, table } from '../admin/widgets.ts';
+
+const PAGE_SIZE = 50;
 import type { HubViewCtx } from './context.ts';
 
 /** The hub's people (not erased), in Vietnamese order. */
@@ -29,6 +32,7 @@ export function hubPeopleView(ctx: HubViewCtx): HTMLElement {
   const results = h('div', { class: 'results' });
   let people: HubPersonDto[] = [];
   let shifts: HubShiftDto[] = [];
+  let page = 1;
 
   async function erase(p: HubPersonDto): Promise<void> {
     if (!window.confirm(t('hub.people.eraseConfirm', { name: p.name }))) return;
@@ -62,7 +66,10 @@ export function hubPeopleView(ctx: HubViewCtx): HTMLElement {
   }
 
   function render(): void {
-    const rows = people.filter((p) => matchesSearch(p.name, p.employeeCode, search.value)).map((p) =>
+    const found = people.filter((p) => matchesSearch(p.name, p.employeeCode, search.value));
+    const shown = pageOf(found, page, PAGE_SIZE);
+    page = shown.page;
+    const rows = shown.items.map((p) =>
       h('tr', { 'data-person-uid': p.uid, class: p.active ? undefined : 'is-voided' },
         h('td', {}, p.photoUrl === null ? '' : h('img', { src: p.photoUrl, alt: p.name, class: 'thumb', loading: 'lazy', 'data-testid': `person-photo-${p.uid}` })),
         h('td', {}, p.name),
@@ -78,7 +85,10 @@ export function hubPeopleView(ctx: HubViewCtx): HTMLElement {
     replace(results, table(
       [t('people.thumbnail'), t('log.name'), t('people.code'), t('shift.column'), t('people.active'), t('hub.people.origin'), t('people.samples'), ''],
       rows, t('hub.people.empty'), 'hub-people-table',
-    ));
+    ), shown.pages > 1 ? pager(t, { label: h('span', { 'data-testid': 'people-page' }, t('people.page', { page: shown.page, pages: shown.pages, count: found.length })), hasPrev: shown.page > 1, hasNext: shown.page < shown.pages }, (delta) => {
+      page += delta;
+      render();
+    }) : null);
   }
 
   async function load(): Promise<void> {
@@ -92,7 +102,10 @@ export function hubPeopleView(ctx: HubViewCtx): HTMLElement {
     }
   }
 
-  search.addEventListener('input', render);
+  search.addEventListener('input', () => {
+    page = 1;
+    render();
+  });
   void load();
   return h('section', { class: 'view' },
     h('p', { class: 'muted' }, t('hub.people.hint')),

@@ -8,9 +8,11 @@ import { h, replace } from '../../dom.ts';
 import { formatDate } from '../../text.ts';
 import { api, describeError, query } from '../api.ts';
 import type { AdminCtx } from '../context.ts';
-import { table } from '../widgets.ts';
+import { pageOf } from '../paging.ts';
+import { pager, table } from '../widgets.ts';
 
 const SEARCH_DEBOUNCE_MS = 200;
+const PAGE_SIZE = 50;
 
 export function peopleView(ctx: AdminCtx): HTMLElement {
   const { t } = ctx;
@@ -18,6 +20,7 @@ export function peopleView(ctx: AdminCtx): HTMLElement {
   const inactive = h('input', { type: 'checkbox' });
   const results = h('div', { class: 'results' });
   let timer: ReturnType<typeof setTimeout> | null = null;
+  let page = 1;
 
   async function remove(p: PersonDto): Promise<void> {
     if (!window.confirm(t('people.removeConfirm', { name: p.name }))) return;
@@ -91,7 +94,9 @@ export function peopleView(ctx: AdminCtx): HTMLElement {
       ]);
       const assigned = new Map(shifts.assignments.map((a) => [a.personId, a.shiftId] as const));
       const headers = [...(r.snapshotsEnabled ? [t('people.thumbnail')] : []), t('log.name'), t('people.code'), t('shift.column'), t('people.samples'), t('people.pin'), t('people.enrolled'), ''];
-      const rows = r.items.map((p) => {
+      const shown = pageOf(r.items, page, PAGE_SIZE);
+      page = shown.page;
+      const rows = shown.items.map((p) => {
         const row: HTMLTableRowElement = h('tr', { 'data-person-id': p.id, class: p.active ? undefined : 'is-voided' },
           r.snapshotsEnabled ? h('td', {}, p.thumbnailUrl === null ? '' : h('img', { src: p.thumbnailUrl, alt: '', class: 'thumb', loading: 'lazy' })) : null,
           h('td', {}, p.name, p.active ? null : h('span', { class: 'tag voided' }, t('people.inactive')),
@@ -109,7 +114,11 @@ export function peopleView(ctx: AdminCtx): HTMLElement {
         );
         return row;
       });
-      replace(results, table(headers, rows, t('people.empty'), 'people-table'));
+      replace(results, table(headers, rows, t('people.empty'), 'people-table'),
+        shown.pages > 1 ? pager(t, { label: h('span', { 'data-testid': 'people-page' }, t('people.page', { page: shown.page, pages: shown.pages, count: r.items.length })), hasPrev: shown.page > 1, hasNext: shown.page < shown.pages }, (delta) => {
+          page += delta;
+          void load();
+        }) : null);
     } catch (err) {
       ctx.error(describeError(err));
     }
@@ -117,9 +126,15 @@ export function peopleView(ctx: AdminCtx): HTMLElement {
 
   search.addEventListener('input', () => {
     if (timer !== null) clearTimeout(timer);
-    timer = setTimeout(() => void load(), SEARCH_DEBOUNCE_MS);
+    timer = setTimeout(() => {
+      page = 1;
+      void load();
+    }, SEARCH_DEBOUNCE_MS);
   });
-  inactive.addEventListener('change', () => void load());
+  inactive.addEventListener('change', () => {
+    page = 1;
+    void load();
+  });
   void load();
   return h('section', { class: 'view' }, h('div', { class: 'filters' }, search, h('label', { class: 'check' }, inactive, t('people.includeInactive'))), results);
 }
