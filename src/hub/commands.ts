@@ -23,7 +23,6 @@ export interface HubContext {
   readonly dataDir: string;
 }
 
-const actor = cliActor;
 
 function parsePort(v: string): number {
   const n = Number(v);
@@ -114,7 +113,7 @@ export function registerHubCommands(program: Command, ctxOf: (cmd: Command) => H
     .option('--site <name>', 'site the kiosk belongs to', 'main')
     .option('--json', 'print JSON')
     .action(async (id: string, opts: { name?: string; site: string; json?: boolean }, cmd: Command) => {
-      const r = await withPool(cmd, (ctx, { kiosks }) => kiosks.create({ id, site: opts.site, pairingMs: ctx.config.hub.pairingCodeMs, actor: actor(), ...(opts.name === undefined ? {} : { name: opts.name }) }));
+      const r = await withPool(cmd, (ctx, { kiosks }) => kiosks.create({ id, site: opts.site, pairingMs: ctx.config.hub.pairingCodeMs, actor: cliActor(), ...(opts.name === undefined ? {} : { name: opts.name }) }));
       if (opts.json) return void console.log(JSON.stringify(r));
       console.log(`kiosk ${r.kioskId} registered; pairing code ${r.code} (single use, valid until ${new Date(r.expiresAt).toISOString()})`);
       console.log(`on the kiosk: kiosk hub-join <hub url> ${r.code} --fingerprint <hub certificate SHA-256>`);
@@ -142,7 +141,7 @@ export function registerHubCommands(program: Command, ctxOf: (cmd: Command) => H
     .option('--password-file <file>', 'read the password from the first line of this file instead of a prompt')
     .action(async (name: string, opts: { passwordFile?: string }, cmd: Command) => {
       const { username, hash } = await newPassword(ctxOf(cmd), name, opts.passwordFile);
-      await withAdmins(cmd, (admins) => admins.create(username, hash, actor()));
+      await withAdmins(cmd, (admins) => admins.create(username, hash, cliActor()));
       console.log(`hub admin ${username} created: log in at the hub's /admin page`);
     });
 
@@ -163,7 +162,7 @@ export function registerHubCommands(program: Command, ctxOf: (cmd: Command) => H
       .description(disabled ? 'disable a hub admin: their sessions end at once (never the last enabled admin); audited' : 'let a disabled hub admin log in again; audited')
       .argument('<username>', 'the admin\'s user name')
       .action(async (name: string, _opts: unknown, cmd: Command) => {
-        const done = settled(name, await withAdmins(cmd, (admins) => admins.setDisabled({ username: name }, disabled, actor())));
+        const done = settled(name, await withAdmins(cmd, (admins) => admins.setDisabled({ username: name }, disabled, cliActor())));
         console.log(disabled ? `hub admin ${done.username} disabled (${done.endedSessions} sessions ended)` : `hub admin ${done.username} enabled`);
       });
   }
@@ -174,7 +173,7 @@ export function registerHubCommands(program: Command, ctxOf: (cmd: Command) => H
     .option('--password-file <file>', 'read the password from the first line of this file instead of a prompt')
     .action(async (name: string, opts: { passwordFile?: string }, cmd: Command) => {
       const { username, hash } = await newPassword(ctxOf(cmd), name, opts.passwordFile);
-      const done = settled(name, await withAdmins(cmd, (admins) => admins.setPassword({ username }, hash, actor())));
+      const done = settled(name, await withAdmins(cmd, (admins) => admins.setPassword({ username }, hash, cliActor())));
       console.log(`password of hub admin ${done.username} set (${done.endedSessions} sessions ended)`);
     });
 
@@ -182,7 +181,7 @@ export function registerHubCommands(program: Command, ctxOf: (cmd: Command) => H
     .description('a new one-time pairing code for a registered kiosk (replaced box, lost credential); also lifts a revocation')
     .argument('<id>', 'kiosk id')
     .action(async (id: string, _opts: unknown, cmd: Command) => {
-      const r = await withPool(cmd, (ctx, { kiosks }) => kiosks.newCode(id, ctx.config.hub.pairingCodeMs, actor()));
+      const r = await withPool(cmd, (ctx, { kiosks }) => kiosks.newCode(id, ctx.config.hub.pairingCodeMs, cliActor()));
       console.log(`pairing code for ${id}: ${r.code} (single use, valid until ${new Date(r.expiresAt).toISOString()})`);
     });
 
@@ -190,7 +189,7 @@ export function registerHubCommands(program: Command, ctxOf: (cmd: Command) => H
     .description('refuse a kiosk from its next request on (stolen or retired box)')
     .argument('<id>', 'kiosk id')
     .action(async (id: string, _opts: unknown, cmd: Command) => {
-      const done = await withPool(cmd, (_ctx, { kiosks }) => kiosks.revoke(id, actor()));
+      const done = await withPool(cmd, (_ctx, { kiosks }) => kiosks.revoke(id, cliActor()));
       if (!done) throw new KioskError('USAGE', `no active kiosk ${id} on the hub`, { hint: '`kiosk hub kiosks` lists them' });
       console.log(`kiosk ${id} revoked: its requests are refused from now on`);
     });
@@ -212,7 +211,7 @@ export function registerHubCommands(program: Command, ctxOf: (cmd: Command) => H
     .description('erase a person at every kiosk: samples and crops deleted on the hub and, at their next sync, on each kiosk')
     .argument('<who>', 'employee code or person uid')
     .action(async (who: string, _opts: unknown, cmd: Command) => {
-      const r = await withPool(cmd, (_ctx, { gallery }) => gallery.erase(who, actor()));
+      const r = await withPool(cmd, (_ctx, { gallery }) => gallery.erase(who, cliActor()));
       if (r === null) throw new KioskError('USAGE', `no person "${who}" on the hub`, { hint: 'give an employee code or a person uid' });
       console.log(`person ${r.uid} erased; kiosks drop their samples at their next sync`);
     });
@@ -228,7 +227,7 @@ export function registerHubCommands(program: Command, ctxOf: (cmd: Command) => H
       const spec = { name, startMinute: parseClock(opts.start, '--start'), endMinute: parseClock(opts.end, '--end'), graceMinutes: Number(opts.grace), workDays: parseDays(opts.days) };
       if (!Number.isInteger(spec.graceMinutes) || spec.graceMinutes < 0 || spec.graceMinutes > 240) throw new KioskError('USAGE', `--grace ${opts.grace} is not 0–240 minutes`);
       if (spec.startMinute === spec.endMinute) throw new KioskError('USAGE', 'a shift cannot start and end at the same time');
-      const { rev } = await withPool(cmd, (_ctx, { gallery }) => gallery.putShift(spec, actor()));
+      const { rev } = await withPool(cmd, (_ctx, { gallery }) => gallery.putShift(spec, cliActor()));
       console.log(`shift ${name} saved (gallery revision ${rev})`);
     });
 
@@ -236,7 +235,7 @@ export function registerHubCommands(program: Command, ctxOf: (cmd: Command) => H
     .description('delete a shift nobody is on, on the hub and, at their next sync, on every kiosk')
     .argument('<name>', 'shift name')
     .action(async (name: string, _opts: unknown, cmd: Command) => {
-      const r = await withPool(cmd, (_ctx, { gallery }) => gallery.deleteShift(name, actor()));
+      const r = await withPool(cmd, (_ctx, { gallery }) => gallery.deleteShift(name, cliActor()));
       if (!r.ok && r.reason === 'not-found') throw new KioskError('USAGE', `no shift "${name}" on the hub`, { hint: 'list them on the admin page\'s Shifts tab' });
       if (!r.ok) throw new KioskError('USAGE', `${r.people} ${r.people === 1 ? 'person is' : 'people are'} on shift "${name}"`, { hint: 'give them another shift first (admin page, People tab)' });
       console.log(`shift ${name} deleted (gallery revision ${r.rev}); kiosks remove it at their next sync`);
