@@ -20,6 +20,7 @@ import type { DescriptorCipher } from './crypto.ts';
 import type { Db } from './db.ts';
 import type { AttendanceRepo } from './attendance-repo.ts';
 import type { PeopleRepo } from './people-repo.ts';
+import type { ShiftRepo } from './shift-repo.ts';
 import { openSiteCrop, openSiteSample } from './site-seal.ts';
 import { normalizeName, searchKey } from './text.ts';
 import type { DescriptorKind, SampleInput } from './types.ts';
@@ -43,6 +44,7 @@ export interface GalleryTarget {
   db: Db;
   people: PeopleRepo;
   attendance: AttendanceRepo;
+  shifts: ShiftRepo;
 }
 
 export function applyGallery(target: GalleryTarget, reply: GalleryReply, site: DescriptorCipher, now: number, logger: Logger): ApplyResult {
@@ -70,19 +72,16 @@ export function applyGallery(target: GalleryTarget, reply: GalleryReply, site: D
          grace_minutes = excluded.grace_minutes, overnight = excluded.overnight, work_days = excluded.work_days`,
     ),
     onShift: db.prepare<[number], { id: number }>('SELECT id FROM people WHERE shift_id = ?'),
-    unassign: db.prepare<[number]>('UPDATE people SET shift_id = NULL WHERE id = ?'),
-    deleteShift: db.prepare<[number]>('DELETE FROM shifts WHERE id = ?'),
   };
-  /** The hub deleted the shift: people here still on it (assigned before the hub knew) go to none, then it goes. */
+  /**
+   * The hub deleted the shift: people here still on it (assigned before the hub knew) go to none, then
+   * it goes, through the shift repository as an admin's change would (audited, actor 'hub').
+   */
   const deleteShift = (name: string): void => {
     const local = q.shiftId.get(name);
     if (local === undefined) return;
-    for (const p of q.onShift.all(local.id)) {
-      q.unassign.run(p.id);
-      q.audit.run(now, 'person.shift', `person:${p.id}`, JSON.stringify({ from: local.id, to: null }));
-    }
-    q.deleteShift.run(local.id);
-    q.audit.run(now, 'shift.delete', `shift:${local.id}`, JSON.stringify({ name }));
+    for (const p of q.onShift.all(local.id)) target.shifts.assign(p.id, null, 'hub');
+    target.shifts.remove(local.id, 'hub');
   };
   const result: ApplyResult = { people: 0, samplesAdded: 0, erased: [], shifts: 0, refused: 0, manual: 0, voids: 0, cursor: reply.next };
 

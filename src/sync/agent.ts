@@ -13,6 +13,7 @@ import { applyGallery, type ApplyResult } from '../store/gallery-apply.ts';
 import type { OutboxRepo } from '../store/outbox-repo.ts';
 import type { AttendanceRepo } from '../store/attendance-repo.ts';
 import type { PeopleRepo } from '../store/people-repo.ts';
+import type { ShiftRepo } from '../store/shift-repo.ts';
 import { systemSyncClock, type SyncClock } from '../store/sql-functions.ts';
 import { clockStatus, retryDelayMs, type ClockStatus, type ClockVerdict } from './backoff.ts';
 import type { SyncOptions } from './options.ts';
@@ -32,6 +33,7 @@ export interface SyncAgentDeps {
   db: Db;
   people: PeopleRepo;
   attendance: AttendanceRepo;
+  shifts: ShiftRepo;
   outbox: OutboxRepo;
   client: HubClient;
   site: DescriptorCipher;

@@ -33,6 +33,6 @@ export function joinedSync(store: Store, dataDir: string, options: SyncOptions, 
     credential: link.credential,
   });
   logger.info({ hub: hubUrl, kioskId: link.kioskId, site: link.site }, 'joined to a hub: syncing');
-  const agent = new SyncAgent({ db: store.db, people: store.people, attendance: store.attendance, outbox, client, site: siteCipher(link.siteKey), options, logger, ...(clock === undefined ? {} : { clock }) });
+  const agent = new SyncAgent({ db: store.db, people: store.people, attendance: store.attendance, shifts: store.shifts, outbox, client, site: siteCipher(link.siteKey), options, logger, ...(clock === undefined ? {} : { clock }) });
   return { agent, hub: { hubUrl, kioskId: link.kioskId, site: link.site } };
 }

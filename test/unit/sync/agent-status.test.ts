@@ -37,7 +37,7 @@ describe('sync agent status', () => {
   after(() => k.close());
   const outbox = new FailingOutbox(k.store.db, k.store.people);
   outbox.enable(clock.wallMs());
-  const agent = new SyncAgent({ db: k.store.db, people: k.store.people, attendance: k.store.attendance, outbox, client: new StandInHub(2_000), site: new DescriptorCipher(Buffer.alloc(32, 7)), options: defaultSyncOptions, clock });
+  const agent = new SyncAgent({ db: k.store.db, people: k.store.people, attendance: k.store.attendance, shifts: k.store.shifts, outbox, client: new StandInHub(2_000), site: new DescriptorCipher(Buffer.alloc(32, 7)), options: defaultSyncOptions, clock });
 
   test('synchronised after an exchange; a wall clock set an hour ahead since then is reported skewed', async () => {
     assert.deepEqual(agent.status().clock, { state: 'not-synchronised', reason: 'hub-not-reached-since-boot' });
