@@ -11,9 +11,9 @@ import { hubAudit } from './kiosks-repo.ts';
 
 const TOKEN_BYTES = 32;
 
-
 /** How a hub admin is named in hub_audit, as actor and as target (the kiosk's pages write the same form). */
 export const hubAdminActor = (username: string): string => `admin:${username}`;
+
 export interface HubAdminIdentity {
   adminId: number;
   username: string;

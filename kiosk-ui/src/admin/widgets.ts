@@ -32,6 +32,13 @@ export function pager(t: Translate, p: { label: HTMLElement; hasPrev: boolean; h
   );
 }
 
+/** The People pages' pager ("Page 2 of 3 (120 people)"), or null when everyone fits on one page. */
+export function peoplePager(t: Translate, shown: { page: number; pages: number }, count: number, step: (delta: -1 | 1) => void): HTMLElement | null {
+  if (shown.pages <= 1) return null;
+  const label = h('span', { 'data-testid': 'people-page' }, t('people.page', { page: shown.page, pages: shown.pages, count }));
+  return pager(t, { label, hasPrev: shown.page > 1, hasNext: shown.page < shown.pages }, step);
+}
+
 /** What a person picker lists: a kiosk's person (numeric id) or the hub's (uid). */
 export interface PickablePerson<Id extends number | string> {
   id: Id;

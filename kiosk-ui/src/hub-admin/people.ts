@@ -10,7 +10,7 @@ import { collator, matchesSearch } from '../text.ts';
 import { api, describeError } from '../admin/api.ts';
 import type { ReportPerson } from '../admin/context.ts';
 import { pageOf } from '../admin/paging.ts';
-import { pager, table } from '../admin/widgets.ts';
+import { peoplePager, table } from '../admin/widgets.ts';
 
 const PAGE_SIZE = 50;
 import type { HubViewCtx } from './context.ts';
@@ -85,10 +85,10 @@ export function hubPeopleView(ctx: HubViewCtx): HTMLElement {
     replace(results, table(
       [t('people.thumbnail'), t('log.name'), t('people.code'), t('shift.column'), t('people.active'), t('hub.people.origin'), t('people.samples'), ''],
       rows, t('hub.people.empty'), 'hub-people-table',
-    ), shown.pages > 1 ? pager(t, { label: h('span', { 'data-testid': 'people-page' }, t('people.page', { page: shown.page, pages: shown.pages, count: found.length })), hasPrev: shown.page > 1, hasNext: shown.page < shown.pages }, (delta) => {
+    ), peoplePager(t, shown, found.length, (delta) => {
       page += delta;
       render();
-    }) : null);
+    }));
   }
 
   async function load(): Promise<void> {

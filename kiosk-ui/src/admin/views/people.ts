@@ -9,7 +9,7 @@ import { formatDate } from '../../text.ts';
 import { api, describeError, query } from '../api.ts';
 import type { AdminCtx } from '../context.ts';
 import { pageOf } from '../paging.ts';
-import { pager, table } from '../widgets.ts';
+import { peoplePager, table } from '../widgets.ts';
 
 const SEARCH_DEBOUNCE_MS = 200;
 const PAGE_SIZE = 50;
@@ -115,10 +115,10 @@ export function peopleView(ctx: AdminCtx): HTMLElement {
         return row;
       });
       replace(results, table(headers, rows, t('people.empty'), 'people-table'),
-        shown.pages > 1 ? pager(t, { label: h('span', { 'data-testid': 'people-page' }, t('people.page', { page: shown.page, pages: shown.pages, count: r.items.length })), hasPrev: shown.page > 1, hasNext: shown.page < shown.pages }, (delta) => {
+        peoplePager(t, shown, r.items.length, (delta) => {
           page += delta;
           void load();
-        }) : null);
+        }));
     } catch (err) {
       ctx.error(describeError(err));
     }
